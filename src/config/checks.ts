@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { defineSection } from './section.ts';
+import { nonEmptyString, positiveInt } from './fields.ts';
+
+/** A list, or a comma-separated string (how a list arrives from an environment variable). */
+const checkNames = z.union(
+  [
+    z.array(nonEmptyString()),
+    z.string().transform((text) =>
+      text
+        .split(',')
+        .map((name) => name.trim())
+        .filter((name) => name.length > 0),
+    ),
+  ],
+  { error: 'expected a list of check names, e.g. [commitment.price, commitment.time]' },
+);
+
+/**
+ * The deterministic checks run inline on every span. Names are checked
+ * against the registry where the config is applied (src/config imports
+ * nothing of ours), with an error naming `checks.enabled[i]`.
+ */
+export const ChecksConfigSchema = z
+  .strictObject({
+    /** Check names to run; absent means every built-in check. */
+    enabled: checkNames.optional(),
+    /** Characters of a reply the checks read; longer replies are checked on their start and marked truncated. */
+    maxScannedChars: positiveInt().prefault(100_000),
+  })
+  .prefault({});
+
+export type ChecksConfig = z.output<typeof ChecksConfigSchema>;
+
+export const checksSection = defineSection(ChecksConfigSchema, {
+  TRACEJUDGE_CHECKS_ENABLED: 'enabled',
+  TRACEJUDGE_CHECKS_MAX_SCANNED_CHARS: 'maxScannedChars',
+});

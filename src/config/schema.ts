@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import type { ConfigSection } from './section.ts';
+import { conversationsSection } from './conversations.ts';
+import { checksSection } from './checks.ts';
+
+/**
+ * The config file, section by section. A new section is a file of its own
+ * (see conversations.ts) plus one line here; nothing else changes.
+ */
+export const configSections = {
+  conversations: conversationsSection,
+  checks: checksSection,
+} as const satisfies Record<string, ConfigSection>;
+
+type SectionShape<T extends Record<string, ConfigSection>> = { -readonly [K in keyof T]: T[K]['schema'] };
+
+function shapeOf<T extends Record<string, ConfigSection>>(sections: T): SectionShape<T> {
+  const shape = {} as Record<string, z.ZodType>;
+  for (const [key, section] of Object.entries(sections)) shape[key] = section.schema;
+  return shape as SectionShape<T>;
+}
+
+/** Strict at every level: an unknown key is a typo until proven otherwise. */
+export const TracejudgeConfigSchema = z.strictObject(shapeOf(configSections));
+
+/** The validated config with every default filled in. */
+export type TracejudgeConfig = z.output<typeof TracejudgeConfigSchema>;
+/** What a file or a library caller may write: every section and field optional. */
+export type TracejudgeConfigInput = z.input<typeof TracejudgeConfigSchema>;
