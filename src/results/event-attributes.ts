@@ -1,0 +1,83 @@
+import type { Attributes, AttributeValue } from '@opentelemetry/api';
+import type { EvaluationResult } from '../model/evaluation-result.ts';
+import { EvaluationAttributes, TRACEJUDGE_PREFIX, TracejudgeAttributes } from './names.ts';
+
+/** What the caller knows beyond the result itself. */
+export interface EvaluationEventExtras {
+  /** Written as `gen_ai.response.id`. */
+  readonly responseId?: string;
+  /** Further facts, each written as `tracejudge.<key>` (a key already under `tracejudge.` is kept). */
+  readonly attributes?: Readonly<Record<string, AttributeValue | readonly string[] | readonly number[] | undefined>>;
+}
+
+/**
+ * The attributes of one `gen_ai.evaluation.result` event. Total: whatever a
+ * check or judge put in the result, this returns valid simple attributes
+ * (span events carry only primitives and homogeneous primitive arrays,
+ * OTEP 4485) and never throws. Semconv names are written last so that no
+ * detail can overwrite them.
+ */
+export function evaluationEventAttributes(result: EvaluationResult, extras: EvaluationEventExtras = {}): Attributes {
+  const attributes: Attributes = {};
+  if (extras.attributes) {
+    for (const key in extras.attributes) putExtra(attributes, key, extras.attributes[key]);
+  }
+  if (result.details) {
+    for (const key in result.details) putExtra(attributes, key, result.details[key]);
+  }
+  if (extras.responseId) attributes[EvaluationAttributes.RESPONSE_ID] = extras.responseId;
+  attributes[TracejudgeAttributes.EVALUATION_SOURCE] = String(result.source);
+  attributes[EvaluationAttributes.NAME] = String(result.name);
+  if (typeof result.score === 'number' && Number.isFinite(result.score)) {
+    attributes[EvaluationAttributes.SCORE_VALUE] = result.score;
+  }
+  if (typeof result.label === 'string' && result.label) attributes[EvaluationAttributes.SCORE_LABEL] = result.label;
+  const explanation = result.explanation || result.error?.message;
+  if (explanation) attributes[EvaluationAttributes.EXPLANATION] = String(explanation);
+  if (result.error) {
+    attributes[EvaluationAttributes.ERROR_TYPE] = String(result.error.type || 'error');
+    if (result.error.message) attributes[TracejudgeAttributes.ERROR_MESSAGE] = String(result.error.message);
+  }
+  return attributes;
+}
+
+function putExtra(attributes: Attributes, key: string, value: unknown): void {
+  const simple = simpleValue(value);
+  if (simple === undefined) return;
+  attributes[key.startsWith(TRACEJUDGE_PREFIX) ? key : TRACEJUDGE_PREFIX + key] = simple;
+}
+
+/** Arrays stay arrays when homogeneous; anything else becomes a string rather than being dropped. */
+function simpleValue(value: unknown): AttributeValue | undefined {
+  switch (typeof value) {
+    case 'string':
+    case 'boolean':
+      return value;
+    case 'number':
+      return Number.isFinite(value) ? value : String(value);
+    case 'bigint':
+      return Number.isSafeInteger(Number(value)) ? Number(value) : value.toString();
+    case 'undefined':
+      return undefined;
+    default:
+      break;
+  }
+  if (value === null) return undefined;
+  if (Array.isArray(value)) return simpleArray(value);
+  return safeJson(value);
+}
+
+function simpleArray(values: readonly unknown[]): AttributeValue {
+  if (values.every((item) => typeof item === 'string')) return [...(values as string[])];
+  if (values.every((item) => typeof item === 'number' && Number.isFinite(item))) return [...(values as number[])];
+  if (values.every((item) => typeof item === 'boolean')) return [...(values as boolean[])];
+  return values.map((item) => (typeof item === 'string' ? item : safeJson(item)));
+}
+
+function safeJson(value: unknown): string {
+  try {
+    return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item)) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}

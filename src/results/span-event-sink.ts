@@ -1,0 +1,55 @@
+import type { Attributes } from '@opentelemetry/api';
+import type { EvaluationResult } from '../model/evaluation-result.ts';
+import { evaluationEventAttributes } from './event-attributes.ts';
+import type { EvaluationEventExtras } from './event-attributes.ts';
+import { CONTENT_PROBLEM_EVENT, EVALUATION_RESULT_EVENT, TracejudgeAttributes } from './names.ts';
+import type { EvaluationTarget, ResultSink } from './result-sink.ts';
+
+/**
+ * A span that still accepts events: an SDK span inside `onEnding`, or a
+ * decoded OTLP span in collector mode before it is forwarded. An OTel API
+ * `Span` satisfies it.
+ */
+export interface MutableSpanTarget {
+  addEvent(name: string, attributes: Attributes): void;
+}
+
+/** Problems listed on one event; the rest are counted, not listed (events are not logs). */
+const MAX_LISTED_PROBLEMS = 10;
+
+/**
+ * Writes each result as a `gen_ai.evaluation.result` event on the evaluated
+ * span itself, which is where Jaeger and Tempo show it (REFERENCE.md, "The
+ * evaluation event"). Bound to one span: make one per span being written.
+ */
+export class SpanEventSink implements ResultSink {
+  readonly #span: MutableSpanTarget;
+  readonly #attributes: EvaluationEventExtras['attributes'];
+
+  /** `attributes` go on every event of this span, as `tracejudge.<key>`. */
+  constructor(span: MutableSpanTarget, attributes?: EvaluationEventExtras['attributes']) {
+    this.#span = span;
+    this.#attributes = attributes;
+  }
+
+  write(results: readonly EvaluationResult[], target: EvaluationTarget): void {
+    if (results.length === 0) return;
+    const extras: EvaluationEventExtras = {
+      ...(target.responseId !== undefined && { responseId: target.responseId }),
+      attributes: { [TracejudgeAttributes.CONVERSATION_ID]: target.conversationId, ...this.#attributes },
+    };
+    for (const result of results) this.#span.addEvent(EVALUATION_RESULT_EVENT, evaluationEventAttributes(result, extras));
+  }
+
+  /** Says on the span why its content could not be (fully) read. */
+  writeProblems(problems: readonly string[]): void {
+    if (problems.length === 0) return;
+    this.#span.addEvent(CONTENT_PROBLEM_EVENT, contentProblemAttributes(problems));
+  }
+}
+
+export function contentProblemAttributes(problems: readonly string[]): Attributes {
+  const listed = problems.slice(0, MAX_LISTED_PROBLEMS);
+  if (problems.length > MAX_LISTED_PROBLEMS) listed.push(`…and ${problems.length - MAX_LISTED_PROBLEMS} more`);
+  return { [TracejudgeAttributes.SPAN_PROBLEMS]: listed };
+}

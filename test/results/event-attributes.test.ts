@@ -1,0 +1,88 @@
+import { describe, expect, it } from 'vitest';
+import type { EvaluationResult } from '../../src/model/evaluation-result.ts';
+import { evaluationEventAttributes } from '../../src/results/index.ts';
+
+const failedPrice: EvaluationResult = {
+  name: 'commitment.price',
+  score: 0,
+  label: 'fail',
+  explanation: 'The reply states $129.00, which no tool result or user message contains.',
+  source: 'deterministic',
+  details: { ungroundedValues: ['$129.00'], checkedValues: 2, grounded: false },
+};
+
+describe('evaluationEventAttributes', () => {
+  it('writes the semconv evaluation attributes and the source', () => {
+    const attributes = evaluationEventAttributes(failedPrice);
+    expect(attributes).toMatchObject({
+      'gen_ai.evaluation.name': 'commitment.price',
+      'gen_ai.evaluation.score.value': 0,
+      'gen_ai.evaluation.score.label': 'fail',
+      'gen_ai.evaluation.explanation': failedPrice.explanation,
+      'tracejudge.evaluation.source': 'deterministic',
+    });
+    expect(attributes).not.toHaveProperty('error.type');
+  });
+
+  it('writes each detail as tracejudge.<key>, arrays staying arrays', () => {
+    const attributes = evaluationEventAttributes(failedPrice);
+    expect(attributes['tracejudge.ungroundedValues']).toEqual(['$129.00']);
+    expect(attributes['tracejudge.checkedValues']).toBe(2);
+    expect(attributes['tracejudge.grounded']).toBe(false);
+  });
+
+  it('adds gen_ai.response.id and extras under tracejudge.*', () => {
+    const attributes = evaluationEventAttributes(failedPrice, {
+      responseId: 'chatcmpl-42',
+      attributes: { 'conversation.id': 'c-1', 'tracejudge.reply.truncated': true },
+    });
+    expect(attributes['gen_ai.response.id']).toBe('chatcmpl-42');
+    expect(attributes['tracejudge.conversation.id']).toBe('c-1');
+    expect(attributes['tracejudge.reply.truncated']).toBe(true);
+    expect(Object.keys(attributes).filter((key) => key.startsWith('tracejudge.tracejudge.'))).toEqual([]);
+  });
+
+  it('marks a failed evaluation with error.type and no score', () => {
+    const attributes = evaluationEventAttributes({
+      name: 'faithfulness',
+      source: 'judge',
+      error: { type: 'timeout', message: 'judge did not answer within 30000 ms' },
+    });
+    expect(attributes['error.type']).toBe('timeout');
+    expect(attributes['tracejudge.error.message']).toBe('judge did not answer within 30000 ms');
+    expect(attributes['gen_ai.evaluation.explanation']).toBe('judge did not answer within 30000 ms');
+    expect(attributes['tracejudge.evaluation.source']).toBe('judge');
+    expect(attributes).not.toHaveProperty('gen_ai.evaluation.score.value');
+  });
+
+  it('never lets a detail overwrite a semconv attribute or the source', () => {
+    const attributes = evaluationEventAttributes({
+      ...failedPrice,
+      details: { 'evaluation.source': 'human', 'tracejudge.evaluation.source': 'human' },
+    });
+    expect(attributes['tracejudge.evaluation.source']).toBe('deterministic');
+    expect(attributes['gen_ai.evaluation.name']).toBe('commitment.price');
+  });
+
+  it('turns values a span event cannot carry into simple ones instead of throwing', () => {
+    const hostile = {
+      name: 'custom',
+      source: 'human',
+      score: Number.NaN,
+      details: {
+        nested: { a: 1 },
+        mixed: [1, 'two'],
+        infinite: Number.POSITIVE_INFINITY,
+        big: 12n,
+        missing: undefined,
+      },
+    } as unknown as EvaluationResult;
+    const attributes = evaluationEventAttributes(hostile);
+    expect(attributes).not.toHaveProperty('gen_ai.evaluation.score.value');
+    expect(attributes['tracejudge.nested']).toBe('{"a":1}');
+    expect(attributes['tracejudge.mixed']).toEqual(['1', 'two']);
+    expect(attributes['tracejudge.infinite']).toBe('Infinity');
+    expect(attributes['tracejudge.big']).toBe(12);
+    expect(attributes).not.toHaveProperty('tracejudge.missing');
+  });
+});
