@@ -30,6 +30,7 @@ export const GenAI = {
   RESPONSE_ID: 'gen_ai.response.id',
   RESPONSE_FINISH_REASONS: 'gen_ai.response.finish_reasons',
   OUTPUT_TYPE: 'gen_ai.output.type',
+  RETRIEVAL_DOCUMENTS: 'gen_ai.retrieval.documents',
 } as const;
 
 /** Cohort and outcome attributes an app records through `instrumentation/`. */
@@ -53,7 +54,9 @@ export const App = {
 export const OpenInference = {
   SPAN_KIND: 'openinference.span.kind',
   INPUT_VALUE: 'input.value',
+  INPUT_MIME_TYPE: 'input.mime_type',
   OUTPUT_VALUE: 'output.value',
+  OUTPUT_MIME_TYPE: 'output.mime_type',
   SESSION_ID: 'session.id',
   USER_ID: 'user.id',
   INPUT_MESSAGES_PREFIX: 'llm.input_messages.',
@@ -61,6 +64,9 @@ export const OpenInference = {
   TOKEN_COUNT_PROMPT: 'llm.token_count.prompt',
   TOKEN_COUNT_COMPLETION: 'llm.token_count.completion',
   MODEL_NAME: 'llm.model_name',
+  PROVIDER: 'llm.provider',
+  SYSTEM: 'llm.system',
+  RETRIEVAL_DOCUMENTS_PREFIX: 'retrieval.documents.',
   TOOL_NAME: 'tool.name',
   TOOL_PARAMETERS: 'tool.parameters',
 } as const;

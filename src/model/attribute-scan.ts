@@ -1,0 +1,89 @@
+import { App, OpenInference, OpenLLMetry } from './attributes.ts';
+import type { ReadContext } from './decode.ts';
+import type { Entry } from './indexed.ts';
+import { readAppAttribute } from './outcome.ts';
+import type { OutcomeDraft } from './outcome.ts';
+import type { Attributes } from './span-record.ts';
+
+/** What one pass over a span's attribute keys found (normalization scans keys once). */
+export interface AttributeScan {
+  genAI: boolean;
+  openInference: boolean;
+  openLLMetry: boolean;
+  /** Flattened list entries, kept for grouping; undefined when none. */
+  oiInputMessages?: Entry[];
+  oiOutputMessages?: Entry[];
+  oiDocuments?: Entry[];
+  prompts?: Entry[];
+  completions?: Entry[];
+  outcome?: OutcomeDraft;
+  cohort?: Record<string, string>;
+}
+
+const GEN_AI = 'gen_ai.';
+const LLM = 'llm.';
+
+function push(list: Entry[] | undefined, entry: Entry): Entry[] {
+  if (!list) return [entry];
+  list.push(entry);
+  return list;
+}
+
+/**
+ * Classifies every key by family prefix. Most keys on a busy span are not ours
+ * (http.*, db.*, …): the first-character switch lets those through with one comparison.
+ */
+export function scanAttributes(attributes: Attributes, ctx: ReadContext): AttributeScan {
+  const scan: AttributeScan = { genAI: false, openInference: false, openLLMetry: false };
+  for (const key in attributes) {
+    switch (key.charCodeAt(0)) {
+      case 0x67 /* g */:
+        if (!key.startsWith(GEN_AI)) break;
+        scan.genAI = true;
+        if (key.startsWith(OpenLLMetry.PROMPT_PREFIX)) {
+          scan.openLLMetry = true;
+          scan.prompts = push(scan.prompts, [key, attributes[key]]);
+        } else if (key.startsWith(OpenLLMetry.COMPLETION_PREFIX)) {
+          scan.openLLMetry = true;
+          scan.completions = push(scan.completions, [key, attributes[key]]);
+        }
+        break;
+      case 0x6c /* l */:
+        if (!key.startsWith(LLM)) break;
+        if (key === OpenLLMetry.REQUEST_TYPE) {
+          scan.openLLMetry = true;
+          break;
+        }
+        scan.openInference = true;
+        if (key.startsWith(OpenInference.INPUT_MESSAGES_PREFIX)) scan.oiInputMessages = push(scan.oiInputMessages, [key, attributes[key]]);
+        else if (key.startsWith(OpenInference.OUTPUT_MESSAGES_PREFIX)) scan.oiOutputMessages = push(scan.oiOutputMessages, [key, attributes[key]]);
+        break;
+      case 0x72 /* r */:
+        if (key.startsWith(OpenInference.RETRIEVAL_DOCUMENTS_PREFIX)) {
+          scan.openInference = true;
+          scan.oiDocuments = push(scan.oiDocuments, [key, attributes[key]]);
+        }
+        break;
+      case 0x6f /* o */:
+        if (key.startsWith('openinference.') || key.startsWith('output.')) scan.openInference = true;
+        break;
+      case 0x69 /* i */:
+        if (key.startsWith('input.')) scan.openInference = true;
+        break;
+      case 0x73 /* s */:
+        if (key === OpenInference.SESSION_ID) scan.openInference = true;
+        break;
+      case 0x74 /* t */:
+        if (key.startsWith('traceloop.')) scan.openLLMetry = true;
+        else if (key === OpenInference.TOOL_NAME || key === OpenInference.TOOL_PARAMETERS) scan.openInference = true;
+        break;
+      case 0x61 /* a */:
+        if (!key.startsWith(App.COHORT_PREFIX)) break;
+        scan.outcome ??= {};
+        scan.cohort ??= {};
+        readAppAttribute(key, attributes[key], scan.outcome, scan.cohort, ctx);
+        break;
+    }
+  }
+  return scan;
+}

@@ -1,0 +1,75 @@
+import { GenAI } from './attributes.ts';
+import { decodeBestEffort, decodeStructured, describeType, isRecord, readCount, readString, UNREADABLE } from './decode.ts';
+import type { ReadContext } from './decode.ts';
+import { requestedToolCalls, toolNameFromSpanName } from './draft.ts';
+import type { Draft } from './draft.ts';
+import { readMessages, readSystemInstructions } from './genai-messages.ts';
+import type { ToolCall } from './messages.ts';
+import type { Attributes } from './span-record.ts';
+
+/** GenAI semantic conventions (REFERENCE.md): the first and preferred spelling. */
+export function readGenAI(attributes: Attributes, draft: Draft, ctx: ReadContext): void {
+  const a = attributes;
+  draft.agentName = readString(GenAI.AGENT_NAME, a[GenAI.AGENT_NAME], ctx);
+  // `gen_ai.system` was replaced by `gen_ai.provider.name` in 1.37; older writers still send it.
+  draft.provider = readString(GenAI.PROVIDER_NAME, a[GenAI.PROVIDER_NAME], ctx) ?? readString(GenAI.SYSTEM, a[GenAI.SYSTEM], ctx);
+  draft.requestModel = readString(GenAI.REQUEST_MODEL, a[GenAI.REQUEST_MODEL], ctx);
+  draft.responseModel = readString(GenAI.RESPONSE_MODEL, a[GenAI.RESPONSE_MODEL], ctx);
+  draft.responseId = readString(GenAI.RESPONSE_ID, a[GenAI.RESPONSE_ID], ctx);
+  draft.inputTokens =
+    readCount(GenAI.USAGE_INPUT_TOKENS, a[GenAI.USAGE_INPUT_TOKENS], ctx) ??
+    readCount(GenAI.USAGE_PROMPT_TOKENS_OLD, a[GenAI.USAGE_PROMPT_TOKENS_OLD], ctx);
+  draft.outputTokens =
+    readCount(GenAI.USAGE_OUTPUT_TOKENS, a[GenAI.USAGE_OUTPUT_TOKENS], ctx) ??
+    readCount(GenAI.USAGE_COMPLETION_TOKENS_OLD, a[GenAI.USAGE_COMPLETION_TOKENS_OLD], ctx);
+
+  const system = a[GenAI.SYSTEM_INSTRUCTIONS];
+  if (system !== undefined) draft.systemInstructions = readSystemInstructions(GenAI.SYSTEM_INSTRUCTIONS, system, ctx);
+  const input = a[GenAI.INPUT_MESSAGES];
+  if (input !== undefined) draft.inputMessages = readMessages(GenAI.INPUT_MESSAGES, input, ctx);
+  const output = a[GenAI.OUTPUT_MESSAGES];
+  if (output !== undefined) draft.outputMessages = readMessages(GenAI.OUTPUT_MESSAGES, output, ctx, 'assistant');
+
+  if (draft.operation === 'execute_tool') {
+    const call = readToolExecution(a, draft.spanName, ctx);
+    if (call) draft.toolCalls = [call];
+  } else if (draft.outputMessages.length > 0) {
+    draft.toolCalls = requestedToolCalls(draft.outputMessages);
+  }
+  const documents = a[GenAI.RETRIEVAL_DOCUMENTS];
+  if (documents !== undefined) draft.retrievedContext = readRetrievalDocuments(documents, ctx);
+}
+
+/** An execute_tool span is one call: name, arguments and result, decoded best-effort. */
+function readToolExecution(a: Attributes, spanName: string, ctx: ReadContext): ToolCall | undefined {
+  const name = readString(GenAI.TOOL_NAME, a[GenAI.TOOL_NAME], ctx);
+  const id = readString(GenAI.TOOL_CALL_ID, a[GenAI.TOOL_CALL_ID], ctx);
+  const rawArgs = a[GenAI.TOOL_CALL_ARGUMENTS];
+  const rawResult = a[GenAI.TOOL_CALL_RESULT];
+  if (name === undefined && id === undefined && rawArgs === undefined && rawResult === undefined) return undefined;
+  const args = rawArgs === undefined ? undefined : decodeBestEffort(GenAI.TOOL_CALL_ARGUMENTS, rawArgs, ctx);
+  const result = rawResult === undefined ? undefined : decodeBestEffort(GenAI.TOOL_CALL_RESULT, rawResult, ctx);
+  return {
+    ...(id !== undefined && { id }),
+    name: name ?? toolNameFromSpanName(spanName),
+    ...(args !== undefined && { arguments: args }),
+    ...(result !== undefined && { result }),
+  };
+}
+
+/** `gen_ai.retrieval.documents`: `[{id, score, content?}]`; only documents with content ground anything. */
+function readRetrievalDocuments(raw: Attributes[string], ctx: ReadContext): string[] {
+  const decoded = decodeStructured(GenAI.RETRIEVAL_DOCUMENTS, raw, ctx);
+  if (decoded === UNREADABLE || decoded === null) return [];
+  if (!Array.isArray(decoded)) {
+    ctx.problems.push(`${GenAI.RETRIEVAL_DOCUMENTS}: expected an array of documents, got ${describeType(decoded)}`);
+    return [];
+  }
+  const texts: string[] = [];
+  for (let i = 0; i < decoded.length && i < ctx.maxItems; i++) {
+    const document: unknown = decoded[i];
+    const content = isRecord(document) ? (document.content ?? document.text) : document;
+    if (typeof content === 'string' && content) texts.push(content);
+  }
+  return texts;
+}

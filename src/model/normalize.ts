@@ -1,0 +1,102 @@
+import { scanAttributes } from './attribute-scan.ts';
+import type { AttributeScan } from './attribute-scan.ts';
+import { conversationIdOf } from './conversation-key.ts';
+import { DEFAULT_MAX_ATTRIBUTE_CHARS, DEFAULT_MAX_ITEMS } from './decode.ts';
+import type { ReadContext } from './decode.ts';
+import { newDraft } from './draft.ts';
+import { readGenAI } from './genai.ts';
+import { operationOf } from './operation.ts';
+import { readOpenInference } from './openinference.ts';
+import { readOpenLLMetry } from './openllmetry.ts';
+import type { SpanRecord } from './span-record.ts';
+import type { OutcomeSignals, SpanView, TokenUsage } from './span-view.ts';
+
+export interface NormalizeOptions {
+  /** Strings longer than this are kept but not parsed (a note goes to `problems`). Default 256 KiB. */
+  readonly maxAttributeChars?: number;
+  /** Messages per attribute and parts per message read from one span. Default 1000. */
+  readonly maxItems?: number;
+}
+
+const NONE: readonly never[] = Object.freeze([]);
+const NO_OUTCOME: OutcomeSignals = Object.freeze({});
+const NO_USAGE: TokenUsage = Object.freeze({});
+const NO_COHORT: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * One span → its normalized view, whichever instrumentation wrote it (GenAI
+ * semconv, OpenInference, OpenLLMetry). Pure and total: content that cannot be
+ * read becomes a note in `problems`, never an exception, and a span without
+ * content is simply an empty view. Runs inline on every span, so attribute keys
+ * are scanned once and each JSON attribute is parsed at most once.
+ */
+export function normalizeSpan(span: SpanRecord, options?: NormalizeOptions): SpanView {
+  const problems: string[] = [];
+  try {
+    return readSpan(span, problems, options);
+  } catch (error) {
+    // A reader bug must not take the span (or the user's request) down with it.
+    problems.push(`normalization failed: ${error instanceof Error ? error.message : String(error)}`);
+    return contentFreeView(span, {}, problems);
+  }
+}
+
+function readSpan(span: SpanRecord, problems: string[], options: NormalizeOptions | undefined): SpanView {
+  const ctx: ReadContext = {
+    problems,
+    maxChars: options?.maxAttributeChars ?? DEFAULT_MAX_ATTRIBUTE_CHARS,
+    maxItems: options?.maxItems ?? DEFAULT_MAX_ITEMS,
+  };
+  const attributes = span.attributes ?? {};
+  const scan = scanAttributes(attributes, ctx);
+  if (!scan.genAI && !scan.openInference && !scan.openLLMetry) return contentFreeView(span, scan, problems);
+
+  const draft = newDraft(operationOf(span.name, attributes, ctx), span.name);
+  if (scan.genAI) readGenAI(attributes, draft, ctx);
+  if (scan.openInference) readOpenInference(attributes, scan, draft, ctx);
+  if (scan.openLLMetry) readOpenLLMetry(attributes, scan, draft, ctx);
+  const conversationId = conversationIdOf(attributes, ctx);
+  return {
+    span,
+    operation: draft.operation,
+    ...(conversationId !== undefined && { conversationId }),
+    ...(draft.agentName !== undefined && { agentName: draft.agentName }),
+    systemInstructions: draft.systemInstructions,
+    inputMessages: draft.inputMessages,
+    outputMessages: draft.outputMessages,
+    toolCalls: draft.toolCalls,
+    retrievedContext: draft.retrievedContext,
+    usage: {
+      ...(draft.inputTokens !== undefined && { inputTokens: draft.inputTokens }),
+      ...(draft.outputTokens !== undefined && { outputTokens: draft.outputTokens }),
+    },
+    ...(draft.requestModel !== undefined && { requestModel: draft.requestModel }),
+    ...(draft.responseModel !== undefined && { responseModel: draft.responseModel }),
+    ...(draft.responseId !== undefined && { responseId: draft.responseId }),
+    ...(draft.provider !== undefined && { provider: draft.provider }),
+    outcome: scan.outcome ?? NO_OUTCOME,
+    cohort: scan.cohort ?? NO_COHORT,
+    problems,
+  };
+}
+
+/**
+ * Most spans (HTTP, DB, …) carry nothing of ours: no reader runs and the view
+ * shares frozen empty values. The span name alone does not make an operation —
+ * an HTTP route may well be called `chat`.
+ */
+function contentFreeView(span: SpanRecord, scan: Partial<AttributeScan>, problems: string[]): SpanView {
+  return {
+    span,
+    operation: 'other',
+    systemInstructions: NONE,
+    inputMessages: NONE,
+    outputMessages: NONE,
+    toolCalls: NONE,
+    retrievedContext: NONE,
+    usage: NO_USAGE,
+    outcome: scan.outcome ?? NO_OUTCOME,
+    cohort: scan.cohort ?? NO_COHORT,
+    problems: problems.length === 0 ? NONE : problems,
+  };
+}
