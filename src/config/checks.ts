@@ -25,8 +25,8 @@ export const ChecksConfigSchema = z
   .strictObject({
     /** Check names to run; absent means every built-in check. */
     enabled: checkNames.optional(),
-    /** Characters of a reply the checks read; longer replies are checked on their start and marked truncated. */
-    maxScannedChars: positiveInt().prefault(100_000),
+    /** Characters of a reply the checks read (64 KiB, the checks' own default); longer replies are checked on their start and the result says so. */
+    maxScannedChars: positiveInt().prefault(65_536),
   })
   .prefault({});
 

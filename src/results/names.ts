@@ -33,8 +33,6 @@ export const TracejudgeAttributes = {
   CONVERSATION_ID: 'tracejudge.conversation.id',
   /** Notes on span content that could not be read (malformed JSON, wrong types, size caps). */
   SPAN_PROBLEMS: 'tracejudge.span.problems',
-  /** The reply was longer than the checks read; the result covers its start only. */
-  REPLY_TRUNCATED: 'tracejudge.reply.truncated',
 } as const;
 
 /**

@@ -48,7 +48,7 @@ describe('loadConfig', () => {
     expect(config.conversations.maxOpen).toBe(1000);
     expect(config.conversations.maxSourcesPerConversation).toBe(100);
     expect(config.checks.enabled).toEqual(['commitment.price', 'commitment.time']);
-    expect(config.checks.maxScannedChars).toBe(100_000);
+    expect(config.checks.maxScannedChars).toBe(65_536);
   });
 
   it('reads a JSON file', async () => {
@@ -172,7 +172,7 @@ describe('resolveConfig', () => {
     const config = resolveConfig({ conversations: { idleTimeout: '250ms' } }, { env: {} });
     expect(config.conversations.idleTimeout).toBe(250);
     expect(config.conversations.maxOpen).toBe(50_000);
-    expect(config.checks.maxScannedChars).toBe(100_000);
+    expect(config.checks.maxScannedChars).toBe(65_536);
   });
 
   it('lets environment variables fill only what the caller left out', () => {

@@ -34,11 +34,11 @@ describe('evaluationEventAttributes', () => {
   it('adds gen_ai.response.id and extras under tracejudge.*', () => {
     const attributes = evaluationEventAttributes(failedPrice, {
       responseId: 'chatcmpl-42',
-      attributes: { 'conversation.id': 'c-1', 'tracejudge.reply.truncated': true },
+      attributes: { 'conversation.id': 'c-1', 'tracejudge.truncated': true },
     });
     expect(attributes['gen_ai.response.id']).toBe('chatcmpl-42');
     expect(attributes['tracejudge.conversation.id']).toBe('c-1');
-    expect(attributes['tracejudge.reply.truncated']).toBe(true);
+    expect(attributes['tracejudge.truncated']).toBe(true);
     expect(Object.keys(attributes).filter((key) => key.startsWith('tracejudge.tracejudge.'))).toEqual([]);
   });
 

@@ -1,0 +1,197 @@
+import type { Conversation, GroundingSource } from '../src/model/index.ts';
+
+export interface ConversationLimits {
+  /** Conversations kept at once; the least recently active is evicted beyond it. */
+  readonly maxOpen: number;
+  /** A conversation untouched for this long is forgotten. */
+  readonly idleTimeoutMs: number;
+  /** Sources kept per conversation; the oldest are dropped beyond it. */
+  readonly maxSourcesPerConversation: number;
+  /** Characters of source text kept per conversation; the oldest sources are dropped beyond it. */
+  readonly maxSourceChars: number;
+  /** Characters of source text over all conversations; least recently active conversations are evicted beyond it. */
+  readonly maxTotalSourceChars: number;
+  /** Trace → conversation entries kept (oldest first out). */
+  readonly maxTraces: number;
+}
+
+export const DEFAULT_CONVERSATION_LIMITS: ConversationLimits = {
+  maxOpen: 50_000,
+  idleTimeoutMs: 5 * 60_000,
+  maxSourcesPerConversation: 100,
+  maxSourceChars: 65_536,
+  maxTotalSourceChars: 100_000_000,
+  maxTraces: 100_000,
+};
+
+/** Replies remembered per conversation for de-duplication (a turn has one or two spans carrying its reply). */
+const MAX_CHECKED_REPLIES = 8;
+
+export interface MemoryCounters {
+  conversationsEvicted: number;
+  conversationsExpired: number;
+  sourcesDropped: number;
+  sourcesTruncated: number;
+}
+
+/** What one conversation has shown so far: its grounding, oldest first. It is the Conversation checks read. */
+export class ConversationState implements Conversation {
+  readonly id: string;
+  readonly sources: GroundingSource[] = [];
+  /** Source texts already held, so a history repeated in every chat span is kept once. */
+  readonly #texts = new Set<string>();
+  readonly #checkedReplies: string[] = [];
+  sourceChars = 0;
+  lastSeenMs: number;
+
+  constructor(id: string, nowMs: number) {
+    this.id = id;
+    this.lastSeenMs = nowMs;
+  }
+
+  hasText(text: string): boolean {
+    return this.#texts.has(text);
+  }
+
+  push(source: GroundingSource): void {
+    this.sources.push(source);
+    this.#texts.add(source.text);
+    this.sourceChars += source.text.length;
+  }
+
+  /** Drops the oldest source; returns its size. */
+  dropOldest(): number {
+    const dropped = this.sources.shift();
+    if (!dropped) return 0;
+    this.#texts.delete(dropped.text);
+    this.sourceChars -= dropped.text.length;
+    return dropped.text.length;
+  }
+
+  /** False when this reply fingerprint was already checked. */
+  markReplyChecked(fingerprint: string): boolean {
+    if (this.#checkedReplies.includes(fingerprint)) return false;
+    this.#checkedReplies.push(fingerprint);
+    if (this.#checkedReplies.length > MAX_CHECKED_REPLIES) this.#checkedReplies.shift();
+    return true;
+  }
+
+  adoptCheckedReplies(other: ConversationState): void {
+    for (const fingerprint of other.#checkedReplies) this.markReplyChecked(fingerprint);
+  }
+}
+
+/**
+ * Bounded per-conversation memory of grounding sources (DESIGN.md: memory is
+ * bounded everywhere, and every shed item is counted). A Map kept in
+ * least-recently-active order serves both bounds: LRU eviction takes the
+ * first entry, and idle expiry walks from the front until a live one.
+ * Time is passed in; nothing here reads a clock.
+ */
+export class ConversationMemory {
+  readonly limits: ConversationLimits;
+  readonly counters: MemoryCounters = { conversationsEvicted: 0, conversationsExpired: 0, sourcesDropped: 0, sourcesTruncated: 0 };
+  readonly #conversations = new Map<string, ConversationState>();
+  readonly #traceConversations = new Map<string, string>();
+  #totalChars = 0;
+
+  constructor(limits: Partial<ConversationLimits> = {}) {
+    this.limits = { ...DEFAULT_CONVERSATION_LIMITS, ...limits };
+  }
+
+  get size(): number {
+    return this.#conversations.size;
+  }
+
+  get totalSourceChars(): number {
+    return this.#totalChars;
+  }
+
+  conversationOfTrace(traceId: string): string | undefined {
+    return this.#traceConversations.get(traceId);
+  }
+
+  /** Records that a trace belongs to a conversation (child spans without the attribute follow their trace). */
+  bindTrace(traceId: string, conversationId: string): void {
+    const map = this.#traceConversations;
+    map.delete(traceId);
+    map.set(traceId, conversationId);
+    if (map.size > this.limits.maxTraces) map.delete(map.keys().next().value as string);
+  }
+
+  /** The conversation's state, created if new, marked as active now. */
+  touch(id: string, nowMs: number): ConversationState {
+    const map = this.#conversations;
+    let state = map.get(id);
+    if (state) {
+      map.delete(id);
+    } else {
+      state = new ConversationState(id, nowMs);
+    }
+    state.lastSeenMs = nowMs;
+    map.set(id, state);
+    while (map.size > this.limits.maxOpen && this.#evictOldest(id));
+    return state;
+  }
+
+  /**
+   * Appends sources the conversation does not hold yet, oldest dropped past the
+   * per-conversation caps, least recently active conversations evicted past the
+   * global cap.
+   */
+  addSources(state: ConversationState, sources: readonly GroundingSource[]): void {
+    const { maxSourcesPerConversation, maxSourceChars } = this.limits;
+    for (const original of sources) {
+      if (state.hasText(original.text)) continue;
+      let source = original;
+      if (source.text.length > maxSourceChars) {
+        // A copy, not a slice: V8 slices keep the whole parent string alive.
+        source = { ...source, text: Buffer.from(source.text.slice(0, maxSourceChars), 'utf8').toString('utf8') };
+        this.counters.sourcesTruncated++;
+      }
+      state.push(source);
+      this.#totalChars += source.text.length;
+      while (state.sources.length > maxSourcesPerConversation || state.sourceChars > maxSourceChars) {
+        this.#totalChars -= state.dropOldest();
+        this.counters.sourcesDropped++;
+      }
+    }
+    while (this.#totalChars > this.limits.maxTotalSourceChars && this.#evictOldest(state.id));
+  }
+
+  /** Moves what was kept under `fromId` (e.g. `trace:<id>`) into conversation `intoId`. */
+  merge(fromId: string, intoId: string, nowMs: number): void {
+    const from = this.#conversations.get(fromId);
+    if (!from || fromId === intoId) return;
+    this.#forget(fromId, from);
+    const into = this.touch(intoId, nowMs);
+    into.adoptCheckedReplies(from);
+    this.addSources(into, from.sources);
+  }
+
+  /** Forgets conversations idle for longer than the timeout. */
+  expire(nowMs: number): void {
+    const deadline = nowMs - this.limits.idleTimeoutMs;
+    for (const [id, state] of this.#conversations) {
+      if (state.lastSeenMs > deadline) break;
+      this.#forget(id, state);
+      this.counters.conversationsExpired++;
+    }
+  }
+
+  /** Evicts the least recently active conversation other than `keepId`; false when there is none. */
+  #evictOldest(keepId: string): boolean {
+    for (const [id, state] of this.#conversations) {
+      if (id === keepId) continue;
+      this.#forget(id, state);
+      this.counters.conversationsEvicted++;
+      return true;
+    }
+    return false;
+  }
+
+  #forget(id: string, state: ConversationState): void {
+    this.#conversations.delete(id);
+    this.#totalChars -= state.sourceChars;
+  }
+}

@@ -1,0 +1,93 @@
+import { z } from 'zod';
+import { defineSection } from './section.ts';
+import { duration, nonEmptyString, positiveInt } from './fields.ts';
+
+/**
+ * Collector mode, forwarding side: where spans go after evaluation, and how hard we try.
+ * Absent = no forwarding. The standard `OTEL_EXPORTER_OTLP_*` variables are read by
+ * `forwardConfigFromEnv` (src/collector/forward-config-from-env.ts), not through the section
+ * env map, because the OTel rules (signal-specific over generic, `/v1/traces` appended to the
+ * generic endpoint, `k=v` header lists) do not fit a variable → field map.
+ */
+
+function httpUrl() {
+  const message = 'expected an http:// or https:// URL';
+  return z.string({ error: message }).trim().refine(isHttpUrl, { error: message });
+}
+
+function isHttpUrl(text: string): boolean {
+  if (!URL.canParse(text)) return false;
+  const { protocol } = new URL(text);
+  return protocol === 'http:' || protocol === 'https:';
+}
+
+function positiveDuration() {
+  return duration().pipe(z.number().positive({ error: 'expected a duration greater than 0' }));
+}
+
+// RFC 9110 §5.1 token, and a field value without CR/LF/NUL: Node refuses anything else at
+// request time, which would fail every export instead of failing once at startup.
+export const HEADER_NAME = /^[!#$%&'*+\-.^_`|~0-9A-Za-z]+$/;
+export const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+const headerMap = z.record(
+  z.string().regex(HEADER_NAME, { error: 'expected an HTTP header name (RFC 9110 token)' }),
+  z.string({ error: 'expected a string header value' }).regex(HEADER_VALUE, { error: 'expected a header value without control characters' }),
+);
+
+export const ForwardRetrySchema = z
+  .strictObject({
+    /** First wait after a retryable failure; doubles per attempt (±50% jitter) up to maxBackoff. */
+    initialBackoff: positiveDuration().prefault('1s'),
+    maxBackoff: positiveDuration().prefault('30s'),
+    /** Give a batch up (dropped, `retries_exhausted`) after this long; 0 = never (as the Collector's `max_elapsed_time`). */
+    maxElapsed: duration().prefault('5m'),
+  })
+  .refine((retry) => retry.maxBackoff >= retry.initialBackoff, {
+    path: ['maxBackoff'],
+    error: 'must be >= retry.initialBackoff',
+  });
+
+export const ForwardConfigSchema = z.strictObject({
+  /** Traces URL, used as is (e.g. `http://tempo:4318/v1/traces`). */
+  endpoint: httpUrl(),
+  protocol: z.enum(['http/protobuf', 'http/json'], { error: 'expected "http/protobuf" or "http/json"' }).prefault('http/protobuf'),
+  headers: headerMap.prefault({}),
+  /** Per export request, as OTEL_EXPORTER_OTLP_TIMEOUT (spec default 10 s). */
+  timeout: positiveDuration().prefault('10s'),
+  compression: z.enum(['gzip', 'none'], { error: 'expected "gzip" or "none"' }).prefault('none'),
+  logs: z
+    .strictObject({
+      /** Logs URL; by default the traces URL with `/v1/traces` replaced by `/v1/logs`. */
+      endpoint: httpUrl().optional(),
+      /** By default the traces headers. */
+      headers: headerMap.optional(),
+    })
+    .prefault({}),
+  batch: z
+    .strictObject({
+      /** Spans per export request (the SDK BatchSpanProcessor's default 512). */
+      maxSpans: positiveInt().prefault(512),
+      /** How long a partial batch waits for more spans; spans in it are not yet on disk. */
+      maxDelay: duration().prefault('200ms'),
+      /** Export requests in flight at once; each holds its batch through its retries. */
+      maxInFlight: positiveInt().prefault(4),
+    })
+    .prefault({}),
+  queue: z
+    .strictObject({
+      /** Spans accepted and not yet forwarded; beyond it `enqueue` refuses (the receiver answers 429). */
+      maxSpans: positiveInt().prefault(100_000),
+      /** Approximate bytes of those spans, same rule. */
+      maxBytes: positiveInt().prefault(64 * 1024 * 1024),
+      /** A node:sqlite file that keeps queued batches across restarts; absent = memory only. */
+      persistPath: nonEmptyString().optional(),
+    })
+    .prefault({}),
+  retry: ForwardRetrySchema.prefault({}),
+});
+
+export type ForwardConfig = z.output<typeof ForwardConfigSchema>;
+export type ForwardConfigInput = z.input<typeof ForwardConfigSchema>;
+
+export const forwardSection = defineSection(ForwardConfigSchema.optional());
