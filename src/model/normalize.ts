@@ -55,29 +55,31 @@ function readSpan(span: SpanRecord, problems: string[], options: NormalizeOption
   if (scan.genAI) readGenAI(attributes, draft, ctx);
   if (scan.openInference) readOpenInference(attributes, scan, draft, ctx);
   if (scan.openLLMetry) readOpenLLMetry(attributes, scan, draft, ctx);
-  const conversationId = conversationIdOf(attributes, ctx);
-  return {
+  const usage: { -readonly [K in keyof TokenUsage]: TokenUsage[K] } = {};
+  if (draft.inputTokens !== undefined) usage.inputTokens = draft.inputTokens;
+  if (draft.outputTokens !== undefined) usage.outputTokens = draft.outputTokens;
+  const view: { -readonly [K in keyof SpanView]: SpanView[K] } = {
     span,
     operation: draft.operation,
-    ...(conversationId !== undefined && { conversationId }),
-    ...(draft.agentName !== undefined && { agentName: draft.agentName }),
     systemInstructions: draft.systemInstructions,
     inputMessages: draft.inputMessages,
     outputMessages: draft.outputMessages,
     toolCalls: draft.toolCalls,
     retrievedContext: draft.retrievedContext,
-    usage: {
-      ...(draft.inputTokens !== undefined && { inputTokens: draft.inputTokens }),
-      ...(draft.outputTokens !== undefined && { outputTokens: draft.outputTokens }),
-    },
-    ...(draft.requestModel !== undefined && { requestModel: draft.requestModel }),
-    ...(draft.responseModel !== undefined && { responseModel: draft.responseModel }),
-    ...(draft.responseId !== undefined && { responseId: draft.responseId }),
-    ...(draft.provider !== undefined && { provider: draft.provider }),
+    usage,
     outcome: scan.outcome ?? NO_OUTCOME,
     cohort: scan.cohort ?? NO_COHORT,
     problems,
   };
+  // Optional fields are set only when known, so views compare equal whatever their source.
+  const conversationId = conversationIdOf(attributes, ctx);
+  if (conversationId !== undefined) view.conversationId = conversationId;
+  if (draft.agentName !== undefined) view.agentName = draft.agentName;
+  if (draft.requestModel !== undefined) view.requestModel = draft.requestModel;
+  if (draft.responseModel !== undefined) view.responseModel = draft.responseModel;
+  if (draft.responseId !== undefined) view.responseId = draft.responseId;
+  if (draft.provider !== undefined) view.provider = draft.provider;
+  return view;
 }
 
 /**

@@ -5,11 +5,13 @@ import type { ReadContext } from './decode.ts';
 import { requestedToolCalls } from './draft.ts';
 import type { Draft } from './draft.ts';
 import { groupIndexed } from './indexed.ts';
-import type { IndexedItem } from './indexed.ts';
+import type { Entry, IndexedItem } from './indexed.ts';
 import type { Message, MessagePart } from './messages.ts';
 import { payloadText } from './payload-text.ts';
 import type { Attributes } from './span-record.ts';
 
+const CONTENTS = 'message.contents.';
+const TOOL_CALLS = 'message.tool_calls.';
 const CONVERSATIONAL_KINDS: ReadonlySet<string> = new Set(['LLM', 'AGENT', 'CHAIN']);
 const CONVERSATIONAL_OPERATIONS: ReadonlySet<string> = new Set(['chat', 'invoke_agent', 'workflow']);
 
@@ -86,11 +88,21 @@ function readMessage(where: string, m: IndexedItem, ctx: ReadContext): Message {
       } else parts.push({ type: 'text', content: text });
     }
   }
-  for (const item of groupIndexed(m, 'message.contents.')) {
-    const text = item.get('message_content.text');
-    if (typeof text === 'string') parts.push({ type: 'text', content: text });
+  // Most messages have neither list: one look at the keys decides before any grouping.
+  let contents: Entry[] | undefined;
+  let toolCalls: Entry[] | undefined;
+  for (const entry of m) {
+    if (entry[0].startsWith(CONTENTS)) (contents ??= []).push(entry);
+    else if (entry[0].startsWith(TOOL_CALLS)) (toolCalls ??= []).push(entry);
   }
-  for (const [j, call] of groupIndexed(m, 'message.tool_calls.').entries()) {
+  if (contents) {
+    for (const item of groupIndexed(contents, CONTENTS)) {
+      const text = item.get('message_content.text');
+      if (typeof text === 'string') parts.push({ type: 'text', content: text });
+    }
+  }
+  if (!toolCalls) return finishMessage(role, parts, m);
+  for (const [j, call] of groupIndexed(toolCalls, TOOL_CALLS).entries()) {
     const at = `${where}.message.tool_calls.${j}.tool_call`;
     const id = readString(`${at}.id`, call.get('tool_call.id'), ctx);
     const name = readString(`${at}.function.name`, call.get('tool_call.function.name'), ctx) ?? '';
@@ -98,6 +110,10 @@ function readMessage(where: string, m: IndexedItem, ctx: ReadContext): Message {
     const args = rawArgs === undefined ? undefined : decodeBestEffort(`${at}.function.arguments`, rawArgs, ctx);
     parts.push({ type: 'tool_call', ...(id !== undefined && { id }), name, ...(args !== undefined && { arguments: args }) });
   }
+  return finishMessage(role, parts, m);
+}
+
+function finishMessage(role: string, parts: MessagePart[], m: IndexedItem): Message {
   const name = m.get('message.name');
-  return { role, parts, ...(typeof name === 'string' && { name }) };
+  return typeof name === 'string' ? { role, parts, name } : { role, parts };
 }

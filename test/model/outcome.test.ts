@@ -32,6 +32,7 @@ describe('outcome signals and cohort', () => {
           'app.tags': ['a', 'b'],
           'app.escalated': true,
           'app.user_feedback': 'positive',
+          'app.outcome.name': 'booking_made',
           'application.name': 'not ours',
         },
       }),
