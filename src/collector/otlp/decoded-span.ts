@@ -1,0 +1,201 @@
+import type { HrTime } from '@opentelemetry/api';
+import type { InstrumentationScope } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { Attributes, SpanEventRecord, SpanRecord, StatusCode } from '../../model/span-record.ts';
+import { OtlpReadableSpan } from './readable-span.ts';
+import { sdkResourceOf, sdkScopeOf } from './sdk-values.ts';
+
+const NANOS_PER_SECOND = 1_000_000_000n;
+
+/** Exact: nanoseconds since the epoch fit an HrTime's [seconds, nanos] without a double in between. */
+export function nanosToHrTime(nanos: bigint): HrTime {
+  return [Number(nanos / NANOS_PER_SECOND), Number(nanos % NANOS_PER_SECOND)];
+}
+
+/** One `ResourceSpans.resource`, shared by its spans (the SDK Resource is built once, on demand). */
+export class DecodedResource {
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+  readonly schemaUrl: string;
+  #sdkResource?: Resource;
+
+  constructor(attributes: Attributes, droppedAttributesCount: number, schemaUrl: string) {
+    this.attributes = attributes;
+    this.droppedAttributesCount = droppedAttributesCount;
+    this.schemaUrl = schemaUrl;
+  }
+
+  /** One object per ResourceSpans: the official serializers group spans by Resource identity. */
+  get sdkResource(): Resource {
+    return (this.#sdkResource ??= sdkResourceOf(this));
+  }
+}
+
+export interface DecodedScopeInit {
+  readonly name: string;
+  readonly version: string;
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+  /** `ScopeSpans.schema_url`. */
+  readonly schemaUrl: string;
+}
+
+/** One `ScopeSpans.scope` with the ScopeSpans' schema URL, shared by its spans. */
+export class DecodedScope {
+  readonly name: string;
+  readonly version: string;
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+  readonly schemaUrl: string;
+  #sdkScope?: InstrumentationScope;
+
+  constructor(init: DecodedScopeInit) {
+    this.name = init.name;
+    this.version = init.version;
+    this.attributes = init.attributes;
+    this.droppedAttributesCount = init.droppedAttributesCount;
+    this.schemaUrl = init.schemaUrl;
+  }
+
+  /** One object per ScopeSpans: the protobuf serializer groups spans by scope identity. */
+  get sdkScope(): InstrumentationScope {
+    return (this.#sdkScope ??= sdkScopeOf(this));
+  }
+}
+
+/** A span event that reads as both a SpanRecord event and an SDK TimedEvent. */
+export class DecodedEvent implements SpanEventRecord {
+  readonly name: string;
+  readonly timeUnixNano: bigint;
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+
+  constructor(name: string, timeUnixNano: bigint, attributes: Attributes, droppedAttributesCount = 0) {
+    this.name = name;
+    this.timeUnixNano = timeUnixNano;
+    this.attributes = attributes;
+    this.droppedAttributesCount = droppedAttributesCount;
+  }
+
+  get time(): HrTime {
+    return nanosToHrTime(this.timeUnixNano);
+  }
+}
+
+export interface DecodedLink {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly traceState: string;
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+  readonly flags: number;
+}
+
+/**
+ * How big a span's attributes are. Decoding keeps every value whole (OTLP has no
+ * per-value limit); the pipeline uses these to cap what it scans.
+ */
+export interface AttributeSizes {
+  /** Values counted at every nesting level (a kvlist with 3 entries counts 4). */
+  readonly values: number;
+  /** Characters of all string values plus bytes of all bytes values. */
+  readonly totalChars: number;
+  readonly largestChars: number;
+  /** A 64-bit integer beyond ±2^53 is held as a bigint. */
+  readonly hasBigInt: boolean;
+}
+
+export interface DecodedSpanInit {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId?: string;
+  readonly traceState: string;
+  readonly name: string;
+  readonly kind: number;
+  readonly startTimeUnixNano: bigint;
+  readonly endTimeUnixNano: bigint;
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+  readonly events: DecodedEvent[];
+  readonly droppedEventsCount: number;
+  readonly links: readonly DecodedLink[];
+  readonly droppedLinksCount: number;
+  readonly status: { readonly code: StatusCode; readonly message?: string };
+  readonly flags: number;
+  readonly resource: DecodedResource;
+  readonly scope: DecodedScope;
+  readonly sizes: AttributeSizes;
+}
+
+/**
+ * A span decoded from OTLP (JSON or protobuf). It is the `SpanRecord` the
+ * pipeline reads, the target the pipeline adds evaluation events to, and, via
+ * `toReadableSpan()`, what the official OTLP exporters serialize.
+ */
+export class DecodedSpan implements SpanRecord {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId?: string;
+  /** W3C tracestate exactly as received ("" when none). */
+  readonly traceState: string;
+  readonly name: string;
+  /** OTLP numbering (1 INTERNAL … 5 CONSUMER, 0 UNSPECIFIED). */
+  readonly kind: number;
+  readonly startTimeUnixNano: bigint;
+  readonly endTimeUnixNano: bigint;
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+  /** Mutable on purpose: evaluation events are appended by `addEvent`. */
+  readonly events: DecodedEvent[];
+  readonly droppedEventsCount: number;
+  readonly links: readonly DecodedLink[];
+  readonly droppedLinksCount: number;
+  readonly status: { readonly code: StatusCode; readonly message?: string };
+  /** OTLP `Span.flags`: W3C trace flags in bits 0-7, has-is-remote / is-remote in bits 8 / 9. */
+  readonly flags: number;
+  readonly resource: DecodedResource;
+  readonly scope: DecodedScope;
+  readonly sizes: AttributeSizes;
+  #readable?: ReadableSpan;
+
+  constructor(init: DecodedSpanInit) {
+    this.traceId = init.traceId;
+    this.spanId = init.spanId;
+    if (init.parentSpanId !== undefined) this.parentSpanId = init.parentSpanId;
+    this.traceState = init.traceState;
+    this.name = init.name;
+    this.kind = init.kind;
+    this.startTimeUnixNano = init.startTimeUnixNano;
+    this.endTimeUnixNano = init.endTimeUnixNano;
+    this.attributes = init.attributes;
+    this.droppedAttributesCount = init.droppedAttributesCount;
+    this.events = init.events;
+    this.droppedEventsCount = init.droppedEventsCount;
+    this.links = init.links;
+    this.droppedLinksCount = init.droppedLinksCount;
+    this.status = init.status;
+    this.flags = init.flags;
+    this.resource = init.resource;
+    this.scope = init.scope;
+    this.sizes = init.sizes;
+  }
+
+  get resourceAttributes(): Attributes {
+    return this.resource.attributes;
+  }
+
+  /**
+   * Adds an event (the pipeline's evaluation results). Without a time it is
+   * stamped at the span's end: evaluation happens as the span ends, the output
+   * stays reproducible, and backends draw it inside the span.
+   */
+  addEvent(name: string, attributes: Attributes = {}, timeUnixNano: bigint = this.endTimeUnixNano): void {
+    this.events.push(new DecodedEvent(name, timeUnixNano, attributes));
+  }
+
+  /** The SDK view, built once; its `events` is this span's array, so added events are exported. */
+  toReadableSpan(): ReadableSpan {
+    return (this.#readable ??= new OtlpReadableSpan(this));
+  }
+}

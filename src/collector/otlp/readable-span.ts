@@ -1,0 +1,122 @@
+import type { Attributes, HrTime, Link, SpanContext, SpanKind, SpanStatus } from '@opentelemetry/api';
+import type { InstrumentationScope } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import type { ReadableSpan, TimedEvent } from '@opentelemetry/sdk-trace';
+import type { DecodedLink, DecodedSpan } from './decoded-span.ts';
+import { nanosToHrTime } from './decoded-span.ts';
+import { sdkAttributes, sdkTraceState } from './sdk-values.ts';
+
+// OTLP Span.flags (trace.proto, SpanFlags): bits 0-7 W3C trace flags, bit 8 "has is_remote", bit 9 "is_remote".
+const TRACE_FLAGS_MASK = 0xff;
+const CONTEXT_IS_REMOTE_MASK = 0x200;
+
+function linkOf(link: DecodedLink): Link {
+  return {
+    context: {
+      traceId: link.traceId,
+      spanId: link.spanId,
+      traceFlags: link.flags & TRACE_FLAGS_MASK,
+      isRemote: (link.flags & CONTEXT_IS_REMOTE_MASK) !== 0,
+      traceState: sdkTraceState(link.traceState),
+    },
+    attributes: link.attributes as Attributes,
+    droppedAttributesCount: link.droppedAttributesCount,
+  };
+}
+
+/**
+ * A decoded span as an SDK `ReadableSpan`, for the official OTLP exporters.
+ * What the official serializers cannot carry: OTLP kind UNSPECIFIED becomes
+ * INTERNAL (the API has no UNSPECIFIED), the has-is-remote flag bit is always
+ * set, bigint values are written as decimal strings.
+ */
+export class OtlpReadableSpan implements ReadableSpan {
+  readonly ended = true;
+  readonly #span: DecodedSpan;
+  readonly #context: SpanContext;
+  #links?: Link[];
+  #attributes?: Attributes;
+
+  constructor(span: DecodedSpan) {
+    this.#span = span;
+    this.#context = {
+      traceId: span.traceId,
+      spanId: span.spanId,
+      traceFlags: span.flags & TRACE_FLAGS_MASK,
+      traceState: sdkTraceState(span.traceState),
+    };
+  }
+
+  get name(): string {
+    return this.#span.name;
+  }
+
+  /** API SpanKind counts from INTERNAL = 0; OTLP from UNSPECIFIED = 0, INTERNAL = 1. */
+  get kind(): SpanKind {
+    return Math.max(0, this.#span.kind - 1) as SpanKind;
+  }
+
+  readonly spanContext = (): SpanContext => this.#context;
+
+  get parentSpanContext(): SpanContext | undefined {
+    const parentSpanId = this.#span.parentSpanId;
+    if (parentSpanId === undefined) return undefined;
+    return {
+      traceId: this.#span.traceId,
+      spanId: parentSpanId,
+      traceFlags: this.#span.flags & TRACE_FLAGS_MASK,
+      isRemote: (this.#span.flags & CONTEXT_IS_REMOTE_MASK) !== 0,
+    };
+  }
+
+  get startTime(): HrTime {
+    return nanosToHrTime(this.#span.startTimeUnixNano);
+  }
+
+  get endTime(): HrTime {
+    return nanosToHrTime(this.#span.endTimeUnixNano);
+  }
+
+  get duration(): HrTime {
+    const nanos = this.#span.endTimeUnixNano - this.#span.startTimeUnixNano;
+    return nanosToHrTime(nanos < 0n ? 0n : nanos);
+  }
+
+  /** API SpanStatusCode and OTLP share the numbering: 0 UNSET, 1 OK, 2 ERROR. */
+  get status(): SpanStatus {
+    return this.#span.status;
+  }
+
+  get attributes(): Attributes {
+    return (this.#attributes ??= sdkAttributes(this.#span.attributes, this.#span.sizes.hasBigInt));
+  }
+
+  get links(): Link[] {
+    return (this.#links ??= this.#span.links.map(linkOf));
+  }
+
+  /** The decoded span's own array: events the pipeline adds are exported with it. */
+  get events(): TimedEvent[] {
+    return this.#span.events;
+  }
+
+  get resource(): Resource {
+    return this.#span.resource.sdkResource;
+  }
+
+  get instrumentationScope(): InstrumentationScope {
+    return this.#span.scope.sdkScope;
+  }
+
+  get droppedAttributesCount(): number {
+    return this.#span.droppedAttributesCount;
+  }
+
+  get droppedEventsCount(): number {
+    return this.#span.droppedEventsCount;
+  }
+
+  get droppedLinksCount(): number {
+    return this.#span.droppedLinksCount;
+  }
+}
