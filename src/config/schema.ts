@@ -2,6 +2,7 @@ import { z } from 'zod';
 import type { ConfigSection } from './section.ts';
 import { conversationsSection } from './conversations.ts';
 import { checksSection } from './checks.ts';
+import { samplingSection } from './sampling.ts';
 
 /**
  * The config file, section by section. A new section is a file of its own
@@ -10,6 +11,7 @@ import { checksSection } from './checks.ts';
 export const configSections = {
   conversations: conversationsSection,
   checks: checksSection,
+  sampling: samplingSection,
 } as const satisfies Record<string, ConfigSection>;
 
 type SectionShape<T extends Record<string, ConfigSection>> = { -readonly [K in keyof T]: T[K]['schema'] };
