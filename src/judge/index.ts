@@ -1,0 +1,17 @@
+export type { EvaluationTarget, Evaluator, JudgeTarget, SamplingContext, TranscriptTurn } from './evaluator.ts';
+export { CompositeEvaluator } from './composite.ts';
+export { LlmJudge, type LlmJudgeStats } from './llm-judge.ts';
+export { DEFAULT_RUBRICS, type LlmJudgeOptions } from './judge-options.ts';
+export { JudgeConfigError } from './config-error.ts';
+export { JudgeErrorType, type BreakerVerdict, type JudgeFailure } from './failure.ts';
+export { describeScale, normalizeScore, rubricVersion, type Rubric, type RubricScale } from './rubric.ts';
+export { BUILTIN_RUBRICS, RubricRegistry, type CustomRubricSpec } from './rubrics/registry.ts';
+export { conditionHolds, selectRubrics, type RubricCondition, type RubricSelection, type RubricSelectionRule } from './selection.ts';
+export { answerSchema, extractJsonObject, parseAnswerText, type JudgeAnswer } from './answer.ts';
+export { judgeMessages, newNonce, transcriptMarkers, type JudgeMessages, type JudgeScope } from './prompt.ts';
+export { renderTranscript, type RenderedTranscript, type TranscriptLimits } from './transcript.ts';
+export { CircuitBreaker, type CircuitBreakerOptions, type CircuitPermit, type CircuitState } from './circuit-breaker.ts';
+export { JudgeQueue, type Admission, type JudgeQueueOptions, type JudgeQueueStats } from './queue.ts';
+export { CostMeter, DEFAULT_PRICES, estimateTokens, type CostEstimate, type ModelPrice, type PriceTable, type TokenCounts } from './cost.ts';
+export { spreadOf, majorityLabel, type Spread } from './repeats.ts';
+export type { ResponseFormatMode } from './judge-call.ts';
