@@ -83,7 +83,8 @@ function looksLikeJsonContainer(text: string): boolean {
 
 /**
  * Tool arguments and results (semconv: "objects, or JSON strings — decode best-effort").
- * Plain text stays text; text that looks like JSON but is not keeps its raw form, with a note.
+ * Plain text stays text (and undefined stays undefined); text that looks like JSON
+ * but is not keeps its raw form, with a note.
  */
 export function decodeBestEffort(name: string, value: AttributeValue, ctx: ReadContext): unknown {
   if (typeof value !== 'string' || !looksLikeJsonContainer(value)) return value;

@@ -1,4 +1,5 @@
 import type { Message, ToolCall } from './messages.ts';
+import { toolCall } from './shapes.ts';
 import type { SpanOperation } from './span-view.ts';
 
 /**
@@ -39,12 +40,7 @@ export function requestedToolCalls(messages: readonly Message[]): ToolCall[] {
   const calls: ToolCall[] = [];
   for (const message of messages) {
     for (const part of message.parts) {
-      if (part.type !== 'tool_call') continue;
-      calls.push({
-        ...(part.id !== undefined && { id: part.id }),
-        name: part.name,
-        ...(part.arguments !== undefined && { arguments: part.arguments }),
-      });
+      if (part.type === 'tool_call') calls.push(toolCall(part.id, part.name, part.arguments));
     }
   }
   return calls;

@@ -2,6 +2,7 @@ import type { Message, MessagePart } from './messages.ts';
 import type { AttributeValue } from './span-record.ts';
 import { decodeBestEffort, decodeStructured, describeType, isRecord, parseJson, readString, UNREADABLE } from './decode.ts';
 import type { ReadContext } from './decode.ts';
+import { toolCallPart, toolResponsePart } from './shapes.ts';
 
 /**
  * GenAI semconv message JSON (REFERENCE.md, "Message JSON"): `[{role, parts[], name?, finish_reason?}]`,
@@ -70,7 +71,7 @@ function readContent(where: string, role: string, fields: Fields, ctx: ReadConte
     // A `tool` message's content is the tool's answer (OpenAI chat `role: tool`).
     if (role === 'tool') {
       const id = typeof fields.tool_call_id === 'string' ? fields.tool_call_id : undefined;
-      return [{ type: 'tool_call_response', ...(id !== undefined && { id }), response: content }];
+      return [toolResponsePart(id, content)];
     }
     return [{ type: 'text', content }];
   }
@@ -118,14 +119,13 @@ function readPart(where: string, raw: AttributeValue, ctx: ReadContext): Message
       const id = readString(`${where}.id`, raw.id, ctx);
       const name = readString(`${where}.name`, raw.name, ctx);
       if (name === undefined) ctx.problems.push(`${where}: tool_call has no name`);
-      const args = raw.arguments === undefined ? undefined : decodeBestEffort(`${where}.arguments`, raw.arguments, ctx);
-      return { type: 'tool_call', ...(id !== undefined && { id }), name: name ?? '', ...(args !== undefined && { arguments: args }) };
+      return toolCallPart(id, name ?? '', decodeBestEffort(`${where}.arguments`, raw.arguments, ctx));
     }
     case 'tool_call_response': {
       const id = readString(`${where}.id`, raw.id, ctx);
       // The semconv schema names it `response`; its examples write `result` (REFERENCE.md): accept both.
       const response = raw.response !== undefined ? raw.response : raw.result;
-      return { type: 'tool_call_response', ...(id !== undefined && { id }), response };
+      return toolResponsePart(id, response);
     }
     case undefined:
       if (typeof raw.content === 'string') {
@@ -158,8 +158,7 @@ function readOpenAiToolCall(where: string, raw: AttributeValue, ctx: ReadContext
   const fn = isRecord(raw.function) ? raw.function : raw;
   const name = readString(`${where}.function.name`, fn.name, ctx) ?? '';
   const id = readString(`${where}.id`, raw.id, ctx);
-  const args = fn.arguments === undefined ? undefined : decodeBestEffort(`${where}.function.arguments`, fn.arguments, ctx);
-  return { type: 'tool_call', ...(id !== undefined && { id }), name, ...(args !== undefined && { arguments: args }) };
+  return toolCallPart(id, name, decodeBestEffort(`${where}.function.arguments`, fn.arguments, ctx));
 }
 
 /** `gen_ai.system_instructions`: an array of parts (JSON or structured), or plain text from older writers. */

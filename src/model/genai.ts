@@ -5,6 +5,7 @@ import { requestedToolCalls, toolNameFromSpanName } from './draft.ts';
 import type { Draft } from './draft.ts';
 import { readMessages, readSystemInstructions } from './genai-messages.ts';
 import type { ToolCall } from './messages.ts';
+import { toolCall } from './shapes.ts';
 import type { Attributes } from './span-record.ts';
 
 /** GenAI semantic conventions (REFERENCE.md): the first and preferred spelling. */
@@ -47,14 +48,12 @@ function readToolExecution(a: Attributes, spanName: string, ctx: ReadContext): T
   const rawArgs = a[GenAI.TOOL_CALL_ARGUMENTS];
   const rawResult = a[GenAI.TOOL_CALL_RESULT];
   if (name === undefined && id === undefined && rawArgs === undefined && rawResult === undefined) return undefined;
-  const args = rawArgs === undefined ? undefined : decodeBestEffort(GenAI.TOOL_CALL_ARGUMENTS, rawArgs, ctx);
-  const result = rawResult === undefined ? undefined : decodeBestEffort(GenAI.TOOL_CALL_RESULT, rawResult, ctx);
-  return {
-    ...(id !== undefined && { id }),
-    name: name ?? toolNameFromSpanName(spanName),
-    ...(args !== undefined && { arguments: args }),
-    ...(result !== undefined && { result }),
-  };
+  return toolCall(
+    id,
+    name ?? toolNameFromSpanName(spanName),
+    decodeBestEffort(GenAI.TOOL_CALL_ARGUMENTS, rawArgs, ctx),
+    decodeBestEffort(GenAI.TOOL_CALL_RESULT, rawResult, ctx),
+  );
 }
 
 /** `gen_ai.retrieval.documents`: `[{id, score, content?}]`; only documents with content ground anything. */

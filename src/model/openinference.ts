@@ -8,6 +8,7 @@ import { groupIndexed } from './indexed.ts';
 import type { Entry, IndexedItem } from './indexed.ts';
 import type { Message, MessagePart } from './messages.ts';
 import { payloadText } from './payload-text.ts';
+import { textMessage, toolCall, toolCallPart, toolResponsePart } from './shapes.ts';
 import type { Attributes } from './span-record.ts';
 
 const CONTENTS = 'message.contents.';
@@ -38,19 +39,18 @@ export function readOpenInference(a: Attributes, scan: AttributeScan, draft: Dra
   if (kind === 'TOOL') {
     if (draft.toolCalls.length === 0 && (input !== undefined || output !== undefined || a[OpenInference.TOOL_NAME] !== undefined)) {
       const name = readString(OpenInference.TOOL_NAME, a[OpenInference.TOOL_NAME], ctx) ?? draft.spanName;
-      const args = input === undefined ? undefined : decodeBestEffort(OpenInference.INPUT_VALUE, input, ctx);
-      const result = output === undefined ? undefined : decodeBestEffort(OpenInference.OUTPUT_VALUE, output, ctx);
-      draft.toolCalls = [{ name, ...(args !== undefined && { arguments: args }), ...(result !== undefined && { result }) }];
+      const args = decodeBestEffort(OpenInference.INPUT_VALUE, input, ctx);
+      draft.toolCalls = [toolCall(undefined, name, args, decodeBestEffort(OpenInference.OUTPUT_VALUE, output, ctx))];
     }
   } else if (kind === undefined ? CONVERSATIONAL_OPERATIONS.has(draft.operation) : CONVERSATIONAL_KINDS.has(kind)) {
     // Without message lists, the span's input is what the user said and its output the reply.
     if (draft.inputMessages.length === 0 && input !== undefined) {
       const text = valueText(OpenInference.INPUT_VALUE, input, a[OpenInference.INPUT_MIME_TYPE], ctx);
-      if (text) draft.inputMessages = [{ role: 'user', parts: [{ type: 'text', content: text }] }];
+      if (text) draft.inputMessages = [textMessage('user', text)];
     }
     if (draft.outputMessages.length === 0 && output !== undefined) {
       const text = valueText(OpenInference.OUTPUT_VALUE, output, a[OpenInference.OUTPUT_MIME_TYPE], ctx);
-      if (text) draft.outputMessages = [{ role: 'assistant', parts: [{ type: 'text', content: text }] }];
+      if (text) draft.outputMessages = [textMessage('assistant', text)];
     }
   }
   if (draft.retrievedContext.length === 0 && scan.oiDocuments) {
@@ -84,7 +84,7 @@ function readMessage(where: string, m: IndexedItem, ctx: ReadContext): Message {
     if (text !== undefined) {
       if (role === 'tool') {
         const id = readString(`${where}.message.tool_call_id`, m.get('message.tool_call_id'), ctx);
-        parts.push({ type: 'tool_call_response', ...(id !== undefined && { id }), response: text });
+        parts.push(toolResponsePart(id, text));
       } else parts.push({ type: 'text', content: text });
     }
   }
@@ -106,9 +106,8 @@ function readMessage(where: string, m: IndexedItem, ctx: ReadContext): Message {
     const at = `${where}.message.tool_calls.${j}.tool_call`;
     const id = readString(`${at}.id`, call.get('tool_call.id'), ctx);
     const name = readString(`${at}.function.name`, call.get('tool_call.function.name'), ctx) ?? '';
-    const rawArgs = call.get('tool_call.function.arguments');
-    const args = rawArgs === undefined ? undefined : decodeBestEffort(`${at}.function.arguments`, rawArgs, ctx);
-    parts.push({ type: 'tool_call', ...(id !== undefined && { id }), name, ...(args !== undefined && { arguments: args }) });
+    const args = decodeBestEffort(`${at}.function.arguments`, call.get('tool_call.function.arguments'), ctx);
+    parts.push(toolCallPart(id, name, args));
   }
   return finishMessage(role, parts, m);
 }

@@ -9,6 +9,7 @@ import { groupIndexed } from './indexed.ts';
 import type { IndexedItem } from './indexed.ts';
 import type { Message, MessagePart } from './messages.ts';
 import { payloadText } from './payload-text.ts';
+import { textMessage, toolCall, toolCallPart, toolResponsePart } from './shapes.ts';
 import type { Attributes } from './span-record.ts';
 
 /**
@@ -35,19 +36,18 @@ export function readOpenLLMetry(a: Attributes, scan: AttributeScan, draft: Draft
   if (kind === 'tool') {
     if (draft.toolCalls.length > 0) return;
     const name = readString(OpenLLMetry.ENTITY_NAME, a[OpenLLMetry.ENTITY_NAME], ctx) ?? draft.spanName;
-    const args = input === undefined ? undefined : decodeBestEffort(OpenLLMetry.ENTITY_INPUT, input, ctx);
-    const result = output === undefined ? undefined : decodeBestEffort(OpenLLMetry.ENTITY_OUTPUT, output, ctx);
-    draft.toolCalls = [{ name, ...(args !== undefined && { arguments: args }), ...(result !== undefined && { result }) }];
+    const args = decodeBestEffort(OpenLLMetry.ENTITY_INPUT, input, ctx);
+    draft.toolCalls = [toolCall(undefined, name, args, decodeBestEffort(OpenLLMetry.ENTITY_OUTPUT, output, ctx))];
     return;
   }
   if (kind === 'agent') draft.agentName ??= readString(OpenLLMetry.ENTITY_NAME, a[OpenLLMetry.ENTITY_NAME], ctx);
   if (draft.inputMessages.length === 0 && input !== undefined) {
     const text = entityText(OpenLLMetry.ENTITY_INPUT, input, ctx);
-    if (text) draft.inputMessages = [{ role: 'user', parts: [{ type: 'text', content: text }] }];
+    if (text) draft.inputMessages = [textMessage('user', text)];
   }
   if (draft.outputMessages.length === 0 && output !== undefined) {
     const text = entityText(OpenLLMetry.ENTITY_OUTPUT, output, ctx);
-    if (text) draft.outputMessages = [{ role: 'assistant', parts: [{ type: 'text', content: text }] }];
+    if (text) draft.outputMessages = [textMessage('assistant', text)];
   }
 }
 
@@ -68,7 +68,7 @@ function readMessage(where: string, m: IndexedItem, ctx: ReadContext, defaultRol
   if (content !== undefined) {
     if (role === 'tool') {
       const id = readString(`${where}.tool_call_id`, m.get('tool_call_id'), ctx);
-      parts.push({ type: 'tool_call_response', ...(id !== undefined && { id }), response: content });
+      parts.push(toolResponsePart(id, content));
     } else if (content.startsWith('[{')) {
       // Multimodal content is stored as the JSON of its parts array.
       const decoded = parseJson(`${where}.content`, content, ctx);
@@ -80,9 +80,7 @@ function readMessage(where: string, m: IndexedItem, ctx: ReadContext, defaultRol
     const at = `${where}.tool_calls.${j}`;
     const id = readString(`${at}.id`, call.get('id'), ctx);
     const name = readString(`${at}.name`, call.get('name'), ctx) ?? '';
-    const rawArgs = call.get('arguments');
-    const args = rawArgs === undefined ? undefined : decodeBestEffort(`${at}.arguments`, rawArgs, ctx);
-    parts.push({ type: 'tool_call', ...(id !== undefined && { id }), name, ...(args !== undefined && { arguments: args }) });
+    parts.push(toolCallPart(id, name, decodeBestEffort(`${at}.arguments`, call.get('arguments'), ctx)));
   }
   const finishReason = m.get('finish_reason');
   return { role, parts, ...(typeof finishReason === 'string' && { finishReason }) };
