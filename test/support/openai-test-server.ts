@@ -19,7 +19,13 @@ export type ScriptedReply =
   /** A JSON answer (status 200 unless given). */
   | { readonly json: unknown; readonly status?: number; readonly headers?: Record<string, string>; readonly delayMs?: number }
   /** Server-sent events: each item is JSON-encoded into a `data:` line, then `data: [DONE]`. */
-  | { readonly sse: readonly unknown[]; readonly delayMs?: number; readonly done?: boolean }
+  | {
+      readonly sse: readonly unknown[];
+      readonly delayMs?: number;
+      readonly done?: boolean;
+      /** Leave the response open after the events (a stalled stream); closed when the server stops. */
+      readonly keepOpen?: boolean;
+    }
   /** Anything else, byte for byte (garbage, HTML error pages…). */
   | { readonly raw: string; readonly status?: number; readonly headers?: Record<string, string>; readonly delayMs?: number }
   /** Never answer (a stalled upstream); the socket is closed when the server stops. */
@@ -76,6 +82,7 @@ export async function startOpenAITestServer(handler: ScriptHandler): Promise<Ope
     if ('sse' in reply) {
       res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
       for (const event of reply.sse) res.write(`data: ${JSON.stringify(event)}\n\n`);
+      if (reply.keepOpen) return;
       if (reply.done !== false) res.write('data: [DONE]\n\n');
       res.end();
       return;
