@@ -3,6 +3,7 @@ import type { ConfigSection } from './section.ts';
 import { conversationsSection } from './conversations.ts';
 import { checksSection } from './checks.ts';
 import { samplingSection } from './sampling.ts';
+import { judgeSection } from './judge.ts';
 
 /**
  * The config file, section by section. A new section is a file of its own
@@ -12,6 +13,7 @@ export const configSections = {
   conversations: conversationsSection,
   checks: checksSection,
   sampling: samplingSection,
+  judge: judgeSection,
 } as const satisfies Record<string, ConfigSection>;
 
 type SectionShape<T extends Record<string, ConfigSection>> = { -readonly [K in keyof T]: T[K]['schema'] };

@@ -87,18 +87,12 @@ export function resolveJudgeOptions(options: LlmJudgeOptions): ResolvedJudgeOpti
   const temperature = options.temperature ?? 0;
   if (!(temperature >= 0 && temperature <= 2)) problems.push(`judge.temperature: expected a number from 0 to 2, got ${JSON.stringify(options.temperature)}`);
 
-  let registry: RubricRegistry | undefined;
-  try {
-    registry = new RubricRegistry(options.custom ?? []);
-  } catch (error) {
-    if (!(error instanceof JudgeConfigError)) throw error;
-    problems.push(...error.problems);
-  }
-  const base = registry ? registry.resolve(options.rubrics ?? DEFAULT_RUBRICS, 'judge.rubrics', problems) : [];
+  const registry = new RubricRegistry(options.custom ?? [], problems);
+  const base = registry.resolve(options.rubrics ?? DEFAULT_RUBRICS, 'judge.rubrics', problems);
   const rules = (options.select ?? []).map((rule, index) => ({
     when: rule.when,
     replace: rule.replace ?? false,
-    rubrics: registry ? registry.resolve(rule.rubrics, `judge.select[${index}].rubrics`, problems) : [],
+    rubrics: registry.resolve(rule.rubrics, `judge.select[${index}].rubrics`, problems),
   }));
   const client = options.client ?? makeClient(options, timeout, maxRetries, problems);
   const resolved = {

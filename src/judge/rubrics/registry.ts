@@ -26,10 +26,13 @@ export interface CustomRubricSpec {
 export class RubricRegistry {
   readonly #byName = new Map<string, Rubric>();
 
-  /** @throws JudgeConfigError naming `judge.custom[i].<field>` for each bad custom rubric. */
-  constructor(custom: readonly CustomRubricSpec[] = []) {
+  /**
+   * Bad custom rubrics are left out and described in `problems` (`judge.custom[i].<field>: …`);
+   * without a `problems` list they throw a JudgeConfigError.
+   */
+  constructor(custom: readonly CustomRubricSpec[] = [], problems?: string[]) {
     for (const rubric of BUILTIN_RUBRICS) this.#byName.set(rubric.name, rubric);
-    const problems: string[] = [];
+    const found: string[] = [];
     custom.forEach((spec, index) => {
       const rubric: Rubric = {
         name: spec.name,
@@ -43,10 +46,11 @@ export class RubricRegistry {
       if (this.#byName.has(rubric.name) || rubric.name in ALIASES) {
         own.push(`${where}.name: ${JSON.stringify(rubric.name)} is already a rubric name; choose another`);
       }
-      problems.push(...own);
+      found.push(...own);
       if (own.length === 0) this.#byName.set(rubric.name, rubric);
     });
-    if (problems.length > 0) throw new JudgeConfigError(problems);
+    if (problems) problems.push(...found);
+    else if (found.length > 0) throw new JudgeConfigError(found);
   }
 
   get(name: string): Rubric | undefined {
