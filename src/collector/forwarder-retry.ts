@@ -58,6 +58,8 @@ export function parseRetryAfter(value: string | readonly string[] | undefined, n
   const text = (Array.isArray(value) ? value[0] : (value as string | undefined))?.trim();
   if (!text) return undefined;
   if (/^\d+$/.test(text)) return Number(text) * 1000;
+  // Every HTTP-date form starts with a day name; Date.parse alone would take "-3" for a year.
+  if (!/^[A-Za-z]{3}/.test(text)) return undefined;
   const at = Date.parse(text);
   return Number.isNaN(at) ? undefined : Math.max(0, at - nowMs);
 }

@@ -38,6 +38,8 @@ export interface CapturedRequest {
   /** Decoded trace spans (empty for non-trace paths). */
   readonly spans: readonly CapturedSpan[];
   readonly at: number;
+  /** What it was answered; undefined for a dropped connection. */
+  status?: number;
 }
 
 export type Reply = { readonly status: number; readonly headers?: Record<string, string>; readonly body?: string } | { readonly destroy: true };
@@ -67,9 +69,9 @@ export class CaptureServer {
     return `${this.origin}/v1/traces`;
   }
 
-  /** Every span that arrived, in arrival order. */
+  /** Every span accepted (answered 2xx), in arrival order: what the upstream now holds. */
   get spans(): CapturedSpan[] {
-    return this.requests.flatMap((request) => request.spans);
+    return this.requests.filter((request) => request.status !== undefined && request.status < 300).flatMap((request) => request.spans);
   }
 
   /** Listens (again, on the same port after `down`). */
@@ -114,6 +116,7 @@ export class CaptureServer {
       req.socket.destroy();
       return;
     }
+    captured.status = reply.status;
     res.writeHead(reply.status, reply.headers);
     res.end(reply.body ?? '');
   }
