@@ -48,14 +48,22 @@ export const ForwardRetrySchema = z
     error: 'must be >= retry.initialBackoff',
   });
 
-export const ForwardConfigSchema = z.strictObject({
-  /** Traces URL, used as is (e.g. `http://tempo:4318/v1/traces`). */
-  endpoint: httpUrl(),
-  protocol: z.enum(['http/protobuf', 'http/json'], { error: 'expected "http/protobuf" or "http/json"' }).prefault('http/protobuf'),
-  headers: headerMap.prefault({}),
-  /** Per export request, as OTEL_EXPORTER_OTLP_TIMEOUT (spec default 10 s). */
-  timeout: positiveDuration().prefault('10s'),
-  compression: z.enum(['gzip', 'none'], { error: 'expected "gzip" or "none"' }).prefault('none'),
+const protocol = z.enum(['http/protobuf', 'http/json'], { error: 'expected "http/protobuf" or "http/json"' });
+const compression = z.enum(['gzip', 'none'], { error: 'expected "gzip" or "none"' });
+
+/**
+ * The `forward` section as a config file writes it. The fields an `OTEL_EXPORTER_OTLP_*`
+ * variable can also set have no default here, so that `forwardConfigFromEnv` can tell "not
+ * written" from "written" and let the variables fill only what the file left out.
+ */
+export const ForwardSectionSchema = z.strictObject({
+  /** Traces URL, used as is (e.g. `http://tempo:4318/v1/traces`); else from OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT. */
+  endpoint: httpUrl().optional(),
+  protocol: protocol.optional(),
+  headers: headerMap.optional(),
+  /** Per export request, as OTEL_EXPORTER_OTLP_TIMEOUT. */
+  timeout: positiveDuration().optional(),
+  compression: compression.optional(),
   logs: z
     .strictObject({
       /** Logs URL; by default the traces URL with `/v1/traces` replaced by `/v1/logs`. */
@@ -63,7 +71,7 @@ export const ForwardConfigSchema = z.strictObject({
       /** By default the traces headers. */
       headers: headerMap.optional(),
     })
-    .prefault({}),
+    .optional(),
   batch: z
     .strictObject({
       /** Spans per export request (the SDK BatchSpanProcessor's default 512). */
@@ -87,7 +95,20 @@ export const ForwardConfigSchema = z.strictObject({
   retry: ForwardRetrySchema.prefault({}),
 });
 
+/** The complete forwarding config the forwarder runs with: an endpoint, every default filled (OTLP exporter spec defaults). */
+export const ForwardConfigSchema = ForwardSectionSchema.extend({
+  endpoint: httpUrl(),
+  protocol: protocol.prefault('http/protobuf'),
+  headers: headerMap.prefault({}),
+  timeout: positiveDuration().prefault('10s'),
+  compression: compression.prefault('none'),
+  logs: ForwardSectionSchema.shape.logs.unwrap().prefault({}),
+});
+
 export type ForwardConfig = z.output<typeof ForwardConfigSchema>;
 export type ForwardConfigInput = z.input<typeof ForwardConfigSchema>;
 
-export const forwardSection = defineSection(ForwardConfigSchema.optional());
+export type ForwardSection = z.output<typeof ForwardSectionSchema>;
+
+/** Absent = no forwarding. Pass the section to `forwardConfigFromEnv` as its overrides. */
+export const forwardSection = defineSection(ForwardSectionSchema.optional());

@@ -4,6 +4,7 @@ import { conversationsSection } from './conversations.ts';
 import { checksSection } from './checks.ts';
 import { samplingSection } from './sampling.ts';
 import { judgeSection } from './judge.ts';
+import { forwardSection } from './forward.ts';
 
 /**
  * The config file, section by section. A new section is a file of its own
@@ -14,6 +15,7 @@ export const configSections = {
   checks: checksSection,
   sampling: samplingSection,
   judge: judgeSection,
+  forward: forwardSection,
 } as const satisfies Record<string, ConfigSection>;
 
 type SectionShape<T extends Record<string, ConfigSection>> = { -readonly [K in keyof T]: T[K]['schema'] };

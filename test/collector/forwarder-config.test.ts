@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../src/config/config-error.ts';
+import { parseConfig } from '../../src/config/load.ts';
 import { forwardConfigFromEnv } from '../../src/collector/forward-config-from-env.ts';
 
 function errorOf(run: () => unknown): ConfigError {
@@ -157,5 +158,30 @@ describe('forward config section', () => {
   it('rejects unknown keys (typos) in the section', () => {
     const error = errorOf(() => forwardConfigFromEnv({}, { endpoint: 'http://t:4318/v1/traces', queue: { maxspans: 5 } as never }));
     expect(error.issues).toEqual([{ path: 'forward.queue.maxspans', message: 'unknown key' }]);
+  });
+});
+
+describe('forward section in the config file', () => {
+  const yaml = ['forward:', '  compression: gzip', '  queue: { persistPath: .tracejudge/forward.db }', '  retry: { maxElapsed: 0 }'].join('\n');
+
+  it('is optional (no forwarding) and leaves what it does not say to the OTEL_* variables', () => {
+    expect(parseConfig('checks: {}', { env: {} }).forward).toBeUndefined();
+    const file = parseConfig(yaml, { env: {} }).forward;
+    const env = { OTEL_EXPORTER_OTLP_ENDPOINT: 'http://tempo:4318', OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', OTEL_EXPORTER_OTLP_COMPRESSION: 'none' };
+    const config = forwardConfigFromEnv(env, file);
+    expect(config).toMatchObject({
+      endpoint: 'http://tempo:4318/v1/traces', // from the variable
+      protocol: 'http/json', // from the variable
+      compression: 'gzip', // the file wins where it speaks
+      timeout: 10_000, // default
+      queue: { persistPath: '.tracejudge/forward.db' },
+      retry: { maxElapsed: 0 },
+    });
+  });
+
+  it('reports a bad field with its path in the file', () => {
+    expect(() => parseConfig('forward:\n  endpoint: tempo\n  protocol: grpc\n', { env: {} })).toThrow(
+      /forward\.endpoint: expected an http:\/\/ or https:\/\/ URL, got "tempo"\n\s+forward\.protocol: expected "http\/protobuf" or "http\/json", got "grpc"/,
+    );
   });
 });
