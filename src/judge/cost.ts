@@ -29,6 +29,9 @@ export interface CostEstimate extends TokenCounts {
   readonly usd?: number;
 }
 
+/** Output tokens assumed for one judgment when none are known yet: a short reasoning and the score. */
+export const TYPICAL_JUDGMENT_OUTPUT_TOKENS = 300;
+
 /** The usual rough rate for English and JSON: about four characters per token. */
 export function estimateTokens(chars: number): number {
   return Math.ceil(chars / 4);
@@ -68,7 +71,7 @@ export class CostMeter {
   }
 
   /** Before a call: prompt characters / 4, plus the output tokens a judgment usually takes. */
-  estimate(model: string, promptChars: number, expectedOutputTokens = 300): CostEstimate {
+  estimate(model: string, promptChars: number, expectedOutputTokens = TYPICAL_JUDGMENT_OUTPUT_TOKENS): CostEstimate {
     const tokens = { inputTokens: estimateTokens(promptChars), outputTokens: expectedOutputTokens };
     const usd = this.costUsd(model, tokens);
     return usd === undefined ? tokens : { ...tokens, usd };

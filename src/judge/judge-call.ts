@@ -1,10 +1,11 @@
 import { APIError, type OpenAI } from 'openai';
+import { ContentFilterFinishReasonError, LengthFinishReasonError } from 'openai/core/error';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import type { AutoParseableResponseFormat } from 'openai/lib/parser';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
-import type { z } from 'zod';
+import { z } from 'zod';
 import { parseAnswerText, type JudgeAnswer } from './answer.ts';
-import type { TokenCounts } from './cost.ts';
+import { estimateTokens, TYPICAL_JUDGMENT_OUTPUT_TOKENS, type TokenCounts } from './cost.ts';
 import { classifyFailure, JudgeErrorType, type FailureContext, type JudgeFailure } from './failure.ts';
 import type { JudgeMessages } from './prompt.ts';
 
@@ -55,7 +56,13 @@ export interface JudgeCallRequest {
   readonly failureContext: FailureContext;
 }
 
-export type JudgeCallResult = { readonly usage: TokenCounts; readonly mode: ResponseFormatMode; readonly requests: number } & (
+export type JudgeCallResult = {
+  readonly usage: TokenCounts;
+  /** Part of `usage` is the pre-call estimate: the client's parser rejected an answer, taking its usage with it. */
+  readonly usageEstimated: boolean;
+  readonly mode: ResponseFormatMode;
+  readonly requests: number;
+} & (
   | { readonly ok: true; readonly answer: JudgeAnswer }
   | { readonly ok: false; readonly failure: JudgeFailure }
 );
@@ -69,9 +76,10 @@ export type JudgeCallResult = { readonly usage: TokenCounts; readonly mode: Resp
  */
 export async function callJudge(request: JudgeCallRequest): Promise<JudgeCallResult> {
   const usage = { inputTokens: 0, outputTokens: 0 };
+  let usageEstimated = false;
   let requests = 0;
   let mode = request.ladder.mode;
-  const done = (outcome: { ok: true; answer: JudgeAnswer } | { ok: false; failure: JudgeFailure }): JudgeCallResult => ({ ...outcome, usage, mode, requests });
+  const done = (outcome: { ok: true; answer: JudgeAnswer } | { ok: false; failure: JudgeFailure }): JudgeCallResult => ({ ...outcome, usage, usageEstimated, mode, requests });
   for (;;) {
     mode = request.ladder.mode;
     requests++;
@@ -79,6 +87,11 @@ export async function callJudge(request: JudgeCallRequest): Promise<JudgeCallRes
     try {
       completion = await send(request, mode);
     } catch (error) {
+      if (answeredButUnread(error)) {
+        usage.inputTokens += estimateTokens(request.messages.system.length + request.messages.user.length);
+        usage.outputTokens += Math.min(request.maxOutputTokens ?? Infinity, TYPICAL_JUDGMENT_OUTPUT_TOKENS);
+        usageEstimated = true;
+      }
       const cannotFormat = mode !== 'text' && (rejectsResponseFormat(error) || (mode === 'json_schema' && error instanceof SyntaxError));
       if (cannotFormat && request.ladder.stepDown(mode)) continue;
       // The client's parser trips (TypeError) on a 200 body that is not a chat completion.
@@ -118,6 +131,11 @@ function send(request: JudgeCallRequest, mode: ResponseFormatMode) {
   }
   const format = mode === 'json_object' ? { response_format: { type: 'json_object' as const } } : {};
   return request.client.chat.completions.create({ ...body, ...format }, options);
+}
+
+/** The model answered (tokens were spent) but the client's parser threw, so the completion and its usage are gone. */
+function answeredButUnread(error: unknown): boolean {
+  return error instanceof z.ZodError || error instanceof SyntaxError || error instanceof LengthFinishReasonError || error instanceof ContentFilterFinishReasonError;
 }
 
 /** A 400/422 about the response format (OpenAI names `response_format`; vLLM and others say json_schema / guided). */

@@ -12,6 +12,7 @@ export type JudgmentAttempt = {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly costUsd?: number;
+  readonly usageEstimated?: boolean;
   readonly mode?: ResponseFormatMode;
 } & ({ readonly ok: true; readonly answer: JudgeAnswer } | { readonly ok: false; readonly failure: JudgeFailure });
 
@@ -45,6 +46,7 @@ export function judgmentResult(rubric: Rubric, attempts: readonly JudgmentAttemp
   details['judge.output_tokens'] = sum(attempts.map((attempt) => attempt.outputTokens));
   const costs = attempts.flatMap((attempt) => (attempt.costUsd === undefined ? [] : [attempt.costUsd]));
   if (costs.length > 0) details['judge.cost_usd'] = sum(costs);
+  if (attempts.some((attempt) => attempt.usageEstimated)) details['judge.usage_estimated'] = true;
 
   const answered = attempts.flatMap((attempt) => (attempt.ok ? [{ answer: attempt.answer, mode: attempt.mode }] : []));
   const failures = attempts.flatMap((attempt) => (attempt.ok ? [] : [attempt.failure]));

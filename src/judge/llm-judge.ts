@@ -1,7 +1,7 @@
 import type { EvaluationResult } from '../model/evaluation-result.ts';
 import { answerSchema } from './answer.ts';
 import { CircuitBreaker, type CircuitState } from './circuit-breaker.ts';
-import { CostMeter, type CostEstimate } from './cost.ts';
+import { CostMeter, TYPICAL_JUDGMENT_OUTPUT_TOKENS, type CostEstimate } from './cost.ts';
 import type { EvaluationTarget, Evaluator } from './evaluator.ts';
 import { classifyFailure, JudgeErrorType, type FailureContext } from './failure.ts';
 import { answerFormat, callJudge, FormatLadder, type AnswerFormat, type JudgeCallResult, type ResponseFormatMode } from './judge-call.ts';
@@ -100,7 +100,7 @@ export class LlmJudge implements Evaluator {
     let usd: number | undefined = 0;
     for (const rubric of this.rubricsFor(target)) {
       const prompt = judgeMessages(rubric, transcript, this.#options.scope, '0'.repeat(32));
-      const one = this.#meter.estimate(this.#options.model, prompt.system.length + prompt.user.length);
+      const one = this.#meter.estimate(this.#options.model, prompt.system.length + prompt.user.length, Math.min(this.#options.maxOutputTokens ?? Infinity, TYPICAL_JUDGMENT_OUTPUT_TOKENS));
       inputTokens += one.inputTokens * this.#options.repeats;
       outputTokens += one.outputTokens * this.#options.repeats;
       usd = one.usd === undefined || usd === undefined ? undefined : usd + one.usd * this.#options.repeats;
@@ -171,7 +171,7 @@ export class LlmJudge implements Evaluator {
     }
     this.#breaker.release(permit, result.ok ? 'success' : result.failure.breaker, options.now(), result.ok ? 0 : (result.failure.retryAfterMs ?? 0));
     const costUsd = this.#meter.record(options.model, result.usage);
-    const spent = { ...result.usage, mode: result.mode, ...(costUsd !== undefined ? { costUsd } : {}) };
+    const spent = { ...result.usage, mode: result.mode, usageEstimated: result.usageEstimated, ...(costUsd !== undefined ? { costUsd } : {}) };
     if (result.ok) return { ok: true, answer: result.answer, ...spent };
     this.#count(result.failure.type);
     return { ok: false, failure: result.failure, ...spent };
