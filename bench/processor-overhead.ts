@@ -1,0 +1,272 @@
+/**
+ * Per-span overhead of EvaluationSpanProcessor (inline normalization, grounding
+ * memory, the three commitment checks, result events) on top of a plain
+ * BatchSpanProcessor export pipeline, and the memory of 50,000 open conversations.
+ * Target (issue): ≤ 1.10× the plain pipeline's time per span.
+ *
+ *   node bench/processor-overhead.ts
+ *
+ * Workload: agent turns as GenAI instrumentation records them — invoke_agent +
+ * 2 execute_tool + chat, content on the spans (~1–2 KB of text per span), five
+ * turns per conversation. Both pipelines end in the same exporter, which
+ * serializes each batch with the official OTLP protobuf serializer (what
+ * `exporter-trace-otlp-proto` does before sending) and discards the bytes, so
+ * the network, which would dominate a real export, is left out: the ratio is
+ * an upper bound. Baseline and evaluated runs alternate; medians are reported.
+ */
+import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { context, SpanKind, trace } from '@opentelemetry/api';
+import type { Tracer } from '@opentelemetry/api';
+import { ExportResultCode } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
+import { EvaluationPipeline, EvaluationSpanProcessor } from '../processors/index.ts';
+import { spanRecordFromReadable } from '../src/model/index.ts';
+import type { SpanRecord } from '../src/model/index.ts';
+
+export type BenchRow = { name: string; value: number; unit: string; baseline?: number; ratio?: number; target?: string };
+
+const SPANS_PER_TURN = 4;
+const TURNS_PER_CONVERSATION = 5;
+
+/** Serializes like the OTLP/proto exporter, then drops the bytes. */
+class SerializingExporter implements SpanExporter {
+  bytes = 0;
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.bytes += ProtobufTraceSerializer.serializeRequest(spans)?.length ?? 0;
+    done({ code: ExportResultCode.SUCCESS });
+  }
+  async shutdown(): Promise<void> {}
+}
+
+const SYSTEM = 'You are the support assistant of Northwind Outfitters. Quote prices, dates and refund amounts only from tool results. Returns are accepted within 30 days; opened electronics carry a 15% restocking fee. Escalate to a human when the customer asks twice.';
+const USER = [
+  'Hi, my order {order} arrived with a torn sleeve on the rain jacket. Can I get a replacement in size M, and how much would express shipping cost? I need it before the weekend trip.',
+  'Thanks. Also, was I charged twice? I see two charges of 89.90 on my card statement from the 20th.',
+  'OK, and when exactly will the refund arrive? I would like it before the end of the month if possible.',
+];
+
+function orderTool(i: number): string {
+  return JSON.stringify({
+    order_id: `4588${i % 100}`,
+    status: 'delivered',
+    items: [{ sku: 'JK-221', name: 'Rain jacket', size: 'L', qty: 1, unit_price: 89.9 }],
+    charges: [{ amount: 89.9, at: '2026-11-20T10:02:11Z' }, { amount: 89.9, at: '2026-11-20T10:02:14Z' }],
+    shipping: { method: 'standard', carrier: 'DHL', delivered_at: '2026-11-22T16:40:00Z' },
+    currency: 'EUR',
+    notes: 'Customer reported damage on delivery; photos attached to case file. Replacement eligible under policy R-3.',
+  });
+}
+
+function replacementTool(i: number): string {
+  return JSON.stringify({
+    case_id: `CS-${20_000 + i}`,
+    replacement: { sku: 'JK-221', size: 'M', in_stock: true, warehouse: 'Leipzig' },
+    express_shipping: { price: 9.95, currency: 'EUR', delivery_by: '2026-11-27' },
+    refund: { duplicate_charge: 89.9, status: 'approved', eta_days: 5, method: 'card' },
+  });
+}
+
+function replyText(i: number): string {
+  return (
+    `I'm sorry about the torn sleeve on order 4588${i % 100}. I have opened case CS-${20_000 + i} and reserved a replacement rain jacket in size M, ` +
+    'which is in stock in our Leipzig warehouse. Express shipping costs €9.95 and the parcel will arrive by 27 November, in time for your trip. ' +
+    'You were indeed charged twice: the duplicate charge of €89.90 has been approved for a refund to your card, and it usually arrives within 5 business days. ' +
+    'You do not need to send the damaged jacket back — the photos you sent are enough. If the replacement does not fit, you can return it within 30 days. ' +
+    'Is there anything else I can help you with today? Our team is available from 9:00 to 18:00 on weekdays if you prefer to talk to someone.'
+  );
+}
+
+/** One agent turn through `tracer`, content built per turn as an instrumentation would. */
+export function agentTurn(tracer: Tracer, i: number): void {
+  const conversationId = `conv-${Math.floor(i / TURNS_PER_CONVERSATION)}`;
+  const user = USER[i % USER.length].replace('{order}', `4588${i % 100}`);
+  const userMessage = { role: 'user', parts: [{ type: 'text', content: user }] };
+  const reply = JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: replyText(i) }], finish_reason: 'stop' }]);
+  const turn = tracer.startSpan('invoke_agent support', {
+    attributes: {
+      'gen_ai.operation.name': 'invoke_agent',
+      'gen_ai.agent.name': 'support',
+      'gen_ai.conversation.id': conversationId,
+      'gen_ai.input.messages': JSON.stringify([userMessage]),
+    },
+  });
+  const inside = trace.setSpan(context.active(), turn);
+  const results = [orderTool(i), replacementTool(i)];
+  const toolMessages: unknown[] = [];
+  results.forEach((result, n) => {
+    const name = n === 0 ? 'get_order' : 'create_replacement';
+    const tool = tracer.startSpan(`execute_tool ${name}`, {
+      attributes: {
+        'gen_ai.operation.name': 'execute_tool',
+        'gen_ai.tool.name': name,
+        'gen_ai.tool.call.id': `call_${n}`,
+        'gen_ai.tool.call.arguments': JSON.stringify({ order_id: `4588${i % 100}` }),
+        'gen_ai.tool.call.result': result,
+      },
+    }, inside);
+    tool.end();
+    toolMessages.push(
+      { role: 'assistant', parts: [{ type: 'tool_call', id: `call_${n}`, name, arguments: { order_id: `4588${i % 100}` } }] },
+      { role: 'tool', parts: [{ type: 'tool_call_response', id: `call_${n}`, response: result }] },
+    );
+  });
+  const chat = tracer.startSpan('chat gpt-4.1-mini', { kind: SpanKind.CLIENT }, inside);
+  chat.setAttributes({
+    'gen_ai.operation.name': 'chat',
+    'gen_ai.provider.name': 'openai',
+    'gen_ai.request.model': 'gpt-4.1-mini',
+    'gen_ai.response.id': `chatcmpl-${i}`,
+    'gen_ai.usage.input_tokens': 812,
+    'gen_ai.usage.output_tokens': 164,
+    'gen_ai.system_instructions': JSON.stringify([{ type: 'text', content: SYSTEM }]),
+    'gen_ai.input.messages': JSON.stringify([userMessage, ...toolMessages]),
+    'gen_ai.output.messages': reply,
+  });
+  chat.end();
+  turn.setAttribute('gen_ai.output.messages', reply);
+  turn.end();
+}
+
+function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+/** Microseconds per span for `turns` turns, exported in batches of 128 turns. */
+async function timeRun(processor: SpanProcessor, turns: number, offset: number): Promise<number> {
+  const provider = new TracerProvider({ spanProcessors: [processor] });
+  const tracer = provider.getTracer('bench-agent');
+  const chunk = 128;
+  const start = performance.now();
+  for (let done = 0; done < turns; done += chunk) {
+    for (let i = done; i < Math.min(turns, done + chunk); i++) agentTurn(tracer, offset + i);
+    await provider.forceFlush();
+  }
+  const elapsed = performance.now() - start;
+  await provider.shutdown();
+  return (elapsed * 1000) / (turns * SPANS_PER_TURN);
+}
+
+function batch(exporter: SpanExporter): BatchSpanProcessor {
+  return new BatchSpanProcessor({ exporter, maxQueueSize: 4096, maxExportBatchSize: 512, scheduledDelayMillis: 60_000 });
+}
+
+async function measureOverhead(runs: number, turns: number): Promise<BenchRow[]> {
+  const plain: number[] = [];
+  const evaluated: number[] = [];
+  for (let run = 0; run <= runs; run++) {
+    const offset = run * turns;
+    const p = await timeRun(batch(new SerializingExporter()), turns, offset);
+    const e = await timeRun(new EvaluationSpanProcessor({ downstream: batch(new SerializingExporter()) }), turns, offset);
+    if (run > 0) {
+      plain.push(p); // run 0 warms the JIT
+      evaluated.push(e);
+    }
+  }
+  const base = median(plain);
+  const value = median(evaluated);
+  return [
+    { name: 'plain BatchSpanProcessor + OTLP proto serialization', value: round(base), unit: 'µs/span' },
+    {
+      name: 'EvaluationSpanProcessor → same pipeline',
+      value: round(value),
+      unit: 'µs/span',
+      baseline: round(base),
+      ratio: Number((value / base).toFixed(3)),
+      target: '≤ 1.10×',
+    },
+    { name: 'added by inline evaluation', value: round(value - base), unit: 'µs/span' },
+  ];
+}
+
+function collectGarbage(): () => void {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+}
+
+/** Memory with `count` conversations open in one pipeline (one turn each: a tool result and a checked reply). */
+function measureMemory(count: number): BenchRow[] {
+  const gc = collectGarbage();
+  gc();
+  const before = process.memoryUsage();
+  const rssBefore = process.resourceUsage().maxRSS;
+  const pipeline = new EvaluationPipeline({ conversations: { maxOpen: count, idleTimeoutMs: 3_600_000 } });
+  const discard = { addEvent(): void {} };
+  const span = (traceId: string, spanId: string, name: string, attributes: SpanRecord['attributes']): SpanRecord => ({
+    traceId, spanId, name, kind: 1, startTimeUnixNano: 0n, endTimeUnixNano: 0n, attributes, resourceAttributes: {}, status: { code: 0 }, events: [],
+  });
+  for (let i = 0; i < count; i++) {
+    const traceId = i.toString(16).padStart(32, '0');
+    pipeline.noteStart({ traceId, spanId: '1'.padStart(16, '0'), attributes: { 'gen_ai.conversation.id': `conv-${i}` } });
+    pipeline.onEnding(span(traceId, '2'.padStart(16, '0'), 'execute_tool create_replacement', {
+      'gen_ai.operation.name': 'execute_tool', 'gen_ai.tool.call.result': replacementTool(i),
+    }), discard);
+    pipeline.onEnding(span(traceId, '3'.padStart(16, '0'), 'chat gpt-4.1-mini', {
+      'gen_ai.operation.name': 'chat',
+      'gen_ai.system_instructions': JSON.stringify([{ type: 'text', content: SYSTEM }]),
+      'gen_ai.input.messages': JSON.stringify([{ role: 'user', parts: [{ type: 'text', content: USER[i % USER.length] }] }]),
+      'gen_ai.output.messages': JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: replyText(i) }] }]),
+    }), discard);
+  }
+  gc();
+  const after = process.memoryUsage();
+  const stats = pipeline.stats();
+  if (stats.conversationsOpen !== count) throw new Error(`expected ${count} open conversations, got ${stats.conversationsOpen}`);
+  const heapMiB = (after.heapUsed - before.heapUsed) / 2 ** 20;
+  return [
+    { name: `heap held by ${count.toLocaleString('en-US')} open conversations`, value: round(heapMiB), unit: 'MiB' },
+    { name: 'heap per open conversation', value: Math.round((heapMiB * 2 ** 20) / count), unit: 'bytes' },
+    { name: 'RSS growth while opening them', value: round((after.rss - before.rss) / 2 ** 20), unit: 'MiB' },
+    { name: 'peak RSS of the process at that point', value: round(Math.max(rssBefore, process.resourceUsage().maxRSS) / 1024), unit: 'MiB' },
+  ];
+}
+
+function round(value: number): number {
+  return Number(value.toFixed(2));
+}
+
+/** The inline pipeline alone, on spans already recorded (no SDK, no export): its own cost per span. */
+function measurePipelineAlone(runs: number, turns: number): BenchRow {
+  const exporter = new InMemorySpanExporter();
+  const tracer = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] }).getTracer('bench-agent');
+  for (let i = 0; i < turns; i++) agentTurn(tracer, i);
+  const records = exporter.getFinishedSpans().map(spanRecordFromReadable);
+  const discard = { addEvent(): void {} };
+  const times: number[] = [];
+  for (let run = 0; run <= runs; run++) {
+    const pipeline = new EvaluationPipeline();
+    const start = performance.now();
+    for (const record of records) {
+      // As in the SDK: the turn span starts (and names its conversation) before its children end.
+      if (record.parentSpanId === undefined) pipeline.noteStart(record);
+    }
+    for (const record of records) pipeline.onEnding(record, discard);
+    if (run > 0) times.push(((performance.now() - start) * 1000) / records.length);
+  }
+  return { name: 'inline pipeline alone (normalize, ground, check, events), no SDK', value: round(median(times)), unit: 'µs/span' };
+}
+
+export async function runProcessorOverheadBench(options: { runs?: number; turns?: number; conversations?: number } = {}): Promise<BenchRow[]> {
+  // Memory first, so that the peak RSS reported is this phase's and not the timing runs'.
+  const memory = measureMemory(options.conversations ?? 50_000);
+  const overhead = await measureOverhead(options.runs ?? 7, options.turns ?? 1024);
+  const alone = measurePipelineAlone(options.runs ?? 7, options.turns ?? 1024);
+  return [...overhead, alone, ...memory];
+}
+
+function printTable(rows: readonly BenchRow[]): void {
+  console.log(`processor overhead — ${SPANS_PER_TURN} spans per turn (invoke_agent, 2 × execute_tool, chat), node ${process.version}`);
+  console.log('| case | value | unit | baseline | ratio | target |');
+  console.log('|---|---:|---|---:|---:|---|');
+  for (const r of rows) console.log(`| ${r.name} | ${r.value} | ${r.unit} | ${r.baseline ?? ''} | ${r.ratio ?? ''} | ${r.target ?? ''} |`);
+}
+
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  printTable(await runProcessorOverheadBench());
+}
