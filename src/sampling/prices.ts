@@ -44,20 +44,22 @@ export interface InferenceCost {
  * so it is only read when no call span reports usage.
  */
 export function turnInferenceCost(spans: readonly SpanView[], table: PriceTable): InferenceCost {
-  const callSpans = spans.filter((v) => (v.operation === 'chat' || v.operation === 'embeddings') && hasUsage(v));
-  const counted = callSpans.length > 0 ? callSpans : spans.filter(hasUsage);
+  let callsReportUsage = false;
+  for (const view of spans) if (isCall(view) && hasUsage(view)) callsReportUsage = true;
   let usd = 0;
   let unpriced = false;
-  for (const view of counted) {
+  for (const view of spans) {
+    if (!hasUsage(view) || (callsReportUsage && !isCall(view))) continue;
     const model = view.responseModel ?? view.requestModel;
     const price = model === undefined ? undefined : table.priceOf(model);
-    if (price === undefined) {
-      unpriced = true;
-      continue;
-    }
-    usd += table.cost(price, view.usage.inputTokens ?? 0, view.usage.outputTokens ?? 0);
+    if (price === undefined) unpriced = true;
+    else usd += table.cost(price, view.usage.inputTokens ?? 0, view.usage.outputTokens ?? 0);
   }
   return { usd, unpriced };
+}
+
+function isCall(view: SpanView): boolean {
+  return view.operation === 'chat' || view.operation === 'embeddings';
 }
 
 function hasUsage(view: SpanView): boolean {

@@ -9,6 +9,19 @@ export interface RollingQuantilesOptions {
    * whatever the value range and only low quantiles lose accuracy.
    */
   readonly binLimit?: number;
+  /**
+   * A quantile is recomputed after this many new values (or a rotation), not on
+   * every query: reading a sketch walks its bins, and over a window of thousands
+   * of values a few new ones do not move a P99. Default 32; 1 recomputes always.
+   */
+  readonly refreshEvery?: number;
+}
+
+interface CachedQuantile {
+  q: number;
+  value: number | undefined;
+  /** Values added when it was computed; -1: stale. */
+  added: number;
 }
 
 /**
@@ -21,6 +34,9 @@ export class RollingQuantiles {
   readonly relativeAccuracy: number;
   readonly #windowMs: number;
   readonly #binLimit: number;
+  readonly #refreshEvery: number;
+  readonly #cache: CachedQuantile[] = [];
+  #added = 0;
   #windowStart: number | undefined;
   #current: LogCollapsingLowestDenseDDSketch;
   #combined: LogCollapsingLowestDenseDDSketch;
@@ -29,6 +45,7 @@ export class RollingQuantiles {
     this.#windowMs = options.windowMs;
     this.relativeAccuracy = options.relativeAccuracy ?? 0.01;
     this.#binLimit = options.binLimit ?? 2048;
+    this.#refreshEvery = options.refreshEvery ?? 32;
     this.#current = this.#sketch();
     this.#combined = this.#sketch();
   }
@@ -38,6 +55,7 @@ export class RollingQuantiles {
     this.#advance(now);
     this.#current.accept(value);
     this.#combined.accept(value);
+    this.#added++;
   }
 
   /** Values in the previous and current windows. */
@@ -49,8 +67,16 @@ export class RollingQuantiles {
   /** Value at quantile q (0..1) over the previous and current windows; undefined when empty. */
   quantile(q: number, now: number): number | undefined {
     this.#advance(now);
-    if (this.#combined.count === 0) return undefined;
-    return this.#combined.getValueAtQuantile(q);
+    let cached = this.#cache.find((entry) => entry.q === q);
+    if (cached === undefined) {
+      cached = { q, value: undefined, added: -1 };
+      this.#cache.push(cached);
+    }
+    if (cached.added < 0 || this.#added - cached.added >= this.#refreshEvery) {
+      cached.value = this.#combined.count === 0 ? undefined : this.#combined.getValueAtQuantile(q);
+      cached.added = this.#added;
+    }
+    return cached.value;
   }
 
   #advance(now: number): void {
@@ -66,6 +92,7 @@ export class RollingQuantiles {
     this.#combined = this.#sketch();
     if (previous !== undefined && previous.count > 0) this.#combined.merge(previous);
     this.#windowStart += elapsedWindows * this.#windowMs;
+    for (const entry of this.#cache) entry.added = -1;
   }
 
   #sketch(): LogCollapsingLowestDenseDDSketch {

@@ -124,6 +124,19 @@ describe('rolling quantiles', () => {
     expect(rolling.quantile(0.5, T0 + 10 * 60_000)).toBeUndefined();
   });
 
+  it('recomputes a quantile after refreshEvery new values, and at once after a rotation', () => {
+    const rolling = new RollingQuantiles({ windowMs: 60_000, refreshEvery: 32 });
+    for (let i = 0; i < 1_000; i++) rolling.add(100, T0);
+    expect(rolling.quantile(0.99, T0)).toBeCloseTo(100, -1);
+    for (let i = 0; i < 31; i++) rolling.add(5_000, T0);
+    expect(rolling.quantile(0.99, T0)).toBeCloseTo(100, -1);
+    rolling.add(5_000, T0);
+    expect(rolling.quantile(0.99, T0)).toBeCloseTo(5_000, -2);
+    rolling.add(100, T0 + 60_000);
+    expect(rolling.quantile(0.5, T0 + 60_000)).toBeCloseTo(100, -1);
+    expect(rolling.quantile(0.5, T0 + 180_000)).toBeUndefined();
+  });
+
   it('is accurate to the sketch relative accuracy and ignores negative or non-finite values', () => {
     const rolling = new RollingQuantiles({ windowMs: 60_000 });
     for (let v = 1; v <= 10_000; v++) rolling.add(v, T0);
