@@ -374,3 +374,19 @@ describe('API errors', () => {
     expect(tracing.one('chat gpt-test').attributes['error.type']).toBe('APIConnectionError');
   });
 });
+
+describe("the SDK's chat helpers", () => {
+  it('chat.completions.stream() runs through the traced create: one span, its final completion intact', async () => {
+    server.setHandler(() => ({ sse: toolCallStream }));
+    const runner = client({ captureMessageContent: true }).chat.completions.stream({
+      model: 'gpt-test',
+      messages: [{ role: 'user', content: 'Is Tuesday free?' }],
+      stream_options: { include_usage: true },
+    });
+    const final = await runner.finalChatCompletion();
+    expect(final.choices[0]!.message.tool_calls?.[0]).toMatchObject({ id: 'call_9', function: { name: 'lookup_slots' } });
+    const span = tracing.one('chat gpt-test');
+    expect(span.attributes[GenAI.USAGE_OUTPUT_TOKENS]).toBe(7);
+    expect(span.attributes[GenAI.RESPONSE_FINISH_REASONS]).toEqual(['tool_calls']);
+  });
+});
