@@ -119,6 +119,14 @@ export class EvaluationPipeline {
     }
   }
 
+  /**
+   * The conversation a trace belongs to, when a span of it named one: for later
+   * stages (sampling, judge) that see child spans without the attribute.
+   */
+  conversationOfTrace(traceId: string): string | undefined {
+    return this.#memory.conversationOfTrace(traceId);
+  }
+
   stats(): PipelineStats {
     this.#memory.expire(this.#now());
     const counters = this.#memory.counters;

@@ -57,6 +57,10 @@ describe('EvaluationPipeline (collector / batch front doors)', () => {
     turn(pipeline, 'conv-start', 'Noted.', { price: '$129.00' });
     expect(turn(pipeline, 'conv-start', 'It is $129.00.').label(PRICE)).toBe('pass');
     expect(pipeline.stats().conversationsOpen).toBe(1);
+    const traceId = newTraceId();
+    pipeline.noteStart({ traceId, spanId: 'bbbbbbbbbbbbbbbb', attributes: { 'session.id': 'openinference-session' } });
+    expect(pipeline.conversationOfTrace(traceId)).toBe('openinference-session');
+    expect(pipeline.conversationOfTrace(newTraceId())).toBeUndefined();
   });
 
   it('dedupes the same reply within a trace, but not across traces', () => {
