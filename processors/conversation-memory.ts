@@ -142,11 +142,14 @@ export class ConversationMemory {
   addSources(state: ConversationState, sources: readonly GroundingSource[]): void {
     const { maxSourcesPerConversation, maxSourceChars } = this.limits;
     for (const original of sources) {
-      if (state.hasText(original.text)) continue;
+      const truncated = original.text.length > maxSourceChars;
+      // Deduplicate on what would be kept, so a long source repeated in every chat span is kept once.
+      const kept = truncated ? original.text.slice(0, maxSourceChars) : original.text;
+      if (state.hasText(kept)) continue;
       let source = original;
-      if (source.text.length > maxSourceChars) {
-        // A copy, not a slice: V8 slices keep the whole parent string alive.
-        source = { ...source, text: Buffer.from(source.text.slice(0, maxSourceChars), 'utf8').toString('utf8') };
+      if (truncated) {
+        // A copy, not the slice: V8 slices keep the whole parent string alive.
+        source = { ...original, text: Buffer.from(kept, 'utf8').toString('utf8') };
         this.counters.sourcesTruncated++;
       }
       state.push(source);

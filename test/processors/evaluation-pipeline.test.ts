@@ -120,7 +120,8 @@ describe('EvaluationPipeline (collector / batch front doors)', () => {
 
   it('truncates a single source longer than maxSourceChars, counted', () => {
     const { pipeline } = pipelineAt({ conversations: { maxSourceChars: 40 } });
-    turn(pipeline, 'long-source', 'Noted.', { price: '$13.00', note: 'z'.repeat(200) });
+    // The same long tool result seen in three turns (histories repeat it) is kept once.
+    for (let i = 0; i < 3; i++) turn(pipeline, 'long-source', 'Noted.', { price: '$13.00', note: 'z'.repeat(200) });
     expect(pipeline.stats()).toMatchObject({ sourcesTruncated: 1, sourcesDropped: 0 });
     expect(turn(pipeline, 'long-source', 'That is $13.00.').label(PRICE)).toBe('pass');
   });
