@@ -14,7 +14,7 @@ import type { SamplingPolicy } from './sampling-policy.ts';
 import type { AlwaysTrigger, SamplingSettings, WhenSettings } from './settings.ts';
 import { SamplingSettingsError } from './settings.ts';
 import type { Trigger } from './stratified-sampler.ts';
-import { StratifiedSampler } from './stratified-sampler.ts';
+import { StratifiedSampler, UNMATCHED_STRATUM } from './stratified-sampler.ts';
 
 const TRIGGERS: Readonly<Record<AlwaysTrigger, () => Trigger>> = {
   checkFailed: () => ({ reason: 'check_failed', policy: new CheckFailedPolicy() }),
@@ -37,9 +37,15 @@ export function buildPolicy(when: WhenSettings, field: string): SamplingPolicy {
 
 /** The sampler for these settings with a hash already loaded (synchronous). */
 export function samplerFromSettings(settings: SamplingSettings, hash: ConversationHash): StratifiedSampler {
+  const names = new Set<string>();
   const strata = settings.strata.map((stratum, i) => {
     const field = `sampling.strata[${i}]`;
     if (!(stratum.rate >= 0 && stratum.rate <= 1)) throw new SamplingSettingsError(`${field}.rate`, stratum.rate, 'must be between 0 and 1');
+    // Decisions, attributes and metrics are keyed by name: two strata must not share one.
+    if (names.has(stratum.name) || stratum.name === UNMATCHED_STRATUM) {
+      throw new SamplingSettingsError(`${field}.name`, stratum.name, 'is a duplicate or reserved stratum name');
+    }
+    names.add(stratum.name);
     return { name: stratum.name, rate: stratum.rate, when: stratum.when && buildPolicy(stratum.when, `${field}.when`) };
   });
   const { budget } = settings;

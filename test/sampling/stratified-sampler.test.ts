@@ -32,6 +32,20 @@ describe('strata', () => {
   });
 });
 
+describe('settings given in code', () => {
+  it('are checked where config would have caught them, naming the field', async () => {
+    const hash = await loadConversationHash();
+    expect(() => samplerFromSettings(settings({ strata: [{ name: 'a', rate: 2 }] }), hash)).toThrow('sampling.strata[0].rate: must be between 0 and 1, got 2');
+    expect(() => samplerFromSettings(settings({ strata: [{ name: 'a', rate: 0.1 }, { name: 'a', rate: 0.2 }] }), hash)).toThrow(
+      'sampling.strata[1].name: is a duplicate or reserved stratum name, got "a"',
+    );
+    const unpriced = settings();
+    expect(() => samplerFromSettings({ ...unpriced, budget: { ...unpriced.budget, judgeModel: 'o3' } }, hash)).toThrow(
+      'sampling.budget.judgeModel: has no entry in sampling.budget.prices, got "o3"',
+    );
+  });
+});
+
 describe('deterministic per conversation', () => {
   it('two sampler instances (two replicas) agree on every conversation', async () => {
     const ids = conversationIds(5_000);
