@@ -168,11 +168,15 @@ export function spanIds(spans: readonly ReadableSpan[]): string[] {
   return spans.map((span) => span.spanContext().spanId);
 }
 
-/** A config with test-sized waits: retries in tens of ms, flush in ms. */
+/**
+ * A config with test-sized waits: retries in tens of ms, flush in ms. The request timeout stays
+ * generous: a request that outlives it on a loaded machine is re-sent, and the upstream, which
+ * had it, sees a duplicate (OTLP delivery is at least once).
+ */
 export function testConfig(endpoint: string, overrides: Partial<ForwardConfigInput> = {}): ForwardConfig {
   return ForwardConfigSchema.parse({
     endpoint,
-    timeout: 500,
+    timeout: 3000,
     ...overrides,
     batch: { maxDelay: 5, ...overrides.batch },
     retry: { initialBackoff: 10, maxBackoff: 50, maxElapsed: 20_000, ...overrides.retry },

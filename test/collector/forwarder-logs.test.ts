@@ -66,6 +66,13 @@ describe('forwardLogs', () => {
     expect(forwarder.stats().logRequests).toEqual({ forwarded: 0, failed: 2 });
   });
 
+  it('answers 404 without a request when no logs URL follows from the config', async () => {
+    const forwarder = new OtlpForwarder(testConfig(`${upstream.origin}/ingest`));
+    forwarders.push(forwarder);
+    expect(await forwarder.forwardLogs(LOGS_JSON, 'application/json')).toEqual({ status: 404 });
+    expect(upstream.requests).toHaveLength(0);
+  });
+
   it('answers 502 when the upstream cannot be reached', async () => {
     await upstream.down();
     const forwarder = forwarderFor();
