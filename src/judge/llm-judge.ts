@@ -11,7 +11,7 @@ import { judgeMessages, newNonce } from './prompt.ts';
 import { JudgeQueue, type JudgeQueueStats } from './queue.ts';
 import type { Rubric } from './rubric.ts';
 import { selectRubrics } from './selection.ts';
-import { renderTranscript, type RenderedTranscript } from './transcript.ts';
+import { renderTranscript, type RenderedTranscript, type TranscriptLimits } from './transcript.ts';
 
 export interface LlmJudgeStats {
   readonly queue: JudgeQueueStats;
@@ -74,7 +74,7 @@ export class LlmJudge implements Evaluator {
       let transcript: RenderedTranscript | undefined;
       // Rendered when the first call starts, not while queued: waiting work holds no prompt.
       const render = (): RenderedTranscript =>
-        (transcript ??= renderTranscript(target, { maxChars: options.maxTranscriptChars, maxValueChars: MAX_VALUE_CHARS, ...(options.redact ? { redact: options.redact } : {}) }));
+        (transcript ??= renderTranscript(target, this.#transcriptLimits()));
       return await Promise.all(
         rubrics.map(async (rubric) => {
           const attempts = await Promise.all(Array.from({ length: options.repeats }, () => this.#attempt(rubric, render, combined, context)));
@@ -94,7 +94,7 @@ export class LlmJudge implements Evaluator {
 
   /** Before any call: estimated tokens and USD for judging this target (chars / 4), for budgets. */
   estimateCost(target: EvaluationTarget): CostEstimate {
-    const transcript = renderTranscript(target, { maxChars: this.#options.maxTranscriptChars, maxValueChars: MAX_VALUE_CHARS });
+    const transcript = renderTranscript(target, this.#transcriptLimits());
     let inputTokens = 0;
     let outputTokens = 0;
     let usd: number | undefined = 0;
@@ -175,6 +175,11 @@ export class LlmJudge implements Evaluator {
     if (result.ok) return { ok: true, answer: result.answer, ...spent };
     this.#count(result.failure.type);
     return { ok: false, failure: result.failure, ...spent };
+  }
+
+  #transcriptLimits(): TranscriptLimits {
+    const { maxTranscriptChars, redact } = this.#options;
+    return { maxChars: maxTranscriptChars, maxValueChars: MAX_VALUE_CHARS, ...(redact ? { redact } : {}) };
   }
 
   #count(type: string): void {
