@@ -1,0 +1,94 @@
+import { once } from 'node:events';
+import type { Writable } from 'node:stream';
+import { EvaluationPipeline } from '../../../processors/index.ts';
+import type { EvaluationPipelineOptions } from '../../../processors/index.ts';
+import { decodeTraceRequestJson, encodeTraceRequestJson, OtlpDecodeError } from '../../collector/otlp/index.ts';
+import type { DecodedSpan } from '../../collector/otlp/index.ts';
+import { CheckSummary } from './check-summary.ts';
+import type { CheckSummaryJson } from './check-summary.ts';
+import { readLines } from './lines.ts';
+
+/** The receiver's body limit (OTLP spec recommends 64 MiB) applies to a line too. */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
+/** Rejections written to stderr as they happen; the rest are counted in the summary. */
+const MAX_REPORTED_REJECTIONS = 100;
+
+export interface CheckRunOptions {
+  /** OTLP/JSON, one `ExportTraceServiceRequest` per line (the Collector file exporter's format). */
+  readonly input: AsyncIterable<Buffer | string>;
+  /** The same lines with evaluation events added; one line per accepted input line. */
+  readonly output: Writable;
+  /** Where rejected lines and spans are reported, each with its line number. */
+  readonly diagnostics: Writable;
+  readonly pipeline?: Omit<EvaluationPipelineOptions, 'now'>;
+  readonly maxLineBytes?: number;
+}
+
+const byStart = (a: DecodedSpan, b: DecodedSpan) =>
+  a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0;
+const byEnd = (a: DecodedSpan, b: DecodedSpan) =>
+  a.endTimeUnixNano < b.endTimeUnixNano ? -1 : a.endTimeUnixNano > b.endTimeUnixNano ? 1 : 0;
+
+async function write(stream: Writable, text: string): Promise<void> {
+  // Backpressure: wait for the consumer instead of buffering the whole output.
+  if (!stream.write(text)) await once(stream, 'drain');
+}
+
+/**
+ * `tracejudge check` over a stream: each line is decoded, its spans go
+ * through one EvaluationPipeline as an SDK would drive it (every start noted,
+ * then each span ends in end-time order, getting its evaluation events), and
+ * the line is written back with the events. One pipeline for the whole input,
+ * so a conversation split over lines is joined by `gen_ai.conversation.id`.
+ *
+ * The pipeline's clock is the data's: the latest span end seen so far. Idle
+ * expiry then behaves as it did live, and the output does not depend on how
+ * fast the machine reads.
+ */
+export async function runCheck(options: CheckRunOptions): Promise<CheckSummaryJson> {
+  let clockMs = 0;
+  const pipeline = new EvaluationPipeline({ ...options.pipeline, now: () => clockMs });
+  const summary = new CheckSummary();
+  const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
+  let reported = 0;
+  const reject = async (message: string) => {
+    summary.noteRejection(message);
+    if (reported++ < MAX_REPORTED_REJECTIONS) await write(options.diagnostics, `${message}\n`);
+    else if (reported === MAX_REPORTED_REJECTIONS + 1) {
+      await write(options.diagnostics, `… further rejections are counted, not listed (see --summary-json)\n`);
+    }
+  };
+
+  for await (const line of readLines(options.input, maxLineBytes)) {
+    if ('tooLongBytes' in line) {
+      summary.linesRead++;
+      summary.linesRejected++;
+      await reject(`line ${line.number}: longer than the ${maxLineBytes}-byte limit (${line.tooLongBytes} bytes); skipped`);
+      continue;
+    }
+    if (line.text.trim() === '') continue; // a blank line is not a request
+    summary.linesRead++;
+    let decoded;
+    try {
+      decoded = decodeTraceRequestJson(line.text);
+    } catch (error) {
+      if (!(error instanceof OtlpDecodeError)) throw error;
+      summary.linesRejected++;
+      await reject(`line ${line.number}: ${error.message}`);
+      continue;
+    }
+    summary.linesAccepted++;
+    summary.spansAccepted += decoded.spans.length;
+    summary.spansRejected += decoded.rejected.length;
+    for (const rejection of decoded.rejected) await reject(`line ${line.number}: ${rejection.message}`);
+
+    for (const span of [...decoded.spans].sort(byStart)) pipeline.noteStart(span);
+    for (const span of [...decoded.spans].sort(byEnd)) {
+      const endMs = Number(span.endTimeUnixNano / 1_000_000n);
+      if (endMs > clockMs) clockMs = endMs;
+      summary.noteResults(pipeline.onEnding(span, span));
+    }
+    await write(options.output, `${encodeTraceRequestJson(decoded.spans)}\n`);
+  }
+  return summary.toJson(pipeline.stats());
+}

@@ -1,0 +1,85 @@
+import { open, stat, writeFile } from 'node:fs/promises';
+import type { Writable } from 'node:stream';
+import { finished } from 'node:stream/promises';
+import { anyRejected, formatSummary } from '../check/check-summary.ts';
+import { runCheck } from '../check/run-check.ts';
+import type { CliCommand, CliIo } from '../cli-command.ts';
+import { CliUsageError, ExitCode } from '../cli-command.ts';
+import { cliConfig, cliPipelineOptions } from '../cli-config.ts';
+
+interface CheckFlags {
+  readonly in: string;
+  readonly out: string;
+  readonly config?: string;
+  readonly summaryJson?: string;
+}
+
+const STDIO = '-';
+
+async function openInput(path: string, io: CliIo): Promise<AsyncIterable<Buffer | string>> {
+  if (path === STDIO) return io.stdin;
+  // Opened before anything else, so a missing file fails before the output is truncated.
+  const handle = await open(path, 'r').catch((error: NodeJS.ErrnoException) => {
+    throw new CliUsageError(`cannot read --in ${path}: ${error.code ?? error.message}`);
+  });
+  return handle.createReadStream();
+}
+
+async function refuseSameFile(input: string, output: string): Promise<void> {
+  if (input === STDIO || output === STDIO) return;
+  const [a, b] = await Promise.all([stat(input), stat(output).catch(() => undefined)]);
+  if (b !== undefined && a.dev === b.dev && a.ino === b.ino) {
+    throw new CliUsageError(`--in and --out are the same file (${input}); writing would destroy the input`);
+  }
+}
+
+async function openOutput(path: string, io: CliIo): Promise<Writable> {
+  if (path === STDIO) return io.stdout;
+  const handle = await open(path, 'w').catch((error: NodeJS.ErrnoException) => {
+    throw new CliUsageError(`cannot write --out ${path}: ${error.code ?? error.message}`);
+  });
+  return handle.createWriteStream();
+}
+
+async function check(flags: CheckFlags, io: CliIo): Promise<number> {
+  const config = await cliConfig(flags.config);
+  const pipeline = cliPipelineOptions(config);
+  const input = await openInput(flags.in, io);
+  await refuseSameFile(flags.in, flags.out);
+  const output = await openOutput(flags.out, io);
+  const summary = await runCheck({ input, output, diagnostics: io.stderr, pipeline });
+  if (output !== io.stdout) {
+    output.end();
+    await finished(output);
+  }
+  io.stderr.write(formatSummary(summary));
+  if (flags.summaryJson !== undefined) {
+    await writeFile(flags.summaryJson, `${JSON.stringify(summary, null, 2)}\n`).catch((error: NodeJS.ErrnoException) => {
+      throw new CliUsageError(`cannot write --summary-json ${flags.summaryJson}: ${error.code ?? error.message}`);
+    });
+  }
+  return anyRejected(summary) ? ExitCode.REJECTED : ExitCode.OK;
+}
+
+export const checkCommand: CliCommand = {
+  name: 'check',
+  register(program, io, run) {
+    program
+      .command('check')
+      .description(
+        'evaluate spans from OTLP/JSON lines (one ExportTraceServiceRequest per line, the OTel Collector file ' +
+          'exporter format) and write them back with gen_ai.evaluation.result events',
+      )
+      .requiredOption('--in <file>', 'input file, "-" for stdin')
+      .requiredOption('--out <file>', 'output file, "-" for stdout')
+      .option('--config <file>', 'tracejudge config (YAML or JSON)')
+      .option('--summary-json <file>', 'also write the summary as JSON')
+      .addHelpText(
+        'after',
+        '\nExit codes: 0 every line accepted, 2 some line or span rejected (listed on stderr), 1 usage or config error.',
+      )
+      .action(async (flags: CheckFlags) => {
+        run.exitCode = await check(flags, io);
+      });
+  },
+};

@@ -1,0 +1,55 @@
+import { Command, CommanderError } from 'commander';
+import { readFileSync } from 'node:fs';
+import type { CliIo, CliRun } from './cli-command.ts';
+import { CliUsageError, ExitCode } from './cli-command.ts';
+import { commands } from './commands/index.ts';
+
+function packageVersion(): string {
+  // From src/cli/main.ts the package root is two folders up; from dist/src/cli/main.js, three.
+  for (const relative of ['../../package.json', '../../../package.json']) {
+    try {
+      const pkg = JSON.parse(readFileSync(new URL(relative, import.meta.url), 'utf8')) as { name?: string; version?: string };
+      if (pkg.name === 'tracejudge' && pkg.version) return pkg.version;
+    } catch {
+      // try the next location
+    }
+  }
+  return 'unknown';
+}
+
+export function buildProgram(io: CliIo, run: CliRun): Command {
+  const program = new Command('tracejudge')
+    .description('Vendor-neutral evaluation of LLM agents on OpenTelemetry')
+    .version(packageVersion())
+    .showHelpAfterError()
+    .exitOverride()
+    .configureOutput({
+      writeOut: (text) => io.stdout.write(text),
+      writeErr: (text) => io.stderr.write(text),
+    });
+  for (const command of commands) command.register(program, io, run);
+  return program;
+}
+
+/** Runs `tracejudge` with `argv` (node, script, args…) and returns the exit code; never exits itself. */
+export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
+  const run: CliRun = { exitCode: ExitCode.OK };
+  try {
+    await buildProgram(io, run).parseAsync([...argv]);
+    return run.exitCode;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // --help / --version end with exit code 0; usage mistakes were already printed by commander.
+      return error.exitCode === 0 ? ExitCode.OK : ExitCode.USAGE;
+    }
+    if (error instanceof CliUsageError) {
+      io.stderr.write(`tracejudge: ${error.message}\n`);
+      return ExitCode.USAGE;
+    }
+    throw error;
+  }
+}
+
+if (import.meta.main) {
+  process.exitCode = await main(process.argv);
+}
