@@ -2,7 +2,7 @@ import type { Attributes, Context, TracerProvider } from '@opentelemetry/api';
 import { GenAI } from '../src/model/attributes.ts';
 import { appAttributes, cohortAttributes, describeType, optionalString, warn } from './app-attributes.ts';
 import type { AppAttributeValue, Cohort } from './app-attributes.ts';
-import { textPart } from './genai-json.ts';
+import { textPart, toJsonAttribute } from './genai-json.ts';
 import type { GenAIPart } from './genai-json.ts';
 
 /**
@@ -46,7 +46,8 @@ export interface ResolvedConversation {
   readonly agentName: string | undefined;
   readonly scope: TraceLayout;
   readonly captureContent: boolean;
-  readonly systemInstructions: GenAIPart[] | undefined;
+  /** `gen_ai.system_instructions`, encoded once: it is the same on every turn. */
+  readonly systemInstructionsJson: string | undefined;
   /** On every span the conversation helpers start (not on tools). */
   readonly baseAttributes: Attributes;
 }
@@ -89,7 +90,7 @@ export function resolveConversationOptions(input: unknown): ResolvedConversation
     agentName,
     scope,
     captureContent,
-    systemInstructions: instructionParts(options.systemInstructions),
+    systemInstructionsJson: instructionsJson(options.systemInstructions),
     baseAttributes: {
       ...appAttributes(options.attributes, 'startConversation attributes'),
       ...cohortAttributes(options.cohort, 'startConversation cohort'),
@@ -100,10 +101,12 @@ export function resolveConversationOptions(input: unknown): ResolvedConversation
   };
 }
 
-function instructionParts(value: unknown): GenAIPart[] | undefined {
+function instructionsJson(value: unknown): string | undefined {
   if (value === undefined) return undefined;
-  if (typeof value === 'string') return [textPart(value)];
-  if (Array.isArray(value) && value.every((item) => typeof item === 'string')) return value.map((item: string) => textPart(item));
+  let parts: GenAIPart[] | undefined;
+  if (typeof value === 'string') parts = [textPart(value)];
+  else if (Array.isArray(value) && value.every((item) => typeof item === 'string')) parts = value.map((item: string) => textPart(item));
+  if (parts) return toJsonAttribute(parts);
   warn(`startConversation "systemInstructions": expected a string or an array of strings, got ${describeType(value)}; ignored`);
   return undefined;
 }

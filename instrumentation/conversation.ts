@@ -129,7 +129,7 @@ class ConversationImpl implements Conversation, TurnHost {
     const parent = this.#parentForNewSpan();
     const spanAttributes: Attributes = { ...this.#settings.baseAttributes, ...attributes, [GenAI.OPERATION_NAME]: 'invoke_agent' };
     if (this.#settings.captureContent) {
-      if (this.#settings.systemInstructions) spanAttributes[GenAI.SYSTEM_INSTRUCTIONS] = toJsonAttribute(this.#settings.systemInstructions);
+      if (this.#settings.systemInstructionsJson) spanAttributes[GenAI.SYSTEM_INSTRUCTIONS] = this.#settings.systemInstructionsJson;
       if (text !== undefined) spanAttributes[GenAI.INPUT_MESSAGES] = toJsonAttribute([userTextMessage(text)]);
     }
     const span = this.tracer.startSpan(this.#turnSpanName(), { kind: SpanKind.INTERNAL, attributes: spanAttributes }, parent);

@@ -61,10 +61,14 @@ export function semconvFinishReason(reason: string | null | undefined): string {
  */
 export function toJsonAttribute(value: unknown): string {
   try {
-    const json = JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item));
-    return json ?? String(value);
-  } catch (error) {
-    return JSON.stringify({ unserializable: error instanceof Error ? error.message : String(error) });
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    // Rare (BigInt, cycles): only then pay for a replacer on every key.
+    try {
+      return JSON.stringify(value, (_key, item: unknown) => (typeof item === 'bigint' ? item.toString() : item)) ?? String(value);
+    } catch (error) {
+      return JSON.stringify({ unserializable: error instanceof Error ? error.message : String(error) });
+    }
   }
 }
 
