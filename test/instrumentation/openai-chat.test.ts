@@ -1,4 +1,4 @@
-import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
+import { context, propagation, SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import OpenAI from 'openai';
 import { zodResponseFormat } from 'openai/helpers/zod';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
@@ -7,7 +7,7 @@ import { instrumentOpenAI, startConversation } from '../../instrumentation/index
 import { GenAI } from '../../src/model/attributes.ts';
 import { chatCompletion, startOpenAITestServer } from '../support/openai-test-server.ts';
 import type { OpenAITestServer } from '../support/openai-test-server.ts';
-import { jsonAttribute, parentOf, startTracing } from './tracing-harness.ts';
+import { captureDiag, jsonAttribute, parentOf, startTracing } from './tracing-harness.ts';
 import type { Tracing } from './tracing-harness.ts';
 
 let server: OpenAITestServer;
@@ -190,6 +190,28 @@ describe('chat.completions.create', () => {
     for (const span of [inTurn, inTool]) {
       expect(span.attributes[GenAI.CONVERSATION_ID]).toBe('conv-llm');
       expect(span.spanContext().traceId).toBe(turn.spanContext().traceId);
+    }
+  });
+
+  it('outside any turn, takes the conversation id from a gen_ai.conversation.id baggage entry (an upstream service set it)', async () => {
+    const openai = client();
+    const withBaggage = propagation.setBaggage(context.active(), propagation.createBaggage({ [GenAI.CONVERSATION_ID]: { value: 'from-upstream' } }));
+    await context.with(withBaggage, () => openai.chat.completions.create({ model: 'baggage', messages: [{ role: 'user', content: 'x' }] }));
+    await openai.chat.completions.create({ model: 'no-baggage', messages: [{ role: 'user', content: 'x' }] });
+    expect(tracing.one('chat baggage').attributes[GenAI.CONVERSATION_ID]).toBe('from-upstream');
+    expect(tracing.one('chat no-baggage').attributes[GenAI.CONVERSATION_ID]).toBeUndefined();
+  });
+
+  it('given something that is not a client, warns and returns it untouched', () => {
+    const diagnostics = captureDiag();
+    try {
+      const notAClient = { chat: {} } as unknown as OpenAI;
+      expect(instrumentOpenAI(notAClient, { tracerProvider: tracing.provider })).toBe(notAClient);
+      expect(() => instrumentOpenAI(undefined as unknown as OpenAI)).not.toThrow();
+      expect(diagnostics.warnings.some((w) => w.includes('client.chat.completions.create is not a function'))).toBe(true);
+      expect(diagnostics.warnings.some((w) => w.includes('"client" must be an OpenAI instance, got undefined'))).toBe(true);
+    } finally {
+      diagnostics.restore();
     }
   });
 
