@@ -29,12 +29,9 @@ export function forwardConfigFromEnv(env: Environment = process.env, overrides: 
   const tracesSpecific = read('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   const logsSpecific = read('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT');
   const generic = read('OTEL_EXPORTER_OTLP_ENDPOINT');
-  const envEndpoint = tracesSpecific
-    ? checkedUrl(tracesSpecific, issues)
-    : generic && checkedUrl(generic, issues) && appendSignalPath(generic.value, TRACES_PATH);
-  const envLogsEndpoint = logsSpecific
-    ? checkedUrl(logsSpecific, issues)
-    : generic && URL.canParse(generic.value) ? appendSignalPath(generic.value, LOGS_PATH) : undefined;
+  const genericUrl = generic && checkedUrl(generic, issues);
+  const envEndpoint = tracesSpecific ? checkedUrl(tracesSpecific, issues) : genericUrl && appendSignalPath(genericUrl, TRACES_PATH);
+  const envLogsEndpoint = logsSpecific ? checkedUrl(logsSpecific, issues) : genericUrl && appendSignalPath(genericUrl, LOGS_PATH);
 
   const protocol = first('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL');
   if (protocol && protocol.value !== 'http/protobuf' && protocol.value !== 'http/json') {
@@ -55,11 +52,8 @@ export function forwardConfigFromEnv(env: Environment = process.env, overrides: 
   // Headers: the generic list, then the signal-specific one over it key by key, as the JS
   // exporter merges them (it also reads these variables itself and would merge them anyway).
   const genericHeaders = parseHeaderList(read('OTEL_EXPORTER_OTLP_HEADERS'), issues);
-  const tracesHeaders = { ...genericHeaders, ...parseHeaderList(read('OTEL_EXPORTER_OTLP_TRACES_HEADERS'), issues) };
-  const logsHeaderVar = read('OTEL_EXPORTER_OTLP_LOGS_HEADERS');
-  const logsHeaders = logsHeaderVar || Object.keys(genericHeaders).length > 0
-    ? { ...genericHeaders, ...parseHeaderList(logsHeaderVar, issues) }
-    : undefined;
+  const tracesHeaders = parseHeaderList(read('OTEL_EXPORTER_OTLP_TRACES_HEADERS'), issues);
+  const logsHeaders = parseHeaderList(read('OTEL_EXPORTER_OTLP_LOGS_HEADERS'), issues);
 
   const endpoint = overrides.endpoint !== undefined ? withTracesPathIfBare(overrides.endpoint) : envEndpoint || undefined;
   if (endpoint === undefined && issues.length === 0) {
@@ -76,13 +70,14 @@ export function forwardConfigFromEnv(env: Environment = process.env, overrides: 
     ...overrides,
     endpoint: endpoint as string,
     protocol: overrides.protocol ?? (protocol?.value as ForwardConfigInput['protocol']),
-    headers: { ...tracesHeaders, ...overrides.headers },
+    headers: { ...genericHeaders, ...tracesHeaders, ...overrides.headers },
     timeout: overrides.timeout ?? (timeout ? Number(timeout.value) : undefined),
     compression: overrides.compression ?? (compression?.value as ForwardConfigInput['compression']),
     logs: {
       ...overrides.logs,
       endpoint: overrides.logs?.endpoint ?? (envLogsEndpoint || undefined),
-      headers: overrides.logs?.headers ?? logsHeaders,
+      // Never the traces-specific headers: they may carry another tenant or token.
+      headers: overrides.logs?.headers ?? { ...genericHeaders, ...logsHeaders, ...overrides.headers },
     },
   };
   const result = ForwardConfigSchema.safeParse(input, { reportInput: true });

@@ -120,9 +120,16 @@ describe('forwardConfigFromEnv: headers', () => {
     expect(config.logs.headers).toEqual({ Authorization: 'Basic dXNlcjpwdw==', 'x-tenant': 'logs', 'x-common': '1' });
   });
 
+  it('never sends the traces-specific headers with logs', () => {
+    const config = forwardConfigFromEnv({ ...base, OTEL_EXPORTER_OTLP_TRACES_HEADERS: 'authorization=traces-token' });
+    expect(config.headers).toEqual({ authorization: 'traces-token' });
+    expect(config.logs.headers).toEqual({});
+  });
+
   it('merges override headers over the variables', () => {
     const config = forwardConfigFromEnv({ ...base, OTEL_EXPORTER_OTLP_HEADERS: 'a=1,b=2' }, { headers: { b: 'override' } });
     expect(config.headers).toEqual({ a: '1', b: 'override' });
+    expect(config.logs.headers).toEqual({ a: '1', b: 'override' });
   });
 
   it('names the variable and the malformed entry', () => {
