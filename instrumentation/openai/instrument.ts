@@ -84,7 +84,7 @@ export function instrumentOpenAI<C extends OpenAI>(client: C, options: OpenAIIns
     wrap(target.responses, 'create', 'responses.create', RESPONSES, settings),
   ];
   if (!wrapped.some(Boolean)) warn('instrumentOpenAI: the client has none of chat.completions.create/parse, responses.create; nothing instrumented');
-  Object.defineProperty(target, INSTRUMENTED, { value: true });
+  if (Object.isExtensible(target)) Object.defineProperty(target, INSTRUMENTED, { value: true });
   return client;
 }
 
@@ -94,8 +94,14 @@ function wrap(resource: Loose | undefined, name: string, label: string, api: Api
     warn(`instrumentOpenAI: client.${label} is not a function; not traced`);
     return false;
   }
-  (resource as Record<string, unknown>)[name] = tracedMethod(original as Method, api, settings);
-  return true;
+  try {
+    (resource as Record<string, unknown>)[name] = tracedMethod(original as Method, api, settings);
+    return true;
+  } catch (error) {
+    // A frozen client: tracing must not be the reason the app fails to start.
+    warn(`instrumentOpenAI: client.${label} cannot be replaced (${error instanceof Error ? error.message : String(error)}); not traced`);
+    return false;
+  }
 }
 
 function tracedMethod(original: Method, api: ApiShape, settings: Settings): Method {
