@@ -1,0 +1,229 @@
+import { createServer } from 'node:http';
+import type { IncomingMessage, Server, ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { DecodedSpan, OtlpEncoding, SpanRejection } from './otlp/index.ts';
+import { decodeTraceRequest, OtlpDecodeError } from './otlp/index.ts';
+import { RequestAuthenticator } from './receiver-auth.ts';
+import type { ReceiverAuth } from './receiver-auth.ts';
+import { InFlightBytes, readBody } from './receiver-body.ts';
+import { encodingOf, isGzip, pathOf, sendFailure, sendSuccess, sendText } from './receiver-http.ts';
+import type { LogsForwardResult } from './span-forwarder.ts';
+
+/** Where the receiver hands what it accepted (the collector service). */
+export interface ReceiverIntake {
+  /** Takes decoded spans (evaluate, forward), or says why not, retryably. Never throws. */
+  acceptSpans(spans: DecodedSpan[]): { readonly accepted: true } | { readonly accepted: false; readonly status: 429 | 503; readonly message: string };
+  /** Relays an OTLP logs body unchanged; absent = logs are not accepted here. */
+  forwardLogs?(body: Buffer, contentType: string, contentEncoding?: string): Promise<LogsForwardResult>;
+  /** `undefined` when ready to take spans, else why not (for /readyz). */
+  notReadyReason(): string | undefined;
+}
+
+export interface ReceiverOptions {
+  readonly host: string;
+  readonly port: number;
+  /** Per request, after decompression (OTLP spec recommends 64 MiB). */
+  readonly maxBodyBytes: number;
+  /** Over all requests being read at once; beyond it requests get 503. */
+  readonly maxInFlightBytes: number;
+  readonly retryAfterSeconds: number;
+  readonly auth?: ReceiverAuth;
+}
+
+export const DEFAULT_RECEIVER_OPTIONS: ReceiverOptions = {
+  host: '127.0.0.1',
+  port: 4318,
+  maxBodyBytes: 64 * 1024 * 1024,
+  maxInFlightBytes: 256 * 1024 * 1024,
+  retryAfterSeconds: 5,
+};
+
+export interface ReceiverStats {
+  readonly requests: Readonly<Record<string, number>>;
+  readonly spansAccepted: number;
+  readonly spansRejected: number;
+  readonly inFlightBytes: number;
+}
+
+/** Rejections quoted in `partialSuccess.errorMessage`; the rest are counted. */
+const QUOTED_REJECTIONS = 5;
+
+function partialSuccessOf(rejected: readonly SpanRejection[]) {
+  if (rejected.length === 0) return undefined;
+  const quoted = rejected.slice(0, QUOTED_REJECTIONS).map((r) => r.message);
+  const more = rejected.length > QUOTED_REJECTIONS ? `; and ${rejected.length - QUOTED_REJECTIONS} more` : '';
+  return { rejectedSpans: rejected.length, errorMessage: `${rejected.length} spans rejected: ${quoted.join('; ')}${more}` };
+}
+
+/**
+ * OTLP/HTTP receiver (opentelemetry-proto docs/specification.md, "OTLP/HTTP"):
+ * `POST /v1/traces` in protobuf or JSON on one port, gzip or identity, answered
+ * in the request's encoding; `POST /v1/logs` relayed unchanged; `/healthz`,
+ * `/readyz`. Memory is bounded by the body limit and the in-flight bytes bound.
+ */
+export class OtlpHttpReceiver {
+  readonly #intake: ReceiverIntake;
+  readonly #options: ReceiverOptions;
+  readonly #auth: RequestAuthenticator;
+  readonly #budget: InFlightBytes;
+  readonly #server: Server;
+  readonly #requests: Record<string, number> = Object.create(null);
+  #spansAccepted = 0;
+  #spansRejected = 0;
+  #active = 0;
+  #draining = false;
+  #idleWaiters: (() => void)[] = [];
+
+  constructor(intake: ReceiverIntake, options: Partial<ReceiverOptions> = {}) {
+    this.#intake = intake;
+    this.#options = { ...DEFAULT_RECEIVER_OPTIONS, ...options };
+    this.#auth = new RequestAuthenticator(this.#options.auth);
+    this.#budget = new InFlightBytes(this.#options.maxInFlightBytes);
+    this.#server = createServer((request, response) => void this.#handle(request, response));
+  }
+
+  /** Starts listening; resolves with the bound address (port 0 picks a free port). */
+  listen(): Promise<AddressInfo> {
+    return new Promise((resolve, reject) => {
+      this.#server.once('error', reject);
+      this.#server.listen(this.#options.port, this.#options.host, () => {
+        this.#server.removeListener('error', reject);
+        resolve(this.#server.address() as AddressInfo);
+      });
+    });
+  }
+
+  /**
+   * Stops taking requests (new connections are refused, requests on open
+   * connections get 503) and resolves when the requests being handled are done.
+   */
+  async drain(): Promise<void> {
+    this.#draining = true;
+    const closed = new Promise<void>((resolve) => this.#server.close(() => resolve()));
+    this.#server.closeIdleConnections();
+    if (this.#active > 0) await new Promise<void>((resolve) => this.#idleWaiters.push(resolve));
+    this.#server.closeAllConnections();
+    await closed;
+  }
+
+  get draining(): boolean {
+    return this.#draining;
+  }
+
+  stats(): ReceiverStats {
+    return {
+      requests: { ...this.#requests },
+      spansAccepted: this.#spansAccepted,
+      spansRejected: this.#spansRejected,
+      inFlightBytes: this.#budget.held,
+    };
+  }
+
+  async #handle(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    this.#active++;
+    response.on('finish', () => {
+      const key = `${pathOf(request)} ${response.statusCode}`;
+      this.#requests[key] = (this.#requests[key] ?? 0) + 1;
+    });
+    try {
+      await this.#route(request, response);
+    } catch (error) {
+      sendFailure(response, 500, encodingOf(request.headers['content-type']), `internal error: ${(error as Error).message}`);
+    } finally {
+      // A request answered before its body was read (401, 413, 415…): discard the rest, so the
+      // client finishes sending and reads the answer instead of meeting a reset connection.
+      if (!request.readableEnded) request.resume();
+      if (--this.#active === 0) for (const wake of this.#idleWaiters.splice(0)) wake();
+    }
+  }
+
+  async #route(request: IncomingMessage, response: ServerResponse): Promise<void> {
+    const path = pathOf(request);
+    if (path === '/healthz') return sendText(response, 200, 'ok');
+    if (path === '/readyz') {
+      const reason = this.#draining ? 'shutting down' : this.#intake.notReadyReason();
+      return reason === undefined ? sendText(response, 200, 'ready') : sendText(response, 503, `not ready: ${reason}`);
+    }
+    if (path !== '/v1/traces' && path !== '/v1/logs') {
+      return sendFailure(response, 404, undefined, `no such endpoint ${path}; OTLP/HTTP endpoints are /v1/traces and /v1/logs`);
+    }
+    const encoding = encodingOf(request.headers['content-type']);
+    if (request.method !== 'POST') {
+      return sendFailure(response, 405, encoding, `${request.method} ${path}: OTLP/HTTP takes POST`, { headers: { Allow: 'POST' } });
+    }
+    if (this.#draining) {
+      return sendFailure(response, 503, encoding, 'shutting down', { retryAfterSeconds: this.#options.retryAfterSeconds, close: true });
+    }
+    const denied = this.#auth.check(request.headers);
+    if (denied !== undefined) {
+      return sendFailure(response, 401, encoding, `unauthenticated: ${denied}`, { headers: { 'WWW-Authenticate': 'Bearer' }, close: true });
+    }
+    if (encoding === undefined) {
+      const given = request.headers['content-type'] ?? '(none)';
+      return sendFailure(response, 415, undefined, `unsupported Content-Type ${given}; use application/x-protobuf or application/json`, { close: true });
+    }
+    const gzip = isGzip(request.headers['content-encoding']);
+    if (gzip === undefined) {
+      const message = `unsupported Content-Encoding ${request.headers['content-encoding']}; use gzip or none`;
+      return sendFailure(response, 415, encoding, message, { close: true });
+    }
+    const declared = Number(request.headers['content-length'] ?? NaN);
+    if (!gzip && declared > this.#options.maxBodyBytes) {
+      const message = `request body of ${declared} bytes exceeds the ${this.#options.maxBodyBytes}-byte limit`;
+      return sendFailure(response, 413, encoding, message, { close: true });
+    }
+    if (path === '/v1/logs') return this.#logs(request, response, encoding, gzip);
+    return this.#traces(request, response, encoding, gzip);
+  }
+
+  async #traces(request: IncomingMessage, response: ServerResponse, encoding: OtlpEncoding, gzip: boolean): Promise<void> {
+    const read = await readBody(request, gzip, { maxBytes: this.#options.maxBodyBytes, budget: this.#budget });
+    if (!read.ok) return this.#bodyFailure(response, encoding, read.status, read.message);
+    try {
+      const decoded = decodeTraceRequest(read.body, encoding);
+      if (decoded.spans.length > 0) {
+        const outcome = this.#intake.acceptSpans(decoded.spans);
+        if (!outcome.accepted) {
+          return sendFailure(response, outcome.status, encoding, outcome.message, { retryAfterSeconds: this.#options.retryAfterSeconds });
+        }
+      }
+      this.#spansAccepted += decoded.spans.length;
+      this.#spansRejected += decoded.rejected.length;
+      // OTLP: spans that cannot be used are a partial success (200, the client must not retry them).
+      sendSuccess(response, encoding, partialSuccessOf(decoded.rejected));
+    } catch (error) {
+      if (!(error instanceof OtlpDecodeError)) throw error;
+      // OTLP: 400 for bad data; the client must not retry.
+      sendFailure(response, 400, encoding, `invalid OTLP ${encoding} ExportTraceServiceRequest: ${error.message}`);
+    } finally {
+      this.#budget.release(read.held);
+    }
+  }
+
+  async #logs(request: IncomingMessage, response: ServerResponse, encoding: OtlpEncoding, gzip: boolean): Promise<void> {
+    const relay = this.#intake.forwardLogs?.bind(this.#intake);
+    if (relay === undefined) {
+      return sendFailure(response, 404, encoding, 'logs are not accepted: no forward endpoint for logs is configured', { close: true });
+    }
+    // Relayed as received: the limit applies to the bytes on the wire, nothing is inflated.
+    const read = await readBody(request, false, { maxBytes: this.#options.maxBodyBytes, budget: this.#budget });
+    if (!read.ok) return this.#bodyFailure(response, encoding, read.status, read.message);
+    try {
+      const contentEncoding = gzip ? request.headers['content-encoding'] : undefined;
+      const result = await relay(read.body, request.headers['content-type'] as string, contentEncoding);
+      if (result.status >= 200 && result.status < 300) return sendSuccess(response, encoding);
+      const retryAfterSeconds =
+        result.status === 429 || result.status === 503
+          ? Math.max(1, Math.ceil((result.retryAfterMs ?? this.#options.retryAfterSeconds * 1000) / 1000))
+          : undefined;
+      sendFailure(response, result.status, encoding, `logs upstream answered ${result.status}`, { retryAfterSeconds });
+    } finally {
+      this.#budget.release(read.held);
+    }
+  }
+
+  #bodyFailure(response: ServerResponse, encoding: OtlpEncoding, status: 400 | 413 | 503, message: string): void {
+    const retryAfterSeconds = status === 503 ? this.#options.retryAfterSeconds : undefined;
+    sendFailure(response, status, encoding, message, { retryAfterSeconds, close: status !== 400 });
+  }
+}

@@ -1,0 +1,105 @@
+import type { AddressInfo } from 'node:net';
+import { EvaluationPipeline } from '../../processors/index.ts';
+import type { EvaluationPipelineOptions, PipelineStats } from '../../processors/index.ts';
+import type { DecodedSpan } from './otlp/index.ts';
+import { OtlpHttpReceiver } from './receiver.ts';
+import type { ReceiverIntake, ReceiverOptions, ReceiverStats } from './receiver.ts';
+import type { ForwarderStats, LogsForwardResult, SpanForwarder } from './span-forwarder.ts';
+
+export interface CollectorServiceOptions {
+  readonly forwarder: SpanForwarder;
+  readonly pipeline?: EvaluationPipelineOptions;
+  readonly receiver?: Partial<ReceiverOptions>;
+  /**
+   * The forwarder's queue bound in spans (`forward.queue.maxSpans`). Known, the
+   * service refuses a batch that would not fit *before* evaluating it: a sender
+   * retries a refused batch, and the pipeline checks each reply once per trace,
+   * so spans evaluated and then refused would come back without their events.
+   */
+  readonly forwarderMaxQueuedSpans?: number;
+}
+
+export interface CollectorStats {
+  readonly receiver: ReceiverStats;
+  readonly pipeline: PipelineStats;
+  readonly forwarder: ForwarderStats;
+}
+
+const byStart = (a: DecodedSpan, b: DecodedSpan) =>
+  a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0;
+const byEnd = (a: DecodedSpan, b: DecodedSpan) =>
+  a.endTimeUnixNano < b.endTimeUnixNano ? -1 : a.endTimeUnixNano > b.endTimeUnixNano ? 1 : 0;
+
+/**
+ * Collector mode (`tracejudge collect`): the OTLP/HTTP receiver feeds decoded
+ * spans through the same EvaluationPipeline the SDK processor uses, then hands
+ * them, with their evaluation events, to the forwarder.
+ */
+export class CollectorService implements ReceiverIntake {
+  readonly #pipeline: EvaluationPipeline;
+  readonly #forwarder: SpanForwarder;
+  readonly #receiver: OtlpHttpReceiver;
+  readonly #maxQueuedSpans: number | undefined;
+  #stopping: Promise<void> | undefined;
+
+  constructor(options: CollectorServiceOptions) {
+    this.#pipeline = new EvaluationPipeline(options.pipeline);
+    this.#forwarder = options.forwarder;
+    this.#maxQueuedSpans = options.forwarderMaxQueuedSpans;
+    this.#receiver = new OtlpHttpReceiver(this, options.receiver);
+    if (options.forwarder.forwardLogs === undefined) this.forwardLogs = undefined;
+  }
+
+  start(): Promise<AddressInfo> {
+    return this.#receiver.listen();
+  }
+
+  acceptSpans(spans: DecodedSpan[]): { accepted: true } | { accepted: false; status: 429 | 503; message: string } {
+    // No check for stopping here: requests already being read when a stop begins are finished.
+    if (this.#wouldOverflow(spans.length)) {
+      return { accepted: false, status: 429, message: 'forwarding queue full: the upstream is slower than the senders; retry later' };
+    }
+    // As an SDK drives a processor: every start first (children meet their parent's
+    // conversation), then each span ends in end-time order and gets its events.
+    for (const span of [...spans].sort(byStart)) this.#pipeline.noteStart(span);
+    for (const span of [...spans].sort(byEnd)) this.#pipeline.onEnding(span, span);
+    if (!this.#forwarder.enqueue(spans.map((span) => span.toReadableSpan()))) {
+      return { accepted: false, status: 429, message: 'forwarder saturated; retry later' };
+    }
+    return { accepted: true };
+  }
+
+  forwardLogs?: (body: Buffer, contentType: string, contentEncoding?: string) => Promise<LogsForwardResult> = (
+    body,
+    contentType,
+    contentEncoding,
+  ) => this.#forwarder.forwardLogs!(body, contentType, contentEncoding);
+
+  notReadyReason(): string | undefined {
+    if (this.#stopping !== undefined) return 'shutting down';
+    if (this.#wouldOverflow(1)) return 'forwarding queue full';
+    return undefined;
+  }
+
+  /**
+   * Graceful stop (SIGTERM): refuse new requests, finish the ones in progress
+   * (their spans are evaluated and enqueued), then flush and shut the forwarder.
+   */
+  stop(): Promise<void> {
+    this.#stopping ??= (async () => {
+      await this.#receiver.drain();
+      await this.#forwarder.forceFlush();
+      await this.#forwarder.shutdown();
+    })();
+    return this.#stopping;
+  }
+
+  stats(): CollectorStats {
+    return { receiver: this.#receiver.stats(), pipeline: this.#pipeline.stats(), forwarder: this.#forwarder.stats() };
+  }
+
+  #wouldOverflow(spans: number): boolean {
+    if (this.#maxQueuedSpans === undefined) return false;
+    return this.#forwarder.stats().queuedSpans + spans > this.#maxQueuedSpans;
+  }
+}
