@@ -1,0 +1,81 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { ExportResultCode } from '@opentelemetry/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { recordSpans } from '../collector/otlp/sdk-spans.ts';
+import { CaptureServer } from '../collector/forwarder-capture-server.ts';
+import { evaluationLabels, exportWith, forwardedSpans } from '../collector/receiver-support.ts';
+import { REPO, runCli } from './support/cli-process.ts';
+import { turnSpecs } from './support/turns.ts';
+
+/** The environment without OTLP exporter variables, so only what a test passes configures forwarding. */
+function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_') && !key.startsWith('TRACEJUDGE_')));
+  return { ...env, ...extra };
+}
+
+let child: ChildProcessWithoutNullStreams | undefined;
+let capture: CaptureServer | undefined;
+
+afterEach(async () => {
+  if (child && child.exitCode === null) child.kill('SIGKILL');
+  await capture?.down();
+  child = undefined;
+  capture = undefined;
+});
+
+/** Starts `tracejudge collect` and resolves with its URL once it says where it listens. */
+function startCollect(args: string[], env: NodeJS.ProcessEnv): Promise<{ url: string; stderr: () => string; exit: Promise<number | null> }> {
+  const process_ = spawn(process.execPath, ['src/cli/main.ts', 'collect', ...args], { cwd: REPO, env, stdio: 'pipe' });
+  child = process_;
+  let stderr = '';
+  const exit = new Promise<number | null>((resolve) => process_.on('close', resolve));
+  return new Promise((resolve, reject) => {
+    process_.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+      if (listening) resolve({ url: listening[1], stderr: () => stderr, exit });
+    });
+    void exit.then((code) => reject(new Error(`collect exited with ${code} before listening:\n${stderr}`)));
+  });
+}
+
+describe('tracejudge collect', () => {
+  it('receives from the official exporter, forwards with events, and on SIGTERM drains, flushes and exits 0', async () => {
+    capture = await CaptureServer.start();
+    const collect = await startCollect(
+      ['--listen', '127.0.0.1:0', '--forward', capture.tracesUrl],
+      cleanEnv({ TRACEJUDGE_RECEIVER_BEARER_TOKEN: 'let-me-in' }),
+    );
+    expect(collect.stderr()).toContain(`forwarding to ${capture.tracesUrl}, bearer token required`);
+    const spans = await recordSpans(turnSpecs({ conversationId: 'cli', toolResult: { price: '$249.00' }, reply: 'Only $199.00 tonight.', at: 1_750_000_000 }));
+    const result = await exportWith('proto', collect.url, spans, { headers: { Authorization: 'Bearer let-me-in' } });
+    expect(result.code).toBe(ExportResultCode.SUCCESS);
+
+    child!.kill('SIGTERM');
+    expect(await collect.exit).toBe(0);
+    // Forwarded by the time the process is gone: the shutdown flushed the forwarder.
+    const forwarded = forwardedSpans(capture);
+    expect(forwarded).toHaveLength(3);
+    expect(evaluationLabels(forwarded.find((span) => span.name.startsWith('chat'))!)).toEqual({ 'commitment.price': 'fail' });
+    expect(collect.stderr()).toContain('SIGTERM: draining');
+    expect(collect.stderr()).toContain('stopped; 3 spans accepted, 0 rejected, 1 replies checked, 3 spans forwarded');
+  });
+
+  it('refuses to start without an upstream, naming the ways to give one', async () => {
+    const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
+      const process_ = spawn(process.execPath, ['src/cli/main.ts', 'collect', '--listen', '127.0.0.1:0'], { cwd: REPO, env: cleanEnv() });
+      let stderr = '';
+      process_.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
+      process_.on('close', (code) => resolve({ code, stderr }));
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/forward\.endpoint: no upstream to forward to: pass --forward URL/);
+  });
+
+  it('refuses a malformed --listen', async () => {
+    const result = await runCli(['collect', '--listen', 'localhost', '--forward', 'http://127.0.0.1:9/v1/traces']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('--listen expects HOST:PORT (e.g. 127.0.0.1:4318), got "localhost"');
+  });
+});
