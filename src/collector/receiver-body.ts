@@ -93,7 +93,9 @@ export function readBody(request: IncomingMessage, gzip: boolean, limits: BodyLi
     source.on('end', () => settle({ ok: true, body: chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size), held: size }));
     gunzip?.on('error', (error) => settle({ ok: false, status: 400, message: `invalid gzip body: ${error.message}` }));
     request.on('error', () => settle({ ok: false, status: 400, message: 'request body could not be read' }));
-    request.on('aborted', () => settle({ ok: false, status: 400, message: 'request aborted by the client' }));
+    request.on('close', () => {
+      if (!request.complete) settle({ ok: false, status: 400, message: 'request aborted by the client' });
+    });
     if (gunzip !== undefined) request.pipe(gunzip);
   });
 }

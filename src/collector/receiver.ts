@@ -76,7 +76,9 @@ export class OtlpHttpReceiver {
 
   constructor(intake: ReceiverIntake, options: Partial<ReceiverOptions> = {}) {
     this.#intake = intake;
-    this.#options = { ...DEFAULT_RECEIVER_OPTIONS, ...options };
+    const merged = { ...DEFAULT_RECEIVER_OPTIONS, ...options };
+    // A bound below the body limit would refuse the largest allowed request forever, retries included.
+    this.#options = { ...merged, maxInFlightBytes: Math.max(merged.maxInFlightBytes, merged.maxBodyBytes) };
     this.#auth = new RequestAuthenticator(this.#options.auth);
     this.#budget = new InFlightBytes(this.#options.maxInFlightBytes);
     this.#server = createServer((request, response) => void this.#handle(request, response));

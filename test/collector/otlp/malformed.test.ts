@@ -94,6 +94,24 @@ describe('an empty body', () => {
   });
 });
 
+describe('unknown fields', () => {
+  it('are ignored at every level, as protobuf JSON requires', () => {
+    const body = JSON.stringify({
+      future: 1,
+      resourceSpans: [
+        {
+          resource: { attributes: [], entityRefs: [{ type: 'service' }] },
+          scopeSpans: [{ scope: { name: 's', extra: true }, spans: [span({ newField: { nested: 1 }, attributes: [{ key: 'k', value: { stringValue: 'v', futureValue: 3 } }] })] }],
+          newThing: 'x',
+        },
+      ],
+    });
+    const decoded = decodeTraceRequestJson(body);
+    expect(decoded.rejected).toEqual([]);
+    expect(decoded.spans[0].attributes).toEqual({ k: 'v' });
+  });
+});
+
 describe('bodies that are not a request at all', () => {
   it('random bytes are refused as protobuf, naming the wire problem', () => {
     const bytes = new Uint8Array([0xff, 0xff, 0xff, 0x7f, 0x13, 0x37, 0x00, 0x42]);
