@@ -1,4 +1,4 @@
-import type { HrTime } from '@opentelemetry/api';
+import type { Attributes as ApiAttributes, HrTime } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
@@ -190,8 +190,9 @@ export class DecodedSpan implements SpanRecord {
    * stamped at the span's end: evaluation happens as the span ends, the output
    * stays reproducible, and backends draw it inside the span.
    */
-  addEvent(name: string, attributes: Attributes = {}, timeUnixNano: bigint = this.endTimeUnixNano): void {
-    this.events.push(new DecodedEvent(name, timeUnixNano, attributes));
+  addEvent(name: string, attributes: ApiAttributes = {}, timeUnixNano: bigint = this.endTimeUnixNano): void {
+    // API AnyValue is `unknown`; what the SDK would accept on an event, we keep and encode.
+    this.events.push(new DecodedEvent(name, timeUnixNano, attributes as Attributes));
   }
 
   /** The SDK view, built once; its `events` is this span's array, so added events are exported. */
