@@ -1,0 +1,70 @@
+/**
+ * Check-digit algorithms that separate real identifiers from look-alikes, so an
+ * order number with 16 digits stays readable while a card number is masked.
+ * Pure, digits-only inputs.
+ */
+
+/** Luhn (ISO/IEC 7812-1) over a string of digits. */
+export function luhnValid(digits: string): boolean {
+  if (!/^\d{2,}$/.test(digits)) return false;
+  let sum = 0;
+  let double = false;
+  for (let index = digits.length - 1; index >= 0; index--) {
+    let digit = digits.charCodeAt(index) - 48;
+    if (double) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+    double = !double;
+  }
+  return sum % 10 === 0;
+}
+
+/** IBAN (ISO 13616): move the first four characters to the end, letters to 10..35, remainder mod 97 must be 1. */
+export function ibanValid(iban: string): boolean {
+  const compact = iban.replace(/\s+/g, '').toUpperCase();
+  if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(compact)) return false;
+  const rearranged = compact.slice(4) + compact.slice(0, 4);
+  let remainder = 0;
+  for (const char of rearranged) {
+    const code = char.charCodeAt(0);
+    const value = code >= 65 ? String(code - 55) : char;
+    for (const digit of value) remainder = (remainder * 10 + (digit.charCodeAt(0) - 48)) % 97;
+  }
+  return remainder === 1;
+}
+
+const DNI_LETTERS = 'TRWAGMYFPDXBNJZSQVHLCKE';
+
+/** Spanish DNI (8 digits + letter) or NIE (X/Y/Z + 7 digits + letter): the letter is the number mod 23. */
+export function spanishIdValid(id: string): boolean {
+  const compact = id.replace(/[\s-]/g, '').toUpperCase();
+  const match = /^([XYZ]?)(\d{7,8})([A-Z])$/.exec(compact);
+  if (!match) return false;
+  const [, prefix, number, letter] = match;
+  if (prefix ? number!.length !== 7 : number!.length !== 8) return false;
+  const value = Number(`${prefix ? 'XYZ'.indexOf(prefix) : ''}${number}`);
+  return DNI_LETTERS[value % 23] === letter;
+}
+
+/**
+ * German Steuerliche Identifikationsnummer: 11 digits, no leading 0, in the
+ * first ten exactly one digit occurs two or three times, and the last digit is
+ * the ISO 7064 MOD 11,10 check digit (BZSt specification).
+ */
+export function steuerIdValid(digits: string): boolean {
+  if (!/^[1-9]\d{10}$/.test(digits)) return false;
+  const counts = new Map<string, number>();
+  for (const digit of digits.slice(0, 10)) counts.set(digit, (counts.get(digit) ?? 0) + 1);
+  const repeated = [...counts.values()].filter((count) => count > 1);
+  if (repeated.length !== 1 || repeated[0]! > 3) return false;
+  let product = 10;
+  for (const char of digits.slice(0, 10)) {
+    let sum = (Number(char) + product) % 10;
+    if (sum === 0) sum = 10;
+    product = (sum * 2) % 11;
+  }
+  const check = (11 - product) % 10;
+  return check === Number(digits[10]);
+}
