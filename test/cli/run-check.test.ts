@@ -79,3 +79,22 @@ describe('TopValues (Space-Saving)', () => {
     expect(second.overestimate).toBeGreaterThan(0);
   });
 });
+
+describe('runCheck over spans that were already evaluated', () => {
+  it('replaces earlier deterministic results instead of doubling them; a second run gives the same output', async () => {
+    const line = await otlpJsonLine({ conversationId: 'again', toolResult: { price: '$9.00' }, reply: 'It is $8.00.', at: 1_750_000_000 });
+    const once = async (input: string) => {
+      const output = new PassThrough();
+      const written = collect(output);
+      const summary = await runCheck({ input: Readable.from([input]), output, diagnostics: new PassThrough() });
+      output.end();
+      return { text: await written, summary };
+    };
+    const first = await once(line);
+    const second = await once(first.text);
+    expect(first.summary.earlierResultsReplaced).toBe(0);
+    expect(second.summary.earlierResultsReplaced).toBe(1);
+    expect(second.text).toBe(first.text);
+    expect(second.text.match(/gen_ai\.evaluation\.result/g)).toHaveLength(1);
+  });
+});

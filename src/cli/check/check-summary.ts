@@ -18,6 +18,7 @@ export interface CheckSummaryJson {
   readonly lines: { readonly read: number; readonly accepted: number; readonly rejected: number };
   readonly spans: { readonly accepted: number; readonly rejected: number };
   readonly repliesChecked: number;
+  readonly earlierResultsReplaced: number;
   readonly results: Readonly<Record<string, CheckCounts>>;
   readonly failuresByCheck: Readonly<Record<string, number>>;
   readonly topUngroundedValues: readonly (TopValue & { readonly check: string })[];
@@ -33,6 +34,8 @@ export class CheckSummary {
   linesRejected = 0;
   spansAccepted = 0;
   spansRejected = 0;
+  /** Deterministic results already on the input spans, replaced by this run's. */
+  earlierResultsReplaced = 0;
   readonly #results: Record<string, CheckCounts> = Object.create(null);
   readonly #ungrounded = new TopValues(TOP_VALUE_CAPACITY);
   readonly #rejections: string[] = [];
@@ -64,6 +67,7 @@ export class CheckSummary {
       lines: { read: this.linesRead, accepted: this.linesAccepted, rejected: this.linesRejected },
       spans: { accepted: this.spansAccepted, rejected: this.spansRejected },
       repliesChecked: pipeline.repliesChecked,
+      earlierResultsReplaced: this.earlierResultsReplaced,
       results: { ...this.#results },
       failuresByCheck,
       topUngroundedValues: this.#ungrounded.top(topLimit).map(({ value, ...counts }) => {
@@ -87,6 +91,9 @@ export function formatSummary(summary: CheckSummaryJson): string {
     `tracejudge check: ${summary.lines.read} lines (${summary.lines.accepted} accepted, ${summary.lines.rejected} rejected), ` +
       `${summary.spans.accepted} spans accepted, ${summary.spans.rejected} rejected; ${summary.repliesChecked} replies checked`,
   ];
+  if (summary.earlierResultsReplaced > 0) {
+    lines.push(`${summary.earlierResultsReplaced} deterministic results already on the spans were replaced by this run's`);
+  }
   const checks = Object.entries(summary.results).sort(([a], [b]) => (a < b ? -1 : 1));
   if (checks.length > 0) {
     lines.push('results by check:');

@@ -6,6 +6,7 @@ import { decodeTraceRequestJson, encodeTraceRequestJson, OtlpDecodeError } from 
 import type { DecodedSpan } from '../../collector/otlp/index.ts';
 import { CheckSummary } from './check-summary.ts';
 import type { CheckSummaryJson } from './check-summary.ts';
+import { dropEarlierInlineResults } from './earlier-results.ts';
 import { readLines } from './lines.ts';
 
 /** The receiver's body limit (OTLP spec recommends 64 MiB) applies to a line too. */
@@ -40,6 +41,9 @@ async function write(stream: Writable, text: string): Promise<void> {
  * then each span ends in end-time order, getting its evaluation events), and
  * the line is written back with the events. One pipeline for the whole input,
  * so a conversation split over lines is joined by `gen_ai.conversation.id`.
+ *
+ * Results an earlier inline evaluation left on the spans are replaced, so
+ * running `check` again (or over SDK-evaluated spans) does not double them.
  *
  * The pipeline's clock is the data's: the latest span end seen so far. Idle
  * expiry then behaves as it did live, and the output does not depend on how
@@ -82,6 +86,7 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckSummaryJs
     summary.spansRejected += decoded.rejected.length;
     for (const rejection of decoded.rejected) await reject(`line ${line.number}: ${rejection.message}`);
 
+    for (const span of decoded.spans) summary.earlierResultsReplaced += dropEarlierInlineResults(span);
     for (const span of [...decoded.spans].sort(byStart)) pipeline.noteStart(span);
     for (const span of [...decoded.spans].sort(byEnd)) {
       const endMs = Number(span.endTimeUnixNano / 1_000_000n);

@@ -68,7 +68,8 @@ export const checkCommand: CliCommand = {
       .command('check')
       .description(
         'evaluate spans from OTLP/JSON lines (one ExportTraceServiceRequest per line, the OTel Collector file ' +
-          'exporter format) and write them back with gen_ai.evaluation.result events',
+          'exporter format) and write them back with gen_ai.evaluation.result events (deterministic results ' +
+          'already on a span are replaced, so running it again does not double them)',
       )
       .requiredOption('--in <file>', 'input file, "-" for stdin')
       .requiredOption('--out <file>', 'output file, "-" for stdout')
