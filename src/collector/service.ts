@@ -3,6 +3,7 @@ import { EvaluationPipeline } from '../../processors/index.ts';
 import type { EvaluationPipelineOptions, PipelineStats } from '../../processors/index.ts';
 import type { DecodedSpan } from './otlp/index.ts';
 import { OtlpHttpReceiver } from './receiver.ts';
+import { dropEarlierInlineResults } from './service-earlier-results.ts';
 import type { ReceiverIntake, ReceiverOptions, ReceiverStats } from './receiver.ts';
 import type { ForwarderStats, LogsForwardResult, SpanForwarder } from './span-forwarder.ts';
 
@@ -33,7 +34,8 @@ const byEnd = (a: DecodedSpan, b: DecodedSpan) =>
 /**
  * Collector mode (`tracejudge collect`): the OTLP/HTTP receiver feeds decoded
  * spans through the same EvaluationPipeline the SDK processor uses, then hands
- * them, with their evaluation events, to the forwarder.
+ * them, with their evaluation events, to the forwarder. Deterministic results
+ * an SDK processor already put on a span are replaced, not doubled.
  */
 export class CollectorService implements ReceiverIntake {
   readonly #pipeline: EvaluationPipeline;
@@ -61,6 +63,7 @@ export class CollectorService implements ReceiverIntake {
     }
     // As an SDK drives a processor: every start first (children meet their parent's
     // conversation), then each span ends in end-time order and gets its events.
+    for (const span of spans) dropEarlierInlineResults(span);
     for (const span of [...spans].sort(byStart)) this.#pipeline.noteStart(span);
     for (const span of [...spans].sort(byEnd)) this.#pipeline.onEnding(span, span);
     if (!this.#forwarder.enqueue(spans.map((span) => span.toReadableSpan()))) {

@@ -61,6 +61,26 @@ describe('the collector receiver with the official OTLP exporters', () => {
     expect(evaluationLabels(forwardedSpans(capture).find((s) => s.name.startsWith('chat'))!)).toEqual({ [PRICE]: 'pass' });
   });
 
+  it('replaces deterministic results an SDK processor already wrote, keeps judge results', async () => {
+    const { capture, url } = await setUp();
+    const specs = turnSpecs({ conversationId: 'pre', toolResult: { price: '$249.00' }, reply: 'It is $249.00.', at: 1_750_000_000 });
+    const earlier = (source: string, label: string) => ({
+      name: 'gen_ai.evaluation.result',
+      attributes: { 'gen_ai.evaluation.name': source === 'judge' ? 'faithfulness' : PRICE, 'gen_ai.evaluation.score.label': label, 'tracejudge.evaluation.source': source },
+    });
+    const children = specs[0].children!.map((child) =>
+      child.name.startsWith('chat') ? { ...child, events: [earlier('deterministic', 'stale'), earlier('judge', 'pass')] } : child,
+    );
+    const withEvents = [{ ...specs[0], children }];
+    expect((await exportWith('proto', url, await recordSpans(withEvents))).code).toBe(ExportResultCode.SUCCESS);
+    await eventually(() => forwardedSpans(capture).length === 3, 'spans forwarded');
+    const chat = forwardedSpans(capture).find((span) => span.name.startsWith('chat'))!;
+    expect(chat.events.map((event) => [event.attributes['gen_ai.evaluation.name'], event.attributes['gen_ai.evaluation.score.label']])).toEqual([
+      ['faithfulness', 'pass'],
+      [PRICE, 'pass'],
+    ]);
+  });
+
   it('answers in the request encoding: empty ExportTraceServiceResponse for protobuf, {} for JSON', async () => {
     const { url } = await setUp();
     const spans = await turn('conv-enc', 'Noted.');

@@ -4,9 +4,9 @@ import { EvaluationPipeline } from '../../../processors/index.ts';
 import type { EvaluationPipelineOptions } from '../../../processors/index.ts';
 import { decodeTraceRequestJson, encodeTraceRequestJson, OtlpDecodeError } from '../../collector/otlp/index.ts';
 import type { DecodedSpan } from '../../collector/otlp/index.ts';
+import { dropEarlierInlineResults } from '../../collector/service-earlier-results.ts';
 import { CheckSummary } from './check-summary.ts';
 import type { CheckSummaryJson } from './check-summary.ts';
-import { dropEarlierInlineResults } from './earlier-results.ts';
 import { readLines } from './lines.ts';
 
 /** The receiver's body limit (OTLP spec recommends 64 MiB) applies to a line too. */

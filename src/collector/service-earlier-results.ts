@@ -1,11 +1,12 @@
-import type { DecodedSpan } from '../../collector/otlp/index.ts';
-import { CONTENT_PROBLEM_EVENT, EVALUATION_RESULT_EVENT, TracejudgeAttributes } from '../../results/index.ts';
+import { CONTENT_PROBLEM_EVENT, EVALUATION_RESULT_EVENT, TracejudgeAttributes } from '../results/index.ts';
+import type { DecodedSpan } from './otlp/index.ts';
 
 /**
  * Removes what an earlier inline evaluation by tracejudge wrote on a span —
  * deterministic `gen_ai.evaluation.result` events and content-problem events —
- * so that `check` over already evaluated spans (a file the SDK processor or a
- * previous `check` wrote) replaces those results instead of doubling them.
+ * so that evaluating spans again (a file the SDK processor or a previous
+ * `check` wrote; spans an SDK processor evaluated before sending them to the
+ * collector) replaces those results instead of doubling them.
  * Judge and human results, and every other event, are kept.
  * Returns how many events were removed.
  */
