@@ -1,0 +1,163 @@
+import type { EvaluationResult } from '../model/evaluation-result.ts';
+import type { EvaluationTarget, ResultSink } from '../results/result-sink.ts';
+import { insertConversations, validateRecord } from './conversation-rows.ts';
+import type { ConversationRecord, StoredScore, TranscriptLine } from './records.ts';
+import { insertReviewItems } from './review-rows.ts';
+import type { TracejudgeStore } from './store.ts';
+
+/** What the sink knows of a conversation beyond the target ids (from the pipeline's memory or the judge target). */
+export interface ConversationContext {
+  readonly userMessages: readonly string[];
+  readonly transcript: readonly TranscriptLine[];
+  readonly cohort?: Readonly<Record<string, string>>;
+  readonly stratum?: string;
+  readonly weight?: number;
+}
+
+/** A target may carry its conversation along; otherwise `context` looks it up. */
+export interface StoreTarget extends EvaluationTarget {
+  readonly conversation?: ConversationContext;
+}
+
+/** Structural, so the store imports nothing of src/privacy (DESIGN.md layout); pass a `PiiMasker`. */
+export interface ConversationMasker {
+  maskConversation(texts: readonly string[]): string[];
+}
+
+export interface StoreResultSinkOptions {
+  /** Required: nothing reaches the store unmasked. */
+  readonly masker: ConversationMasker;
+  readonly context?: (target: EvaluationTarget) => ConversationContext | undefined;
+  /** Route into the review queue: results scored below this, and every `fail` label. Unset: no routing. */
+  readonly reviewBelow?: number;
+  /** Results waiting for the next batch; beyond it results are dropped and counted. Default 1000. */
+  readonly maxBuffered?: number;
+  /** How long results wait to be batched. Default 200 ms. */
+  readonly flushDelayMs?: number;
+  /** Unix ms clock. */
+  readonly now?: () => number;
+  /** Told about a batch that could not be written (locked, corrupt, full disk); never thrown. */
+  readonly onError?: (error: unknown, lost: number) => void;
+}
+
+export interface StoreSinkStats {
+  readonly buffered: number;
+  readonly written: number;
+  readonly dropped: number;
+  readonly failedBatches: number;
+  readonly lostToErrors: number;
+}
+
+/** Judged replies, and replies that failed a check, are kept; passing deterministic results alone are not. */
+export function worthStoring(results: readonly EvaluationResult[]): boolean {
+  return results.some((result) => result.source !== 'deterministic' || result.label === 'fail' || result.error !== undefined);
+}
+
+/**
+ * ResultSink that writes to the store off the span path: `write` only copies
+ * into a bounded buffer (never blocks, never throws); a timer writes the
+ * buffer in one transaction. Full buffer → the new results are dropped and
+ * counted (DESIGN.md: memory is bounded everywhere, what is shed is counted).
+ */
+export class StoreResultSink implements ResultSink {
+  readonly #store: TracejudgeStore;
+  readonly #options: StoreResultSinkOptions;
+  readonly #maxBuffered: number;
+  #buffer: ConversationRecord[] = [];
+  #timer: ReturnType<typeof setTimeout> | undefined;
+  #written = 0;
+  #dropped = 0;
+  #failedBatches = 0;
+  #lostToErrors = 0;
+
+  constructor(store: TracejudgeStore, options: StoreResultSinkOptions) {
+    this.#store = store;
+    this.#options = options;
+    this.#maxBuffered = options.maxBuffered ?? 1000;
+  }
+
+  write(results: readonly EvaluationResult[], target: StoreTarget): void {
+    try {
+      if (!worthStoring(results)) return;
+      if (this.#buffer.length >= this.#maxBuffered) {
+        this.#dropped++;
+        return;
+      }
+      this.#buffer.push(this.#record(results, target));
+      this.#timer ??= setTimeout(() => this.flush(), this.#options.flushDelayMs ?? 200);
+      this.#timer.unref?.();
+    } catch (error) {
+      this.#lostToErrors++;
+      this.#options.onError?.(error, 1);
+    }
+  }
+
+  /** Writes what is buffered now (also on shutdown). Never throws. */
+  flush(): void {
+    if (this.#timer) clearTimeout(this.#timer);
+    this.#timer = undefined;
+    const batch = this.#buffer;
+    if (batch.length === 0) return;
+    this.#buffer = [];
+    const now = this.#options.now?.() ?? Date.now();
+    const below = this.#options.reviewBelow;
+    try {
+      this.#store.transaction('writing results', () => {
+        const rows = insertConversations(this.#store, batch, now);
+        if (below === undefined) return;
+        const entries = batch.flatMap((record, index) =>
+          record.scores
+            .filter((score) => score.label === 'fail' || (score.score !== undefined && score.score < below))
+            .map((score) => ({
+              conversation: { ...record, row: rows[index]!, stratum: record.stratum ?? 'unsampled', weight: record.weight ?? 1, cohort: record.cohort ?? {} },
+              score,
+              reason: score.label === 'fail' && score.source === 'deterministic' ? 'check failed' : `below ${below}`,
+            })),
+        );
+        insertReviewItems(this.#store, entries, now);
+      });
+      this.#written += batch.length;
+    } catch (error) {
+      this.#failedBatches++;
+      this.#lostToErrors += batch.length;
+      this.#options.onError?.(error, batch.length);
+    }
+  }
+
+  stats(): StoreSinkStats {
+    return { buffered: this.#buffer.length, written: this.#written, dropped: this.#dropped, failedBatches: this.#failedBatches, lostToErrors: this.#lostToErrors };
+  }
+
+  #record(results: readonly EvaluationResult[], target: StoreTarget): ConversationRecord {
+    const context = target.conversation ?? this.#options.context?.(target);
+    const users = context?.userMessages ?? [];
+    const lines = context?.transcript ?? [];
+    const explanations = results.map((result) => result.explanation ?? '');
+    // One masking call per conversation: the same value keeps one placeholder across messages and explanations.
+    const masked = this.#options.masker.maskConversation([...users, ...lines.map((line) => line.text), ...explanations]);
+    const scores: StoredScore[] = results.map((result, index) => ({
+      name: result.name,
+      ...(result.score !== undefined ? { score: result.score } : {}),
+      ...(result.label !== undefined ? { label: result.label } : {}),
+      ...(result.explanation ? { explanation: masked[users.length + lines.length + index]! } : {}),
+      source: result.source,
+      ...(result.error ? { errorType: result.error.type } : {}),
+      ...(result.details ? { details: result.details } : {}),
+    }));
+    const record: ConversationRecord = {
+      conversationId: target.conversationId,
+      traceId: target.traceId,
+      spanId: target.spanId,
+      ...(target.responseId ? { responseId: target.responseId } : {}),
+      recordedAt: this.#options.now?.() ?? Date.now(),
+      ...(context?.stratum !== undefined ? { stratum: context.stratum } : {}),
+      ...(context?.weight !== undefined ? { weight: context.weight } : {}),
+      ...(context?.cohort ? { cohort: context.cohort } : {}),
+      userMessages: masked.slice(0, users.length),
+      transcript: lines.map((line, index) => ({ role: line.role, text: masked[users.length + index]! })),
+      scores,
+    };
+    validateRecord(record, 0);
+    return record;
+  }
+}

@@ -1,0 +1,102 @@
+import { describe, expect, it } from 'vitest';
+import type { EvaluationResult } from '../../src/model/evaluation-result.ts';
+import { PiiMasker } from '../../src/privacy/index.ts';
+import { countConversations, listConversations, listReviewItems, StoreResultSink, TracejudgeStore } from '../../src/store/index.ts';
+import type { StoreTarget } from '../../src/store/index.ts';
+import { tempStorePath } from './support/records.ts';
+
+const masker = new PiiMasker();
+const judged = (score: number): EvaluationResult[] => [{ name: 'faithfulness', score, label: score < 0.5 ? 'unfaithful' : 'faithful', source: 'judge' }];
+const target = (n: number): StoreTarget => ({
+  conversationId: `conv-${n}`,
+  traceId: `t${n}`,
+  spanId: `s${n}`,
+  conversation: {
+    userMessages: [`I am ana${n}@example.com, card 4111 1111 1111 1111`],
+    transcript: [
+      { role: 'user', text: `I am ana${n}@example.com, card 4111 1111 1111 1111` },
+      { role: 'assistant', text: `Order 7731-2290 costs $1,250.00; we wrote to ana${n}@example.com` },
+    ],
+    cohort: { 'app.vertical': 'restaurants' },
+    stratum: 'tool_calls',
+    weight: 3,
+  },
+});
+
+describe('StoreResultSink', () => {
+  it('returns at once and writes the batch later, masked, with stratum and weight', () => {
+    const store = TracejudgeStore.open(tempStorePath());
+    const sink = new StoreResultSink(store, { masker, flushDelayMs: 60_000 });
+    expect(sink.write(judged(0.2), target(1))).toBeUndefined();
+    expect(countConversations(store)).toBe(0);
+    expect(sink.stats().buffered).toBe(1);
+    sink.flush();
+    const [stored] = listConversations(store);
+    expect(stored).toMatchObject({ conversationId: 'conv-1', stratum: 'tool_calls', weight: 3, userMessages: ['I am <EMAIL_1>, card <CARD_1>'] });
+    expect(stored!.transcript[1]!.text).toBe('Order 7731-2290 costs $1,250.00; we wrote to <EMAIL_1>');
+    expect(JSON.stringify(store.db.prepare('SELECT * FROM conversations').all())).not.toMatch(/ana1@example\.com|4111 1111/);
+    store.close();
+  });
+
+  it('flushes on its timer without anyone calling flush', async () => {
+    const store = TracejudgeStore.open(tempStorePath());
+    const sink = new StoreResultSink(store, { masker, flushDelayMs: 1 });
+    sink.write(judged(0.2), target(1));
+    await new Promise((resolve) => setTimeout(resolve, 30));
+    expect(countConversations(store)).toBe(1);
+    store.close();
+  });
+
+  it('bounds its buffer and counts what it drops', () => {
+    const store = TracejudgeStore.open(tempStorePath());
+    const sink = new StoreResultSink(store, { masker, maxBuffered: 3, flushDelayMs: 60_000 });
+    for (let n = 1; n <= 5; n++) sink.write(judged(0.1), target(n));
+    expect(sink.stats()).toMatchObject({ buffered: 3, dropped: 2 });
+    sink.flush();
+    expect(listConversations(store).map((c) => c.conversationId)).toEqual(['conv-1', 'conv-2', 'conv-3']);
+    expect(sink.stats()).toMatchObject({ buffered: 0, written: 3, dropped: 2 });
+    store.close();
+  });
+
+  it('keeps only judged replies and failed checks', () => {
+    const store = TracejudgeStore.open(tempStorePath());
+    const sink = new StoreResultSink(store, { masker, flushDelayMs: 60_000 });
+    sink.write([{ name: 'commitment.price', score: 1, label: 'pass', source: 'deterministic' }], target(1));
+    sink.write([{ name: 'commitment.price', score: 0, label: 'fail', source: 'deterministic' }], target(2));
+    sink.flush();
+    expect(listConversations(store).map((c) => c.conversationId)).toEqual(['conv-2']);
+    store.close();
+  });
+
+  it('routes scores below the threshold and failed checks into the review queue', () => {
+    const store = TracejudgeStore.open(tempStorePath());
+    const sink = new StoreResultSink(store, { masker, reviewBelow: 0.5, flushDelayMs: 60_000 });
+    sink.write(judged(0.25), target(1));
+    sink.write(judged(0.75), target(2));
+    sink.write([{ name: 'commitment.price', score: 0, label: 'fail', source: 'deterministic' }], target(3));
+    sink.flush();
+    expect(listReviewItems(store).map((item) => [item.conversationId, item.evaluation, item.reason])).toEqual([
+      ['conv-3', 'commitment.price', 'check failed'],
+      ['conv-1', 'faithfulness', 'below 0.5'],
+    ]);
+    store.close();
+  });
+
+  it('a locked store loses the batch without throwing, and says so', () => {
+    const path = tempStorePath();
+    const holder = TracejudgeStore.open(path);
+    const store = TracejudgeStore.open(path, { busyTimeoutMs: 20 });
+    const errors: string[] = [];
+    const sink = new StoreResultSink(store, { masker, flushDelayMs: 60_000, onError: (error, lost) => errors.push(`${(error as Error).message} (${lost})`) });
+    holder.db.exec('BEGIN IMMEDIATE');
+    sink.write(judged(0.1), target(1));
+    expect(() => sink.flush()).not.toThrow();
+    holder.db.exec('ROLLBACK');
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toMatch(/is locked.*\(1\)$/);
+    expect(sink.stats()).toMatchObject({ failedBatches: 1, lostToErrors: 1 });
+    expect(countConversations(store)).toBe(0);
+    holder.close();
+    store.close();
+  });
+});

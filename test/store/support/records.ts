@@ -1,0 +1,30 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { ConversationRecord } from '../../../src/store/index.ts';
+
+export function tempStorePath(): string {
+  return join(mkdtempSync(join(tmpdir(), 'tracejudge-store-')), 'tracejudge.db');
+}
+
+let next = 0;
+/** A judged conversation in one line; scores default to one faithfulness judgment. */
+export function conversationRecord(overrides: Partial<ConversationRecord> = {}): ConversationRecord {
+  next += 1;
+  return {
+    conversationId: `conv-${next}`,
+    traceId: `trace-${next}`.padEnd(32, '0'),
+    spanId: `span-${next}`.padEnd(16, '0'),
+    recordedAt: 1_000_000,
+    stratum: 'routine',
+    weight: 10,
+    cohort: { 'app.vertical': 'restaurants' },
+    userMessages: ['Is there a table for two at 20:00?'],
+    transcript: [
+      { role: 'user', text: 'Is there a table for two at 20:00?' },
+      { role: 'assistant', text: 'Yes, booked for 20:00.' },
+    ],
+    scores: [{ name: 'faithfulness', score: 0.25, label: 'unfaithful', source: 'judge' }],
+    ...overrides,
+  };
+}
