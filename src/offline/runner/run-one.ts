@@ -1,0 +1,140 @@
+import type { EvaluationResult } from '../../model/evaluation-result.ts';
+import type { PriceTable } from '../../judge/index.ts';
+import type { StoredResult, StoredRun } from '../../store/experiments-store.ts';
+import type { AgentContext, AgentOutput, OfflineAgent } from '../agent.ts';
+import { normalizeOutput } from '../agent.ts';
+import { startConversation } from '../../../instrumentation/index.ts';
+import type { DatasetRow } from '../dataset/index.ts';
+import type { ReferenceEvaluator, RunCase } from '../evaluators/index.ts';
+import type { RunTrace } from '../run-trace.ts';
+import type { OfflineTracing } from './offline-tracing.ts';
+
+export class RunTimeoutError extends Error {
+  override readonly name = 'RunTimeoutError';
+}
+
+export interface RunOneOptions {
+  readonly agent: OfflineAgent;
+  readonly tracing: OfflineTracing;
+  readonly evaluators: readonly ReferenceEvaluator[];
+  readonly timeoutMs: number;
+  readonly experiment: string;
+  readonly prices: PriceTable;
+  /** Milliseconds clock (performance.now by default): latency is measured, never read inside evaluators. */
+  readonly clock: () => number;
+}
+
+/** Deterministic check results of a run, one per check: a check passes the row only if it passed every turn. */
+function aggregateChecks(trace: RunTrace): StoredResult[] {
+  const byName = new Map<string, StoredResult>();
+  for (const check of trace.checks) {
+    const before = byName.get(check.name);
+    const score = Math.min(before?.score ?? 1, check.score ?? (check.error ? 0 : 1));
+    const failed = before?.label === 'fail' || check.label === 'fail';
+    const explanation = [before?.explanation, check.label === 'fail' ? check.explanation : undefined].filter(Boolean).join(' | ');
+    byName.set(check.name, {
+      evaluator: check.name,
+      score,
+      label: failed ? 'fail' : 'pass',
+      ...(explanation ? { explanation } : {}),
+      ...(check.error || before?.error ? { error: check.error ?? before?.error } : {}),
+    });
+  }
+  return [...byName.values()];
+}
+
+function stored(result: EvaluationResult): StoredResult {
+  return {
+    evaluator: result.name,
+    ...(result.score !== undefined ? { score: result.score } : {}),
+    ...(result.label !== undefined ? { label: result.label } : {}),
+    ...(result.explanation !== undefined ? { explanation: result.explanation } : {}),
+    ...(result.error ? { error: `${result.error.type}: ${result.error.message}` } : {}),
+  };
+}
+
+function costOf(trace: RunTrace, prices: PriceTable): number | undefined {
+  if (trace.inputTokens + trace.outputTokens === 0) return undefined;
+  for (const model of trace.models) {
+    const key = Object.keys(prices).filter((name) => model.startsWith(name)).sort((a, b) => b.length - a.length)[0];
+    if (key) return (trace.inputTokens * prices[key].input + trace.outputTokens * prices[key].output) / 1e6;
+  }
+  return undefined;
+}
+
+function withTimeout<T>(work: Promise<T>, timeoutMs: number, controller: AbortController): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const error = new RunTimeoutError(`agent did not answer within ${timeoutMs} ms`);
+      controller.abort(error);
+      reject(error);
+    }, timeoutMs);
+  });
+  return Promise.race([work, timeout]).finally(() => clearTimeout(timer));
+}
+
+/**
+ * Runs one (row, repetition): the agent under a timeout, then every evaluator.
+ * An agent that throws, hangs or returns garbage makes an error run (with a
+ * failing `run.ok`), never an exception: the experiment goes on.
+ */
+export async function runOne(row: DatasetRow, repetition: number, options: RunOneOptions, outer: AbortSignal): Promise<StoredRun & { info?: Record<string, unknown> }> {
+  const conversationId = `${options.experiment}/${row.id}/${repetition}`;
+  const controller = new AbortController();
+  const onOuterAbort = () => controller.abort(outer.reason);
+  outer.addEventListener('abort', onOuterAbort, { once: true });
+  const context: AgentContext = {
+    row,
+    repetition,
+    signal: controller.signal,
+    conversationId,
+    startConversation: (conversationOptions = {}) =>
+      startConversation({ cohort: { ...row.tags }, ...conversationOptions, id: conversationId, tracerProvider: options.tracing.tracerProvider }),
+  };
+  const started = options.clock();
+  let output: AgentOutput | undefined;
+  let error: string | undefined;
+  try {
+    output = normalizeOutput(await withTimeout(Promise.resolve().then(() => options.agent(row.input, context)), options.timeoutMs, controller));
+  } catch (caught) {
+    error = caught instanceof Error ? `${caught.name}: ${caught.message}` : `agent threw ${String(caught)}`;
+  } finally {
+    outer.removeEventListener('abort', onOuterAbort);
+  }
+  const latencyMs = options.clock() - started;
+  const trace = options.tracing.collector.take(conversationId);
+  const results: StoredResult[] = [{ evaluator: 'run.ok', score: error ? 0 : 1, label: error ? 'fail' : 'pass', ...(error ? { explanation: error } : {}) }];
+  if (output) {
+    results.push(...aggregateChecks(trace));
+    const run: RunCase = {
+      row,
+      output,
+      toolCalls: output.toolCalls ?? trace.toolCalls,
+      outcomes: output.outcome !== undefined ? new Set(output.outcome === 'none' ? [] : [output.outcome]) : trace.outcomes,
+      trace,
+    };
+    for (const evaluator of options.evaluators) {
+      try {
+        for (const result of await evaluator.evaluate(run, controller.signal)) results.push(stored(result));
+      } catch (caught) {
+        results.push({ evaluator: evaluator.name, error: `evaluator_failed: ${(caught as Error).message}` });
+      }
+    }
+  }
+  const cost = costOf(trace, options.prices);
+  const info: Record<string, unknown> = { ...output?.metadata };
+  if (trace.models.size > 0) info.models = [...trace.models].sort();
+  if (trace.agentVersion) info.agentVersion = trace.agentVersion;
+  return {
+    rowId: row.id,
+    repetition,
+    tags: row.tags,
+    ...(output ? { reply: output.reply } : {}),
+    ...(error ? { error } : {}),
+    latencyMs,
+    ...(cost !== undefined ? { costUsd: cost } : {}),
+    results,
+    info,
+  };
+}
