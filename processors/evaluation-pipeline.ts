@@ -5,7 +5,7 @@ import { conversationIdOf } from '../src/model/conversation-key.ts';
 import { DEFAULT_MAX_ATTRIBUTE_CHARS, DEFAULT_MAX_ITEMS, groundingSourcesOf, normalizeSpan, replyOf, resolveConversationKey } from '../src/model/index.ts';
 import type { Attributes, EvaluationResult, NormalizeOptions, SpanRecord } from '../src/model/index.ts';
 import { contentProblemAttributes, SpanEventSink } from '../src/results/index.ts';
-import type { MutableSpanTarget } from '../src/results/index.ts';
+import type { EvaluationTarget, MutableSpanTarget, ResultSink } from '../src/results/index.ts';
 import { ConversationMemory } from './conversation-memory.ts';
 import type { ConversationLimits } from './conversation-memory.ts';
 import { replyFingerprint } from './reply-fingerprint.ts';
@@ -20,6 +20,12 @@ export interface EvaluationPipelineOptions {
   readonly normalize?: NormalizeOptions;
   /** Milliseconds clock for idle expiry; `Date.now` by default. */
   readonly now?: () => number;
+  /**
+   * Further destinations of every batch of check results, after the span events
+   * (review queue, store, a demo's printout). A sink that throws or rejects is
+   * counted in `errors`; the span flows on.
+   */
+  readonly sinks?: readonly ResultSink[];
 }
 
 /** What a span looks like when it starts: enough to learn its trace's conversation. */
@@ -70,6 +76,7 @@ export class EvaluationPipeline {
   readonly #memory: ConversationMemory;
   readonly #normalize: NormalizeOptions | undefined;
   readonly #now: () => number;
+  readonly #sinks: readonly ResultSink[];
   readonly #startContext: { problems: string[]; maxChars: number; maxItems: number };
   readonly #checksFailed: Record<string, number> = Object.create(null);
   readonly #checkErrors: Record<string, number> = Object.create(null);
@@ -84,6 +91,7 @@ export class EvaluationPipeline {
     this.#memory = new ConversationMemory(options.conversations);
     this.#normalize = options.normalize;
     this.#now = options.now ?? Date.now;
+    this.#sinks = options.sinks ?? [];
     this.#startContext = {
       problems: [],
       maxChars: options.normalize?.maxAttributeChars ?? DEFAULT_MAX_ATTRIBUTE_CHARS,
@@ -178,13 +186,24 @@ export class EvaluationPipeline {
     this.#count(results);
 
     const extras = problems.length > 0 ? contentProblemAttributes(problems) : undefined;
-    new SpanEventSink(target, extras).write(results, {
+    const evaluated: EvaluationTarget = {
       conversationId: key,
       traceId: span.traceId,
       spanId: span.spanId,
       ...(view.responseId !== undefined && { responseId: view.responseId }),
-    });
+    };
+    new SpanEventSink(target, extras).write(results, evaluated);
+    for (const sink of this.#sinks) this.#writeToSink(sink, results, evaluated);
     return results;
+  }
+
+  #writeToSink(sink: ResultSink, results: readonly EvaluationResult[], evaluated: EvaluationTarget): void {
+    try {
+      const written = sink.write(results, evaluated);
+      if (written instanceof Promise) written.catch((error: unknown) => reportError('tracejudge result sink', error, ++this.#errors));
+    } catch (error) {
+      reportError('tracejudge result sink', error, ++this.#errors);
+    }
   }
 
   /** Binds a trace to its conversation and moves what was kept under the trace's own key into it. */
