@@ -3,23 +3,31 @@
 // so that an old Node gets a clear message instead of a syntax error.
 import { existsSync } from 'node:fs';
 
-const [major, minor] = process.versions.node.split('.').map(Number);
+const version = process.versions.node;
+const [major, minor] = version.split('.').map(Number);
 if (major < 22) {
-  process.stderr.write(`tracejudge needs Node >= 22, this is v${process.versions.node}\n`);
+  process.stderr.write(`tracejudge needs Node >= 22, this is v${version}\n`);
   process.exit(1);
 }
 
+// In a source checkout the TypeScript is the truth: dist/ is rebuilt by every `npm install`
+// (the prepare script) and goes stale between builds. An installed package ships dist/ only;
+// Node also refuses to strip types under node_modules, so there dist/ is always used.
+const source = new URL('../src/cli/main.ts', import.meta.url);
 const built = new URL('../dist/src/cli/main.js', import.meta.url);
-let entry = built;
-if (!existsSync(built)) {
-  // Running from a source checkout: Node strips the TypeScript types itself (unflagged since 22.18).
-  if (major === 22 && minor < 18) {
-    process.stderr.write(
-      `tracejudge from source needs Node >= 22.18 (type stripping), this is v${process.versions.node}; run \`npm run build\` or upgrade Node\n`,
-    );
-    process.exit(1);
-  }
-  entry = new URL('../src/cli/main.ts', import.meta.url);
+const canStripTypes = major > 22 || minor >= 18;
+const fromSource = canStripTypes && !import.meta.url.includes('/node_modules/') && existsSync(source);
+
+let entry;
+if (fromSource) entry = source;
+else if (existsSync(built)) entry = built;
+else {
+  process.stderr.write(
+    existsSync(source)
+      ? `tracejudge from source needs Node >= 22.18 (type stripping), this is v${version}; run \`npm run build\` or upgrade Node\n`
+      : 'tracejudge: dist/ is missing; run `npm run build`\n',
+  );
+  process.exit(1);
 }
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv);
