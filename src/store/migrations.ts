@@ -59,6 +59,7 @@ export const migrations: readonly Migration[] = [
         label TEXT,
         explanation TEXT,
         source TEXT NOT NULL,
+        details TEXT,
         stratum TEXT,
         weight REAL NOT NULL DEFAULT 1,
         cohort TEXT NOT NULL DEFAULT '{}',

@@ -15,6 +15,8 @@ export interface ReviewItem {
   readonly label?: string;
   readonly explanation?: string;
   readonly source: string;
+  /** The evaluation's machine-readable facts (e.g. `ungrounded_values` of a commitment check). */
+  readonly details?: Readonly<Record<string, unknown>>;
   readonly stratum: string;
   readonly weight: number;
   readonly cohort: Readonly<Record<string, string>>;
@@ -69,14 +71,14 @@ export function insertReviewItems(
   now: number,
 ): number {
   const insert = store.db.prepare(
-    `INSERT INTO review_items (conversation_id, trace_id, span_id, evaluation, score, label, explanation, source, stratum, weight, cohort,
+    `INSERT INTO review_items (conversation_id, trace_id, span_id, evaluation, score, label, explanation, source, details, stratum, weight, cohort,
        user_messages, transcript, recorded_at, queued_at, reason, dataset, dataset_version)
-     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
   );
   let added = 0;
   for (const { conversation: c, score: s, reason, dataset, datasetVersion } of entries) {
     const result = insert.run(
-      c.conversationId, c.traceId, c.spanId, s.name, s.score ?? null, s.label ?? null, s.explanation ?? null, s.source, c.stratum, c.weight,
+      c.conversationId, c.traceId, c.spanId, s.name, s.score ?? null, s.label ?? null, s.explanation ?? null, s.source, s.details ? JSON.stringify(s.details) : null, c.stratum, c.weight,
       JSON.stringify(c.cohort), JSON.stringify(c.userMessages), JSON.stringify(c.transcript), c.recordedAt, now, reason, dataset ?? null, datasetVersion ?? null,
     );
     added += Number(result.changes);
@@ -140,6 +142,7 @@ function itemOf(row: Record<string, any>): ReviewItem {
     ...optional('label', row.label),
     ...optional('explanation', row.explanation),
     source: row.source,
+    ...(row.details ? { details: JSON.parse(row.details) } : {}),
     stratum: row.stratum ?? 'unsampled',
     weight: row.weight,
     cohort: JSON.parse(row.cohort),
