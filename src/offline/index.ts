@@ -5,3 +5,5 @@ export type { AgentContext, AgentOutput, OfflineAgent } from './agent.ts';
 export * from './evaluators/index.ts';
 export * from './runner/index.ts';
 export { RunTraceCollector, type RunTrace } from './run-trace.ts';
+export * from './compare/index.ts';
+export * from './report/index.ts';

@@ -1,0 +1,7 @@
+import type { Comparison, GateResult } from '../compare/index.ts';
+
+/** Machine-readable report: everything but the per-row score arrays. */
+export function jsonReport(comparison: Comparison, gate?: GateResult): string {
+  const metrics = comparison.metrics.map(({ baselineScores: _a, candidateScores: _b, ...rest }) => rest);
+  return `${JSON.stringify({ ...comparison, metrics, gate }, null, 2)}\n`;
+}
