@@ -1,0 +1,70 @@
+import { writeFile } from 'node:fs/promises';
+import type { CliCommand, CliIo } from '../cli-command.ts';
+import { CliUsageError, ExitCode } from '../cli-command.ts';
+import { DEFAULT_STORE_PATH, ExperimentsStore } from '../../store/experiments-store.ts';
+import { compareExperiments, CompareError, evaluateGate, GateRuleError, parseGateRules, renderReport } from '../../offline/index.ts';
+import { reportTargets } from './eval.ts';
+
+interface CompareFlags {
+  readonly gate: string[];
+  readonly report: string[];
+  readonly store: string;
+  readonly sharedRows?: boolean;
+  readonly seed: string;
+}
+
+async function compare(baselineName: string, candidateName: string, flags: CompareFlags, io: CliIo): Promise<number> {
+  let rules;
+  try {
+    rules = parseGateRules(flags.gate);
+  } catch (error) {
+    if (error instanceof GateRuleError) throw new CliUsageError(error.message);
+    throw error;
+  }
+  const reports = reportTargets(flags.report);
+  const store = new ExperimentsStore(flags.store);
+  try {
+    const load = (name: string, role: string) => {
+      const record = store.getExperiment(name);
+      if (!record) throw new CliUsageError(`${role} experiment "${name}" does not exist in ${flags.store}`);
+      return { record, runs: store.loadRuns(name) };
+    };
+    const baseline = load(baselineName, 'baseline');
+    const candidate = load(candidateName, 'candidate');
+    let comparison;
+    try {
+      comparison = compareExperiments(baseline, candidate, { sharedRows: flags.sharedRows === true, seed: Number(flags.seed) });
+    } catch (error) {
+      if (error instanceof CompareError) throw new CliUsageError(error.message);
+      throw error;
+    }
+    const gate = rules.length > 0 ? evaluateGate(comparison, rules) : undefined;
+    io.stdout.write(renderReport('text', comparison, gate));
+    for (const { format, file } of reports) await writeFile(file, renderReport(format, comparison, gate));
+    return gate && !gate.passed ? ExitCode.USAGE : ExitCode.OK;
+  } finally {
+    store.close();
+  }
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export const compareCommand: CliCommand = {
+  name: 'compare',
+  register(program, io, run) {
+    program
+      .command('compare')
+      .description('compare two stored experiments (A = baseline, B = candidate) per evaluator and tag, paired on rows')
+      .argument('<baseline>')
+      .argument('<candidate>')
+      .option('--gate <rule>', 'gate rule, repeatable (e.g. "*: max-drop 1.5%", "latency.p95: max-increase 20%")', collect, [])
+      .option('--report <format file...>', 'also write a report: md|json|html FILE (repeatable)', collect, [])
+      .option('--shared-rows', 'compare on the rows both share even if the dataset versions differ')
+      .option('--seed <n>', 'bootstrap seed', '20260101')
+      .option('--store <file>', 'experiments database', DEFAULT_STORE_PATH)
+      .addHelpText('after', '\nExit codes: 0 no rule violated with confidence, 1 a gate rule violated (table on stdout) or usage error.')
+      .action(async (baseline: string, candidate: string, flags: CompareFlags) => {
+        run.exitCode = await compare(baseline, candidate, flags, io);
+      });
+  },
+};

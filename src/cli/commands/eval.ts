@@ -1,0 +1,167 @@
+import { execFileSync } from 'node:child_process';
+import { writeFile } from 'node:fs/promises';
+import cliProgress from 'cli-progress';
+import type { CliCommand, CliIo } from '../cli-command.ts';
+import { CliUsageError, ExitCode } from '../cli-command.ts';
+import { cliConfig, cliPipelineOptions } from '../cli-config.ts';
+import { ExperimentsStore, DEFAULT_STORE_PATH } from '../../store/experiments-store.ts';
+import {
+  AgentModuleError, compareExperiments, CompareError, DatasetError, evaluateGate, ExperimentError, GateRuleError, loadAgent, loadDataset,
+  parseGateRules, renderReport, REPORT_FORMATS, runExperiment,
+} from '../../offline/index.ts';
+import type { ReportFormat, RunProgress } from '../../offline/index.ts';
+
+interface EvalFlags {
+  readonly agent: string;
+  readonly dataset: string;
+  readonly experiment: string;
+  readonly baseline?: string;
+  readonly repetitions: string;
+  readonly concurrency: string;
+  readonly timeout: string;
+  readonly gate: string[];
+  readonly config?: string;
+  readonly resume?: boolean;
+  readonly report: string[];
+  readonly store: string;
+  readonly sharedRows?: boolean;
+}
+
+function gitCommit(): string | undefined {
+  try {
+    return execFileSync('git', ['rev-parse', 'HEAD'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] }).trim() || undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+function integer(flag: string, text: string): number {
+  const value = Number(text);
+  if (!Number.isInteger(value) || value < 1) throw new CliUsageError(`${flag} must be a positive integer, got "${text}"`);
+  return value;
+}
+
+/** `--report md FILE` pairs, as commander collects them: [format, file, format, file…]. */
+export function reportTargets(values: readonly string[]): { format: ReportFormat; file: string }[] {
+  if (values.length % 2 !== 0) throw new CliUsageError(`--report takes a format and a file (--report md summary.md), got "${values.join(' ')}"`);
+  const targets = [];
+  for (let i = 0; i < values.length; i += 2) {
+    const format = values[i] as ReportFormat;
+    if (!REPORT_FORMATS.includes(format) || format === 'text') throw new CliUsageError(`--report format must be md, json or html, got "${values[i]}"`);
+    targets.push({ format, file: values[i + 1] });
+  }
+  return targets;
+}
+
+/** A bar with rate and ETA on a terminal; plain lines in CI or when stderr is not a TTY. */
+function progressReporter(io: CliIo): { update(progress: RunProgress): void; stop(): void } {
+  const tty = (io.stderr as NodeJS.WriteStream).isTTY === true && !process.env.CI;
+  if (tty) {
+    const bar = new cliProgress.SingleBar({ stream: io.stderr as NodeJS.WriteStream, format: 'eval [{bar}] {value}/{total} runs | {errors} errors | {speed} runs/s | ETA {eta_formatted}', hideCursor: true }, cliProgress.Presets.shades_classic);
+    let started = false;
+    const startedAt = performance.now();
+    return {
+      update(progress) {
+        const speed = ((progress.done - progress.skipped) / Math.max(0.001, (performance.now() - startedAt) / 1000)).toFixed(1);
+        if (!started) { bar.start(progress.total, progress.done, { errors: progress.errors, speed }); started = true; } else bar.update(progress.done, { errors: progress.errors, speed });
+      },
+      stop: () => bar.stop(),
+    };
+  }
+  let lastTenth = -1;
+  return {
+    update(progress) {
+      const tenth = Math.floor((progress.done / Math.max(1, progress.total)) * 10);
+      if (tenth === lastTenth && progress.done !== progress.total) return;
+      lastTenth = tenth;
+      io.stderr.write(`eval: ${progress.done}/${progress.total} runs, ${progress.errors} errors\n`);
+    },
+    stop() {},
+  };
+}
+
+function usageErrors<T>(work: () => Promise<T>): Promise<T> {
+  return work().catch((error: unknown) => {
+    if (error instanceof DatasetError || error instanceof AgentModuleError || error instanceof ExperimentError || error instanceof GateRuleError || error instanceof CompareError) {
+      throw new CliUsageError(error.message);
+    }
+    throw error;
+  });
+}
+
+async function evaluate(flags: EvalFlags, io: CliIo): Promise<number> {
+  const config = await cliConfig(flags.config);
+  const pipeline = cliPipelineOptions(config);
+  const repetitions = integer('--repetitions', flags.repetitions);
+  const concurrency = integer('--concurrency', flags.concurrency);
+  const timeoutMs = integer('--timeout', flags.timeout);
+  const rules = await usageErrors(async () => parseGateRules(flags.gate));
+  const reports = reportTargets(flags.report);
+  if (rules.length > 0 && flags.baseline === undefined) throw new CliUsageError('--gate needs --baseline NAME to compare with');
+  const store = new ExperimentsStore(flags.store);
+  try {
+    // Fail fast, before running anything: a missing baseline is a usage error.
+    if (flags.baseline !== undefined && !store.getExperiment(flags.baseline)) {
+      const known = store.listExperiments().map((e) => e.name);
+      throw new CliUsageError(`baseline experiment "${flags.baseline}" does not exist in ${flags.store}${known.length ? ` (known: ${known.slice(-10).join(', ')})` : ' (no experiments stored yet)'}`);
+    }
+    const dataset = await usageErrors(() => loadDataset(flags.dataset));
+    const agent = await usageErrors(() => loadAgent(flags.agent));
+    const interrupt = new AbortController();
+    const onSigint = () => {
+      io.stderr.write('\neval: interrupted; finished runs are stored, continue with --resume\n');
+      interrupt.abort();
+    };
+    process.once('SIGINT', onSigint);
+    const progress = progressReporter(io);
+    const commit = gitCommit();
+    const summary = await usageErrors(() =>
+      runExperiment({ agent, agentModule: flags.agent, dataset, experiment: flags.experiment, store, repetitions, concurrency, timeoutMs,
+        resume: flags.resume === true, pipeline, ...(commit ? { gitCommit: commit } : {}), signal: interrupt.signal, onProgress: (p) => progress.update(p) }),
+    ).finally(() => {
+      progress.stop();
+      process.removeListener('SIGINT', onSigint);
+    });
+    io.stderr.write(`eval: experiment "${summary.experiment}" ${summary.status}: ${summary.ran} run(s) now, ${summary.skipped} already stored, ${summary.errors} error(s), dataset ${dataset.name}@${dataset.version}\n`);
+    if (summary.status === 'interrupted') return 130;
+    if (flags.baseline === undefined) return ExitCode.OK;
+    const baseline = store.getExperiment(flags.baseline);
+    const candidate = store.getExperiment(flags.experiment);
+    if (!baseline || !candidate) throw new CliUsageError(`baseline "${flags.baseline}" disappeared from the store`);
+    const comparison = await usageErrors(async () => compareExperiments({ record: baseline, runs: store.loadRuns(baseline.name) }, { record: candidate, runs: store.loadRuns(candidate.name) }, { sharedRows: flags.sharedRows === true }));
+    const gate = rules.length > 0 ? evaluateGate(comparison, rules) : undefined;
+    io.stdout.write(renderReport('text', comparison, gate));
+    for (const { format, file } of reports) await writeFile(file, renderReport(format, comparison, gate));
+    return gate && !gate.passed ? ExitCode.USAGE : ExitCode.OK;
+  } finally {
+    store.close();
+  }
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export const evalCommand: CliCommand = {
+  name: 'eval',
+  register(program, io, run) {
+    program
+      .command('eval')
+      .description('run an agent over a dataset as a stored experiment; with --baseline, compare and gate')
+      .requiredOption('--agent <module>', 'module exporting agent(input, context) => reply | { reply, toolCalls?, outcome?, metadata? }')
+      .requiredOption('--dataset <file|name>', 'JSONL dataset file, or a name under .tracejudge/datasets/')
+      .requiredOption('--experiment <name>', 'name to store the results under')
+      .option('--baseline <name>', 'stored experiment to compare with')
+      .option('--repetitions <n>', 'runs per row', '1')
+      .option('--concurrency <n>', 'runs at once', '4')
+      .option('--timeout <ms>', 'per-run timeout; a run past it is recorded as an error', '60000')
+      .option('--gate <rule>', 'gate rule, repeatable (e.g. "tag:vertical=*: max-drop 1.5%")', collect, [])
+      .option('--report <format file...>', 'also write a report: md|json|html FILE (repeatable)', collect, [])
+      .option('--config <file>', 'tracejudge config (YAML or JSON)')
+      .option('--resume', 'continue a stored experiment (only missing runs are made)')
+      .option('--shared-rows', 'compare on the rows both experiments share even if the dataset versions differ')
+      .option('--store <file>', 'experiments database', DEFAULT_STORE_PATH)
+      .addHelpText('after', '\nExit codes: 0 ok or gate passed, 1 gate violated or usage error, 130 interrupted (finished runs stored; use --resume).')
+      .action(async (flags: EvalFlags) => {
+        run.exitCode = await evaluate(flags, io);
+      });
+  },
+};
