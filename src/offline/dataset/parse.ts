@@ -34,6 +34,10 @@ function fieldPath(path: readonly PropertyKey[]): string {
 /** `reference.expectedToolCalls[0].name: expected string, got 3` */
 export function issueMessage(issue: z.core.$ZodIssue, raw: unknown): string {
   const path = fieldPath(issue.path);
+  if (issue.code === 'invalid_union') {
+    const got = valueAt(raw, issue.path);
+    return `${path}: expected a string or an array of strings, got ${got === undefined ? 'nothing' : describe(got)}`;
+  }
   if (issue.code === 'invalid_type') {
     const got = valueAt(raw, issue.path);
     return `${path}: expected ${issue.expected}, got ${got === undefined ? 'nothing' : describe(got)}`;
