@@ -1,0 +1,105 @@
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const ROOT = resolve(import.meta.dirname, '../..');
+const MAIN = join(ROOT, 'src/cli/main.ts');
+const GOLDEN = join(ROOT, 'examples/offline/golden.jsonl');
+const dir = mkdtempSync(join(tmpdir(), 'tj-cli-'));
+const store = join(dir, 'tracejudge.db');
+
+async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [MAIN, ...args], { cwd: dir, env: { ...process.env, CI: 'true' }, timeout: 120_000 });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const failed = error as { code: number; stdout: string; stderr: string };
+    return { code: failed.code, stdout: failed.stdout, stderr: failed.stderr };
+  }
+}
+
+describe('tracejudge eval / compare (child process, example agent)', () => {
+  beforeAll(async () => {
+    const base = await cli('eval', '--agent', join(ROOT, 'examples/offline/agent.ts'), '--dataset', GOLDEN, '--experiment', 'base', '--store', store);
+    expect(base.stderr).toContain('experiment "base" finished: 52 run(s)');
+    expect(base.code).toBe(0);
+  }, 120_000);
+
+  it('the regressed agent fails the gate on vertical=salon and nothing else', async () => {
+    const html = join(dir, 'report.html');
+    const md = join(dir, 'report.md');
+    const result = await cli('eval', '--agent', join(ROOT, 'examples/offline/agent-regressed.ts'), '--dataset', GOLDEN, '--experiment', 'regressed',
+      '--baseline', 'base', '--gate', 'tag:vertical=*: max-drop 1.5%', '--report', 'html', html, '--report', 'md', md, '--store', store);
+    expect(result.code).toBe(1);
+    expect(result.stdout).toContain('GATE FAILED');
+    const failed = result.stdout.split('\n').filter((line) => line.startsWith('FAIL'));
+    expect(failed.length).toBeGreaterThan(0);
+    expect(failed.every((line) => line.includes('vertical=salon'))).toBe(true);
+    expect(readFileSync(md, 'utf8')).toContain('**Gate failed**');
+    expect(readFileSync(html, 'utf8')).toContain('<svg');
+  }, 120_000);
+
+  it('the same agent passes the gate against itself (exit 0)', async () => {
+    const result = await cli('compare', 'base', 'base', '--gate', '*: max-drop 1.5%', '--gate', 'tag:vertical=*: max-drop 1.5%', '--store', store);
+    expect(result.stdout).toContain('GATE PASSED');
+    expect(result.code).toBe(0);
+  });
+
+  it('a baseline that does not exist is a clear usage error before anything runs', async () => {
+    const result = await cli('eval', '--agent', join(ROOT, 'examples/offline/agent.ts'), '--dataset', GOLDEN, '--experiment', 'x', '--baseline', 'nope', '--store', store);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/baseline experiment "nope" does not exist .*known: base/);
+  });
+
+  it('refuses different dataset versions unless --shared-rows', async () => {
+    const smaller = join(dir, 'golden.jsonl');
+    writeFileSync(smaller, readFileSync(GOLDEN, 'utf8').split('\n').slice(0, 12).join('\n') + '\n');
+    const small = await cli('eval', '--agent', join(ROOT, 'examples/offline/agent.ts'), '--dataset', smaller, '--experiment', 'small', '--store', store);
+    expect(small.code).toBe(0);
+    const refused = await cli('compare', 'base', 'small', '--store', store);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toMatch(/golden@\w+ and "small" on golden@\w+.*--shared-rows/s);
+    const shared = await cli('compare', 'base', 'small', '--shared-rows', '--store', store);
+    expect(shared.stdout).toContain('12 shared rows');
+  }, 120_000);
+
+  it('bad dataset rows and a bad agent module are reported by line / module', async () => {
+    const bad = join(dir, 'bad.jsonl');
+    writeFileSync(bad, `{"id":"a","input":"x","reference":{"expectedToolCalls":[{"name":3}]}}\n`);
+    const rows = await cli('eval', '--agent', join(ROOT, 'examples/offline/agent.ts'), '--dataset', bad, '--experiment', 'b', '--store', store);
+    expect(rows.stderr).toContain('line 1: reference.expectedToolCalls[0].name: expected string, got 3');
+    const module = join(dir, 'not-an-agent.ts');
+    writeFileSync(module, 'export const something = 1;\n');
+    const agent = await cli('eval', '--agent', module, '--dataset', GOLDEN, '--experiment', 'c', '--store', store);
+    expect(agent.stderr).toMatch(/expected an exported function "agent"/);
+    expect(agent.code).toBe(1);
+  });
+
+  it('renders the HTML report in headless Chromium: non-blank, key texts present', async (context) => {
+    if (!existsSync('/usr/bin/chromium')) {
+      context.skip('skipped: /usr/bin/chromium is absent (apt-get install -y chromium)');
+      return;
+    }
+    const html = join(dir, 'report.html');
+    if (!existsSync(html)) context.skip('report.html not produced');
+    const { chromium } = await import('playwright-core');
+    const browser = await chromium.launch({ executablePath: '/usr/bin/chromium', args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    try {
+      const page = await browser.newPage({ viewport: { width: 1000, height: 800 } });
+      await page.goto(`file://${html}`);
+      const text = await page.innerText('body');
+      expect(text).toContain('Gate failed');
+      expect(text).toContain('vertical=salon');
+      expect(await page.locator('svg').count()).toBeGreaterThan(2);
+      const png = await page.screenshot({ fullPage: false });
+      // Non-blank: a white page's PNG compresses to a few KB; charts and tables do not.
+      expect(png.length).toBeGreaterThan(15_000);
+    } finally {
+      await browser.close();
+    }
+  }, 60_000);
+});
