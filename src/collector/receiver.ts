@@ -1,4 +1,5 @@
 import { createServer } from 'node:http';
+import type { MeterProvider } from '@opentelemetry/api';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { DecodedSpan, OtlpEncoding, SpanRejection } from './otlp/index.ts';
@@ -7,6 +8,7 @@ import { RequestAuthenticator } from './receiver-auth.ts';
 import type { ReceiverAuth } from './receiver-auth.ts';
 import { InFlightBytes, readBody } from './receiver-body.ts';
 import { encodingOf, isGzip, pathOf, sendFailure, sendSuccess, sendText } from './receiver-http.ts';
+import { observeReceiver } from './receiver-metrics.ts';
 import type { LogsForwardResult } from './span-forwarder.ts';
 
 /** Where the receiver hands what it accepted (the collector service). */
@@ -28,6 +30,8 @@ export interface ReceiverOptions {
   readonly maxInFlightBytes: number;
   readonly retryAfterSeconds: number;
   readonly auth?: ReceiverAuth;
+  /** Where the receiver's `tracejudge.receiver.*` counters go; none when absent. */
+  readonly meterProvider?: MeterProvider;
 }
 
 export const DEFAULT_RECEIVER_OPTIONS: ReceiverOptions = {
@@ -42,6 +46,8 @@ export interface ReceiverStats {
   readonly requests: Readonly<Record<string, number>>;
   readonly spansAccepted: number;
   readonly spansRejected: number;
+  /** Request body bytes read (traces after decompression, logs as relayed). */
+  readonly bytesReceived: number;
   readonly inFlightBytes: number;
 }
 
@@ -70,6 +76,8 @@ export class OtlpHttpReceiver {
   readonly #requests: Record<string, number> = Object.create(null);
   #spansAccepted = 0;
   #spansRejected = 0;
+  #bytesReceived = 0;
+  #unobserve: (() => void) | undefined;
   #active = 0;
   #draining = false;
   #idleWaiters: (() => void)[] = [];
@@ -82,6 +90,7 @@ export class OtlpHttpReceiver {
     this.#auth = new RequestAuthenticator(this.#options.auth);
     this.#budget = new InFlightBytes(this.#options.maxInFlightBytes);
     this.#server = createServer((request, response) => void this.#handle(request, response));
+    if (options.meterProvider) this.#unobserve = observeReceiver(options.meterProvider, () => this.stats());
   }
 
   /** Starts listening; resolves with the bound address (port 0 picks a free port). */
@@ -108,6 +117,12 @@ export class OtlpHttpReceiver {
     await closed;
   }
 
+  /** Stops reporting metrics (after `drain`; the counters keep their last values in `stats`). */
+  unobserve(): void {
+    this.#unobserve?.();
+    this.#unobserve = undefined;
+  }
+
   get draining(): boolean {
     return this.#draining;
   }
@@ -117,6 +132,7 @@ export class OtlpHttpReceiver {
       requests: { ...this.#requests },
       spansAccepted: this.#spansAccepted,
       spansRejected: this.#spansRejected,
+      bytesReceived: this.#bytesReceived,
       inFlightBytes: this.#budget.held,
     };
   }
@@ -181,6 +197,7 @@ export class OtlpHttpReceiver {
   async #traces(request: IncomingMessage, response: ServerResponse, encoding: OtlpEncoding, gzip: boolean): Promise<void> {
     const read = await readBody(request, gzip, { maxBytes: this.#options.maxBodyBytes, budget: this.#budget });
     if (!read.ok) return this.#bodyFailure(response, encoding, read.status, read.message);
+    this.#bytesReceived += read.body.byteLength;
     try {
       const decoded = decodeTraceRequest(read.body, encoding);
       if (decoded.spans.length > 0) {
@@ -210,6 +227,7 @@ export class OtlpHttpReceiver {
     // Relayed as received: the limit applies to the bytes on the wire, nothing is inflated.
     const read = await readBody(request, false, { maxBytes: this.#options.maxBodyBytes, budget: this.#budget });
     if (!read.ok) return this.#bodyFailure(response, encoding, read.status, read.message);
+    this.#bytesReceived += read.body.byteLength;
     try {
       const contentEncoding = gzip ? request.headers['content-encoding'] : undefined;
       const result = await relay(read.body, request.headers['content-type'] as string, contentEncoding);

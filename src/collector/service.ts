@@ -1,4 +1,5 @@
 import type { AddressInfo } from 'node:net';
+import type { MeterProvider } from '@opentelemetry/api';
 import { EvaluationPipeline } from '../../processors/index.ts';
 import type { EvaluationPipelineOptions, PipelineStats } from '../../processors/index.ts';
 import type { DecodedSpan } from './otlp/index.ts';
@@ -18,6 +19,8 @@ export interface CollectorServiceOptions {
    * so spans evaluated and then refused would come back without their events.
    */
   readonly forwarderMaxQueuedSpans?: number;
+  /** Where the receiver's counters go (the forwarder takes its own at construction). */
+  readonly meterProvider?: MeterProvider;
 }
 
 export interface CollectorStats {
@@ -48,7 +51,10 @@ export class CollectorService implements ReceiverIntake {
     this.#pipeline = new EvaluationPipeline(options.pipeline);
     this.#forwarder = options.forwarder;
     this.#maxQueuedSpans = options.forwarderMaxQueuedSpans;
-    this.#receiver = new OtlpHttpReceiver(this, options.receiver);
+    this.#receiver = new OtlpHttpReceiver(this, {
+      ...options.receiver,
+      ...(options.meterProvider !== undefined && { meterProvider: options.meterProvider }),
+    });
     if (options.forwarder.forwardLogs === undefined) this.forwardLogs = undefined;
   }
 
@@ -93,6 +99,7 @@ export class CollectorService implements ReceiverIntake {
       await this.#receiver.drain();
       await this.#forwarder.forceFlush();
       await this.#forwarder.shutdown();
+      this.#receiver.unobserve();
     })();
     return this.#stopping;
   }

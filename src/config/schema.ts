@@ -5,6 +5,8 @@ import { checksSection } from './checks.ts';
 import { samplingSection } from './sampling.ts';
 import { judgeSection } from './judge.ts';
 import { forwardSection } from './forward.ts';
+import { receiverSection } from './receiver.ts';
+import { metricsSection } from './metrics.ts';
 
 /**
  * The config file, section by section. A new section is a file of its own
@@ -16,6 +18,8 @@ export const configSections = {
   sampling: samplingSection,
   judge: judgeSection,
   forward: forwardSection,
+  receiver: receiverSection,
+  metrics: metricsSection,
 } as const satisfies Record<string, ConfigSection>;
 
 type SectionShape<T extends Record<string, ConfigSection>> = { -readonly [K in keyof T]: T[K]['schema'] };

@@ -1,34 +1,65 @@
 import { forwardConfigFromEnv } from '../../collector/forward-config-from-env.ts';
 import { OtlpForwarder } from '../../collector/forwarder.ts';
-import type { ReceiverAuth } from '../../collector/receiver-auth.ts';
+import { PrometheusEndpoint } from '../../collector/prometheus-endpoint.ts';
+import { describeAuth, parseAuthHeaderFlag, receiverOptionsFrom } from '../../collector/receiver-config.ts';
+import type { ReceiverOverrides } from '../../collector/receiver-config.ts';
 import { CollectorService } from '../../collector/service.ts';
 import { ConfigError } from '../../config/index.ts';
+import { DEFAULT_BEARER_TOKEN_ENV, parseListenAddress } from '../../config/receiver.ts';
+import type { ListenAddress } from '../../config/receiver.ts';
 import type { CliCommand, CliIo } from '../cli-command.ts';
 import { CliUsageError, ExitCode } from '../cli-command.ts';
 import { cliConfig, cliPipelineOptions } from '../cli-config.ts';
 
 interface CollectFlags {
   readonly config?: string;
-  readonly listen: string;
+  readonly listen?: string;
   readonly forward?: string;
   readonly maxBodyBytes?: string;
+  readonly maxInFlightBytes?: string;
+  readonly authHeader: readonly string[];
+  readonly metricsListen?: string;
 }
 
-/** Senders must present `Authorization: Bearer <this>` when set (kept out of argv: `ps` shows argv). */
-const BEARER_TOKEN_VARIABLE = 'TRACEJUDGE_RECEIVER_BEARER_TOKEN';
-
-/** `127.0.0.1:4318`, `[::1]:4318`, `:4318` (all interfaces is then explicit: `0.0.0.0:4318`). */
-export function parseListen(text: string): { host: string; port: number } {
-  const match = /^(?:\[([^\]]+)\]|([^:]*)):(\d{1,5})$/.exec(text.trim());
-  const port = match ? Number(match[3]) : NaN;
-  if (!match || port > 65535) throw new CliUsageError(`--listen expects HOST:PORT (e.g. 127.0.0.1:4318), got ${JSON.stringify(text)}`);
-  return { host: match[1] ?? (match[2] || '127.0.0.1'), port };
+function listenFlag(text: string, flag: string): ListenAddress {
+  const parsed = parseListenAddress(text);
+  if (parsed === undefined) throw new CliUsageError(`${flag} expects HOST:PORT (e.g. 127.0.0.1:4318), got ${JSON.stringify(text)}`);
+  return parsed;
 }
 
 function positiveInteger(text: string | undefined, flag: string): number | undefined {
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text) || Number(text) === 0) throw new CliUsageError(`${flag} expects a positive integer, got ${JSON.stringify(text)}`);
   return Number(text);
+}
+
+/** Flags win over the file's `receiver` section, field by field. */
+function receiverOverrides(flags: CollectFlags): ReceiverOverrides {
+  const authHeaders: Record<string, string> = {};
+  for (const text of flags.authHeader) {
+    const parsed = parseAuthHeaderFlag(text);
+    if (parsed === undefined) {
+      throw new CliUsageError(`--auth-header expects NAME=ENV_VAR (the variable holds the value), got ${JSON.stringify(text)}`);
+    }
+    authHeaders[parsed.header] = parsed.variable;
+  }
+  const maxBodyBytes = positiveInteger(flags.maxBodyBytes, '--max-body-bytes');
+  const maxInFlightBytes = positiveInteger(flags.maxInFlightBytes, '--max-in-flight-bytes');
+  return {
+    ...(flags.listen !== undefined && { listen: listenFlag(flags.listen, '--listen') }),
+    ...(maxBodyBytes !== undefined && { maxBodyBytes }),
+    ...(maxInFlightBytes !== undefined && { maxInFlightBytes }),
+    ...(flags.authHeader.length > 0 && { authHeaders }),
+  };
+}
+
+function asUsageError<T>(build: () => T): T {
+  try {
+    return build();
+  } catch (error) {
+    if (error instanceof ConfigError) throw new CliUsageError(error.message);
+    throw error;
+  }
 }
 
 function waitForSignal(): Promise<NodeJS.Signals> {
@@ -43,26 +74,35 @@ function waitForSignal(): Promise<NodeJS.Signals> {
   });
 }
 
+const hostOf = (address: { address: string; family: string }) => (address.family === 'IPv6' ? `[${address.address}]` : address.address);
+
 async function collect(flags: CollectFlags, io: CliIo): Promise<number> {
-  const listen = parseListen(flags.listen);
-  const maxBodyBytes = positiveInteger(flags.maxBodyBytes, '--max-body-bytes');
+  const overrides = receiverOverrides(flags);
+  const metricsFlag = flags.metricsListen !== undefined ? listenFlag(flags.metricsListen, '--metrics-listen') : undefined;
   const config = await cliConfig(flags.config);
   const pipeline = cliPipelineOptions(config);
-  let forwardConfig;
-  try {
-    forwardConfig = forwardConfigFromEnv(process.env, { ...config.forward, ...(flags.forward !== undefined && { endpoint: flags.forward }) });
-  } catch (error) {
-    if (error instanceof ConfigError) throw new CliUsageError(error.message);
-    throw error;
+  const receiver = asUsageError(() => receiverOptionsFrom(config.receiver, process.env, overrides));
+  const forwardConfig = asUsageError(() =>
+    forwardConfigFromEnv(process.env, { ...config.forward, ...(flags.forward !== undefined && { endpoint: flags.forward }) }),
+  );
+
+  const metricsAt = metricsFlag ?? config.metrics.prometheus?.listen;
+  const metrics = metricsAt && new PrometheusEndpoint(metricsAt);
+  if (metrics) {
+    const bound = await metrics.listen().catch(async (error: NodeJS.ErrnoException) => {
+      await metrics.shutdown();
+      throw new CliUsageError(`cannot serve metrics on ${metricsAt.host}:${metricsAt.port}: ${error.code ?? error.message}`);
+    });
+    io.stderr.write(`tracejudge collect: Prometheus metrics on http://${hostOf(bound)}:${bound.port}/metrics\n`);
   }
-  const token = process.env[BEARER_TOKEN_VARIABLE];
-  const auth: ReceiverAuth | undefined = token ? { bearerToken: token } : undefined;
-  const forwarder = new OtlpForwarder(forwardConfig);
+  const meterProvider = metrics ? metrics.meterProvider : undefined;
+  const forwarder = new OtlpForwarder(forwardConfig, meterProvider ? { meterProvider } : {});
   const service = new CollectorService({
     forwarder,
     pipeline,
-    receiver: { ...listen, ...(auth && { auth }), ...(maxBodyBytes !== undefined && { maxBodyBytes }) },
+    receiver,
     forwarderMaxQueuedSpans: forwardConfig.queue.maxSpans,
+    ...(meterProvider && { meterProvider }),
   });
   const signal = waitForSignal();
   let address;
@@ -70,22 +110,27 @@ async function collect(flags: CollectFlags, io: CliIo): Promise<number> {
     address = await service.start();
   } catch (error) {
     await forwarder.shutdown();
-    throw new CliUsageError(`cannot listen on ${flags.listen}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
+    await metrics?.shutdown();
+    throw new CliUsageError(`cannot listen on ${receiver.host}:${receiver.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
-  const host = address.family === 'IPv6' ? `[${address.address}]` : address.address;
   io.stderr.write(
-    `tracejudge collect: listening on http://${host}:${address.port} (OTLP/HTTP /v1/traces, /v1/logs), ` +
-      `forwarding to ${forwardConfig.endpoint}${auth ? ', bearer token required' : ''}\n`,
+    `tracejudge collect: listening on http://${hostOf(address)}:${address.port} (OTLP/HTTP /v1/traces, /v1/logs), ` +
+      `forwarding to ${forwardConfig.endpoint}${receiver.auth ? `, ${describeAuth(receiver.auth)}` : ''}\n`,
   );
   io.stderr.write(`tracejudge collect: ${await signal}: draining\n`);
   await service.stop();
-  const { receiver, pipeline: evaluated, forwarder: forwarded } = service.stats();
+  await metrics?.shutdown();
+  const { receiver: received, pipeline: evaluated, forwarder: forwarded } = service.stats();
+  const dropped = Object.entries(forwarded.dropped).filter(([, count]) => count > 0);
   io.stderr.write(
-    `tracejudge collect: stopped; ${receiver.spansAccepted} spans accepted, ${receiver.spansRejected} rejected, ` +
-      `${evaluated.repliesChecked} replies checked, ${forwarded.forwardedSpans} spans forwarded\n`,
+    `tracejudge collect: stopped; ${received.spansAccepted} spans accepted, ${received.spansRejected} rejected, ` +
+      `${evaluated.repliesChecked} replies checked, ${forwarded.forwardedSpans} spans forwarded` +
+      `${dropped.length > 0 ? `, dropped ${dropped.map(([reason, count]) => `${reason}=${count}`).join(' ')}` : ''}\n`,
   );
   return ExitCode.OK;
 }
+
+const collectList = (value: string, previous: string[]) => [...previous, value];
 
 export const collectCommand: CliCommand = {
   name: 'collect',
@@ -96,11 +141,19 @@ export const collectCommand: CliCommand = {
         'run as an OTLP/HTTP receiver: evaluate every span that arrives and forward it, with its evaluation events, ' +
           'to an OTLP endpoint (SIGTERM / SIGINT drain and flush, then exit 0)',
       )
-      .option('--config <file>', 'tracejudge config (YAML or JSON); its forward section sets the upstream')
-      .option('--listen <host:port>', 'where to listen', '127.0.0.1:4318')
+      .option('--config <file>', 'tracejudge config (YAML or JSON): receiver, forward, metrics, conversations, checks sections; flags win over it')
+      .option('--listen <host:port>', 'where to listen (else receiver.listen, default 127.0.0.1:4318)')
       .option('--forward <url>', 'OTLP/HTTP traces endpoint to forward to (else forward.endpoint or OTEL_EXPORTER_OTLP_*)')
-      .option('--max-body-bytes <n>', 'request body limit after decompression (default 64 MiB)')
-      .addHelpText('after', `\nAuth: set ${BEARER_TOKEN_VARIABLE} to require "Authorization: Bearer <token>" (401 without it).`)
+      .option('--max-body-bytes <n>', 'request body limit after decompression (else receiver.maxBodyBytes, default 64 MiB)')
+      .option('--max-in-flight-bytes <n>', 'bytes of request bodies read at once before 503 (else receiver.maxInFlightBytes, default 256 MiB)')
+      .option('--auth-header <name=ENV_VAR>', 'require header NAME with the value of variable ENV_VAR (repeatable)', collectList, [])
+      .option('--metrics-listen <host:port>', 'serve Prometheus metrics on GET /metrics here (else metrics.prometheus.listen)')
+      .addHelpText(
+        'after',
+        `\nAuth: set ${DEFAULT_BEARER_TOKEN_ENV} (or name another variable in receiver.auth.bearerTokenEnv) to require ` +
+          '"Authorization: Bearer <token>"; --auth-header / receiver.auth.headers for other headers (401 without them). ' +
+          'Secrets are read from variables, never from argv (ps shows argv).',
+      )
       .action(async (flags: CollectFlags) => {
         run.exitCode = await collect(flags, io);
       });
