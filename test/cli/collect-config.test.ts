@@ -80,12 +80,16 @@ describe('tracejudge collect --config', () => {
     const file = configFile(
       `receiver: { listen: "127.0.0.1:0", maxBodyBytes: 200, auth: { headers: { x-api-key: COLLECT_KEY } } }\nforward: { endpoint: "${capture.tracesUrl}" }\n`,
     );
-    const run = collect(['--config', file], cleanEnv({ COLLECT_KEY: 'from-env' }));
+    const run = collect(['--config', file, '--metrics-listen', '127.0.0.1:0'], cleanEnv({ COLLECT_KEY: 'from-env' }));
     const url = await run.listening;
     expect(run.stderr()).toContain('x-api-key header required');
     expect((await post(`${url}/v1/traces`, body, JSON_TYPE)).status).toBe(401);
     expect((await post(`${url}/v1/traces`, body, { ...JSON_TYPE, 'x-api-key': 'wrong' })).status).toBe(401);
     expect((await post(`${url}/v1/traces`, body, { ...JSON_TYPE, 'x-api-key': 'from-env' })).status).toBe(413);
+    const metricsUrl = /Prometheus metrics on (http:\/\/127\.0\.0\.1:\d+\/metrics)/.exec(run.stderr())![1];
+    const scraped = (await post(metricsUrl, '', {}, 'GET')).body.toString('utf8');
+    expect(scraped).toMatch(/tracejudge_receiver_requests_total\{http_route="\/v1\/traces",http_response_status_code="401"[^}]*\} 2\n/);
+    expect(scraped).toMatch(/tracejudge_receiver_requests_total\{http_route="\/v1\/traces",http_response_status_code="413"[^}]*\} 1\n/);
   });
 
   it('lets each flag win over the file: --listen, --max-body-bytes, --auth-header', async () => {
