@@ -94,7 +94,7 @@ const signal = new AbortController().signal;
 
 describe('reference evaluators', () => {
   it('exact and normalized match', () => {
-    const results = exactMatch.evaluate(run({ answer: 'Your haircut costs $55.' }, 'your HAIRCUT costs $55')) as { name: string; label?: string }[];
+    const results = exactMatch.evaluate(run({ answer: 'Your haircut costs $55.' }, 'your HAIRCUT costs $55'), signal) as { name: string; label?: string }[];
     expect(results.map((r) => `${r.name}:${r.label}`)).toEqual(['reference.exact_match:fail', 'reference.normalized_match:pass']);
     expect(exactMatch.evaluate(run({}, 'x'), signal)).toEqual([]);
   });
