@@ -1,0 +1,68 @@
+import type { EvaluationDetails, EvaluationResult } from '../model/evaluation-result.ts';
+import type { Support } from './grounding.ts';
+import type { ReplyFacts } from './reply-facts.ts';
+
+/** A commitment the reply makes, and what supports it (undefined: nothing does). */
+export interface CheckedValue {
+  readonly start: number;
+  readonly end: number;
+  readonly text: string;
+  readonly support: Support | undefined;
+}
+
+/** Characters of the reply quoted on each side of an ungrounded value. */
+const QUOTE_RADIUS = 32;
+
+/**
+ * The result of one commitment check on one reply: `pass` (score 1) when every
+ * value is grounded, else `fail` (score 0) naming each ungrounded value with
+ * the words around it, also listed in `details.ungrounded_values`.
+ */
+export function commitmentResult(
+  name: string,
+  noun: string,
+  facts: ReplyFacts,
+  checked: readonly CheckedValue[],
+): EvaluationResult {
+  const ungrounded: string[] = [];
+  let explanation = '';
+  let derived = '';
+  for (const value of checked) {
+    if (value.support === undefined) {
+      if (ungrounded.includes(value.text)) continue;
+      ungrounded.push(value.text);
+      explanation += `${explanation ? '; ' : ''}ungrounded ${noun} "${value.text}" in "${quote(facts.text, value.start, value.end)}"`;
+    } else if (value.support.step !== 'stated') {
+      derived += `${derived ? ', ' : ''}"${value.text}" = ${value.support.from}`;
+    }
+  }
+  const passed = ungrounded.length === 0;
+  if (passed) {
+    explanation = `${checked.length} ${noun} value${checked.length === 1 ? '' : 's'} checked, all grounded in the conversation's sources`;
+    if (derived) explanation += ` (by one step: ${derived})`;
+  }
+  if (facts.truncated) {
+    explanation += `; reply truncated: only its first ${facts.maxScannedChars} characters were checked`;
+  }
+  const details: EvaluationDetails = facts.truncated
+    ? { values_checked: checked.length, ungrounded_values: ungrounded, truncated: true }
+    : { values_checked: checked.length, ungrounded_values: ungrounded };
+  return { name, score: passed ? 1 : 0, label: passed ? 'pass' : 'fail', explanation, source: 'deterministic', details };
+}
+
+/** The value with the words around it, on one line: `…the premium cut is $89.99 including…`. */
+export function quote(text: string, start: number, end: number): string {
+  let from = Math.max(0, start - QUOTE_RADIUS);
+  let to = Math.min(text.length, end + QUOTE_RADIUS);
+  // Do not cut a word in half at either end.
+  if (from > 0) {
+    const space = text.indexOf(' ', from);
+    if (space !== -1 && space < start) from = space + 1;
+  }
+  if (to < text.length) {
+    const space = text.lastIndexOf(' ', to);
+    if (space >= end) to = space;
+  }
+  const inner = text.slice(from, to).replace(/\s+/g, ' ').trim();
+  return `${from > 0 ? '…' : ''}${inner}${to < text.length ? '…' : ''}`;
+}

@@ -1,0 +1,68 @@
+import { MERIDIEM } from './clock-time.ts';
+import { SUFFIX_MARKER, isLetter } from './currency.ts';
+import { SPACE, isDigit, isSpaceCode } from './number.ts';
+
+const L = 'A-Za-z\\u00C0-\\u024F';
+
+/** Group numbers of {@link AFTER_NUMBER}. */
+export const AFTER = { K: 1, MARKER: 2, PERCENT: 3, H_MINUTES: 4, MERIDIEM: 5, UHR: 6, BARE_H: 7, RANGE: 8 } as const;
+
+/**
+ * What follows a number decides what it is: a currency (`45 €`, `3K EUR`,
+ * `45,- €`), a percent sign or word, or a time marker (`14h30`, `2 PM`,
+ * `9 Uhr`, `9h`, the dash of a range whose end carries the marker, "9–17 Uhr").
+ * `:30` is read by hand (read-time.ts): it is the most common and the cheapest.
+ */
+export const AFTER_NUMBER = new RegExp(
+  [
+    `(?:${SPACE}?([kK])(?![${L}]))?(?:[.,][-–])?${SPACE}?(${SUFFIX_MARKER})`,
+    `${SPACE}?(%|(?:percent|per cent|por ciento|Prozent|pour ?cent)(?![${L}]))`,
+    `${SPACE}?h${SPACE}?(\\d{2})(?!\\d)`,
+    `${SPACE}?${MERIDIEM}`,
+    `${SPACE}?(Uhr)(?![${L}])`,
+    `${SPACE}?(h)(?![${L}\\d])`,
+    `${SPACE}?([-–])${SPACE}?(?=\\d{1,2}(?::\\d{2})?${SPACE}?(?:Uhr|[aApP]\\.?${SPACE}?[mM](?![${L}])))`,
+  ].join('|'),
+  'y',
+);
+
+/** Runs {@link AFTER_NUMBER} at `at` when the next characters can start one of its forms, else null. */
+export function qualifierAt(text: string, at: number): RegExpExecArray | null {
+  if (!mayQualify(text, at)) return null;
+  AFTER_NUMBER.lastIndex = at;
+  return AFTER_NUMBER.exec(text);
+}
+
+/**
+ * Judged on the next two characters (after at most one space). Most numbers are
+ * followed by a word that cannot qualify them ("5 business days", "24 November"):
+ * not running the regex for them is most of the scan's speed.
+ */
+function mayQualify(text: string, at: number): boolean {
+  let i = at;
+  if (isSpaceCode(text.charCodeAt(i))) i++;
+  const first = text.charCodeAt(i);
+  const second = text.charCodeAt(i + 1);
+  switch (first) {
+    case 36: case 37: case 0xa3: case 0xa5: case 0x20ac: case 0x20b9: // $ % £ ¥ € ₹
+    case 107: case 75: // k K
+      return true;
+    case 44: case 46: // ",-" "no cents"
+      return second === 45 || second === 0x2013;
+    case 45: case 0x2013: // a range "9–17 Uhr"
+      return isDigit(second) || isDigit(text.charCodeAt(i + 2));
+    case 104: // "h30", "9h"
+      return !isLetter(second);
+    default:
+      return QUALIFIER_PAIRS.has(first * 0x10000 + second);
+  }
+}
+
+/** The first two letters of every word qualifier (am/pm, Uhr, currency words and codes, percent words). */
+const QUALIFIER_PAIRS: ReadonlySet<number> = new Set(
+  [
+    'am', 'a.', 'AM', 'A.', 'pm', 'p.', 'PM', 'P.', 'Uh', 'do', 'Do', 'dó', 'bu', 'eu', 'Eu', 'po', 'Po', 'Pf', 'li', 'fr', 'Fr',
+    'pe', 'ce', 'Ce', 'cé', 'Pr', 'US', 'EU', 'GB', 'CH', 'CA', 'AU', 'NZ', 'JP', 'CN', 'IN', 'MX', 'BR', 'AR', 'CL', 'CO', 'PE',
+    'SE', 'NO', 'DK', 'PL', 'CZ', 'HU', 'TR', 'ZA', 'SG', 'HK', 'TW', 'KR',
+  ].map((pair) => pair.charCodeAt(0) * 0x10000 + pair.charCodeAt(1)),
+);

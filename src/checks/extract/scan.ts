@@ -1,0 +1,124 @@
+import { AFTER, qualifierAt } from './after-number.ts';
+import { clockTime } from './clock-time.ts';
+import type { ClockTimeMention } from './clock-time.ts';
+import { isLetter } from './currency.ts';
+import { moneyWithPrefix, moneyWithSuffix } from './money.ts';
+import type { MoneyMention } from './money.ts';
+import { endOfDigitRun, readNumber } from './number.ts';
+import type { NumberToken } from './number.ts';
+import type { PercentMention } from './percent.ts';
+import { readTime } from './read-time.ts';
+
+/** A number that is neither money, time nor percentage: in sources it still grounds an equal amount. */
+export interface BareNumber extends NumberToken {
+  readonly kind: 'number';
+  /** Followed by a word ("2 nights") or written with x ("x3", "3×"): a quantity. */
+  readonly countsSomething: boolean;
+}
+
+export type ValueMention = MoneyMention | ClockTimeMention | PercentMention | BareNumber;
+
+export interface ScanOptions {
+  /** Sources: take times a reply would need a time word for ("9h"), and ignore duration guards. */
+  readonly liberal?: boolean;
+  /** Also report bare numbers (sources). */
+  readonly numbers?: boolean;
+}
+
+/** ISO 8601 dates (group 1-2: the clock time of a date-time); the date parts are no amounts. */
+const ISO_DATE = /\d{4}-\d{2}-\d{2}(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?/y;
+const DAY_MONTH_YEAR = /\d{1,2}([./])\d{1,2}\1\d{2,4}(?!\d)/y;
+const DIGIT = /\d/g;
+
+/**
+ * Every money amount, clock time and percentage in `text`, in order (and bare
+ * numbers with `numbers`). Anchored at digits: the cost is one quick pass plus
+ * a little work per number, whatever the language.
+ */
+export function scanValues(text: string, options: ScanOptions = {}): ValueMention[] {
+  const found: ValueMention[] = [];
+  const liberal = options.liberal === true;
+  DIGIT.lastIndex = 0;
+  while (DIGIT.test(text)) {
+    const at = DIGIT.lastIndex - 1;
+    DIGIT.lastIndex = readAt(text, at, liberal, options.numbers === true, found);
+  }
+  return found;
+}
+
+/** Reads the value at the digit `at` into `found`; returns where to go on. */
+function readAt(text: string, at: number, liberal: boolean, numbers: boolean, found: ValueMention[]): number {
+  const next = text.charCodeAt(at + 1);
+  const fifth = text.charCodeAt(at + 4);
+  if (fifth === 45) {
+    ISO_DATE.lastIndex = at;
+    const date = ISO_DATE.exec(text);
+    if (date !== null) {
+      const end = at + date[0].length;
+      if (date[1] !== undefined) pushTime(found, clockTime(at, end, date[0], Number(date[1]), Number(date[2]), null, true));
+      return end;
+    }
+  }
+  if (next === 46 || next === 47 || text.charCodeAt(at + 2) === 46 || text.charCodeAt(at + 2) === 47) {
+    DAY_MONTH_YEAR.lastIndex = at;
+    if (DAY_MONTH_YEAR.test(text)) return DAY_MONTH_YEAR.lastIndex;
+  }
+  const number = readNumber(text, at);
+  if (number === undefined) return endOfDigitRun(text, at);
+  const prefixed = moneyWithPrefix(text, number);
+  if (prefixed !== undefined) {
+    found.push(prefixed);
+    return prefixed.end;
+  }
+  const before = text.charCodeAt(at - 1);
+  if (before === 120 && !isLetter(text.charCodeAt(at - 2))) {
+    if (numbers) found.push(bareNumber(text, number)); // "x3": a quantity
+    return number.end;
+  }
+  // Part of an identifier or a longer token: "BK77120", "#4521", ".50", "10:30:45".
+  if (isLetter(before) || before === 35 || before === 46 || before === 44 || before === 58) return number.end;
+
+  if (text.charCodeAt(number.end) === 37) {
+    found.push({ kind: 'percent', start: at, end: number.end + 1, text: text.slice(at, number.end + 1), percent: number.minor / 100 });
+    return number.end + 1;
+  }
+  const after = qualifierAt(text, number.end);
+  if (after !== null && after[AFTER.MARKER] !== undefined) {
+    const end = number.end + after[0].length;
+    found.push(moneyWithSuffix(text, number, end, after[AFTER.K] !== undefined, after[AFTER.MARKER]));
+    return end;
+  }
+  if (after !== null && after[AFTER.PERCENT] !== undefined) {
+    const end = number.end + after[0].length;
+    found.push({ kind: 'percent', start: at, end, text: text.slice(at, end), percent: number.minor / 100 });
+    return end;
+  }
+  const time = readTime(text, number, after, liberal);
+  if (time !== undefined) {
+    found.push(time);
+    return time.end > number.end ? time.end : number.end;
+  }
+  if (number.fractionDigits === 2 && PRICE_VERB_BEFORE.test(text.slice(Math.max(0, at - 24), at))) {
+    // "the upgrade costs 14.99 a month": an amount without a currency is still money after a price verb.
+    found.push({ kind: 'money', start: at, end: number.end, text: text.slice(at, number.end), minor: number.minor, currency: null });
+    return number.end;
+  }
+  if (numbers) found.push(bareNumber(text, number));
+  return number.end;
+}
+
+const PRICE_VERB_BEFORE =
+  /(?<![a-zà-ÿ])(?:costs?|priced at|charged?|pay|paid|cuesta|cuestan|cobra(?:mos)?|pagar|kostet|kosten|zahlen|bezahlen|coûte|coûtent|payer|factur[ée]e?s?)\s+$/i;
+
+function pushTime(found: ValueMention[], time: ClockTimeMention | undefined): void {
+  if (time !== undefined) found.push(time);
+}
+
+function bareNumber(text: string, number: NumberToken): BareNumber {
+  const before = text.charCodeAt(number.start - 1);
+  const after = text.charCodeAt(number.end);
+  const countsSomething =
+    before === 120 || before === 0xd7 || after === 120 || after === 0xd7 ||
+    (after === 32 && isLetter(text.charCodeAt(number.end + 1)));
+  return { ...number, kind: 'number', countsSomething };
+}

@@ -1,0 +1,130 @@
+import { currencyOf, isLetter } from './currency.ts';
+
+/** A refund word's span in the reply. */
+export interface WordSpan {
+  readonly start: number;
+  readonly end: number;
+}
+
+/** Refund vocabulary of en, es, de, fr; exceptions are decided in `isRefundWord`. */
+const REFUND_WORDS = new RegExp(
+  '[mM]oney.back|[rR]e(?:fund|imburs|embols|mbours|vers|nd)|[cC]r[ée]dit|[dD]ev(?:ol[uv]|uel)|[aA](?:bon|voir)|[eE]rstatt|[gG](?:ut(?:schr|geschr|zuschr)|eld zurück)' +
+    // "send you $45 back", "bekommen Sie 64 € zurück": money coming back
+    '|back|zurück' +
+    // de separable verbs: "wir schreiben Ihnen 4,80 € gut", "wir zahlen Ihnen 20 € zurück"
+    '|[sS]chreib(?:en|e|t)(?=[^.!?\\n]{1,60} gut\\b)|(?:[zZ]ahl|[üÜ]berweis)(?:en|e|t)(?=[^.!?\\n]{1,60} zurück)',
+  'g',
+);
+
+/** "credit card" is a means of payment, not a credit. */
+const NOT_A_CREDIT = /^[ -](?:card|score|limit|check|report|union|line|history|rating)/i;
+const CREDIT_FORMS = new Set(['credit', 'credits', 'credited', 'crediting']);
+const CREDITO_FORMS = new Set(['crédito', 'créditos', 'crédit', 'créditer', 'crédité', 'créditée', 'crédités', 'créditons', 'créditerons', 'créditera']);
+/** A reversed fee or charge is money given back (en banking usage). */
+const REVERSAL_FORMS = new Set(['reverse', 'reversed', 'reverses', 'reversing', 'reversal', 'reversals']);
+/** fr "rendre" (give back), not "rendez-vous". */
+const RENDRE_FORMS = new Set(['rendre', 'rendons', 'rendrons', 'rendra', 'rendu', 'rendue', 'rend']);
+const ABONO_FORMS = new Set(['abono', 'abonos', 'abonar', 'abonamos', 'abonaremos', 'abonado', 'abonada', 'abonará', 'abonarán', 'abonaría']);
+/** French "avoir" is the credit note only with an article ("un avoir"); otherwise it is the verb "to have". */
+const AVOIR_ARTICLES = new Set(['un', "l'", 'votre', 'cet', "d'un"]);
+/** German refund words live inside compounds: Rückerstattung, zurückerstatten, Kontogutschrift. */
+const COMPOUND_STEMS = new Set(['erstatt', 'gutschr', 'gutgeschr', 'gutzuschr']);
+
+/**
+ * Refund words in `text`, looked for only near `values` (a refund word governs
+ * a value at most 60 characters before or 40 after it; see `splitRefunds`).
+ */
+export function scanRefundWords(text: string, values: readonly { readonly start: number; readonly end: number }[]): WordSpan[] {
+  const words: WordSpan[] = [];
+  let from = 0;
+  let i = 0;
+  while (i < values.length) {
+    // Merge overlapping windows so each character is searched once.
+    const windowStart = Math.max(from, values[i].start - 64);
+    let windowEnd = Math.min(text.length, values[i].end + 48);
+    while (++i < values.length && values[i].start - 64 <= windowEnd) windowEnd = Math.min(text.length, values[i].end + 48);
+    // A slice is O(1) in V8 and bounds the search to the window.
+    const window = text.slice(windowStart, windowEnd);
+    REFUND_WORDS.lastIndex = 0;
+    for (let match = REFUND_WORDS.exec(window); match !== null; match = REFUND_WORDS.exec(window)) {
+      const at = windowStart + match.index;
+      let start = at;
+      while (start > 0 && isLetter(text.charCodeAt(start - 1))) start--;
+      const end = wordEnd(text, at + match[0].length);
+      if (start >= from && isRefundWord(text, match[0].toLowerCase(), text.slice(start, end).toLowerCase(), start, at, end)) {
+        words.push({ start, end });
+        REFUND_WORDS.lastIndex = Math.min(window.length, end - windowStart);
+      }
+      // else the rest of the word may still hold one ("zurück|erstattet")
+    }
+    from = windowEnd;
+  }
+  return words;
+}
+
+function wordEnd(text: string, at: number): number {
+  let end = at;
+  while (end < text.length && isLetter(text.charCodeAt(end))) end++;
+  return end;
+}
+
+function isRefundWord(text: string, stem: string, word: string, start: number, at: number, end: number): boolean {
+  if (COMPOUND_STEMS.has(stem)) return !(word.includes('erstattungsf') && wordBefore(text, start) === 'nicht');
+  if (start !== at) return false; // inside another word: "nonrefundable", "accredited"
+  const before = wordBefore(text, start);
+  switch (stem) {
+    case 'credit':
+      return CREDIT_FORMS.has(word) && !NOT_A_CREDIT.test(text.slice(end, end + 9));
+    case 'crédit':
+      return CREDITO_FORMS.has(word) && !/(?:tarjetas?|cartes?) de $/i.test(text.slice(Math.max(0, start - 12), start));
+    case 'abon':
+      return ABONO_FORMS.has(word);
+    case 'avoir':
+      return (word === 'avoir' || word === 'avoirs') && AVOIR_ARTICLES.has(before);
+    case 'rend':
+      return RENDRE_FORMS.has(word);
+    case 'back':
+    case 'zurück':
+      return word === stem && backAfterMoney(text, start);
+    case 'revers':
+      return REVERSAL_FORMS.has(word);
+    case 'refund':
+      return !(word.startsWith('refundable') && (before === 'not' || before === 'non' || text.slice(start - 4, start).toLowerCase() === 'non-'));
+    case 'rembours':
+      return !(word.startsWith('remboursable') && (before === 'non' || text.slice(start - 4, start).toLowerCase() === 'non-'));
+    case 'reembols':
+      return !(word.startsWith('reembolsable') && before === 'no');
+    default:
+      return true;
+  }
+}
+
+/** "back" / "zurück" count only right after an amount ("$45 back", "64 € zurück"), not in "call us back". */
+function backAfterMoney(text: string, start: number): boolean {
+  let i = start - 1;
+  while (i > 0 && (text.charCodeAt(i) === 32 || text.charCodeAt(i) === 0xa0)) i--;
+  const code = text.charCodeAt(i);
+  if ((code >= 48 && code <= 57) || code === 0x20ac || code === 36 || code === 0xa3) return true;
+  const word = wordBefore(text, start);
+  return currencyOf(word) !== null || currencyOf(word.toUpperCase()) !== null;
+}
+
+/**
+ * The word just before `index` (skipping spaces), lowercased, apostrophes kept
+ * ("d'ici", "l'"). Empty at the start of the text.
+ */
+export function wordBefore(text: string, index: number): string {
+  let end = index;
+  while (end > 0 && isSpace(text.charCodeAt(end - 1))) end--;
+  let start = end;
+  while (start > 0 && isWordChar(text.charCodeAt(start - 1))) start--;
+  return start === end ? '' : text.slice(start, end).toLowerCase().replace('\u2019', "'");
+}
+
+function isSpace(code: number): boolean {
+  return code === 32 || code === 9 || code === 10 || code === 13 || code === 0xa0 || code === 0x202f || code === 0x2009;
+}
+
+function isWordChar(code: number): boolean {
+  return isLetter(code) || code === 39 || code === 0x2019;
+}

@@ -1,0 +1,178 @@
+import type { Conversation, GroundingSource } from '../model/conversation.ts';
+import { currenciesAgree } from './extract/currency.ts';
+import { readSourceFacts } from './source-facts.ts';
+import type { GroundingFactsSink } from './source-facts.ts';
+
+/** How a value is supported: stated in a source, or one simple step from stated values (DESIGN.md, "Grounding"). */
+export type Support =
+  | { readonly step: 'stated' }
+  | { readonly step: 'sum' | 'difference' | 'product' | 'percentage'; readonly from: string };
+
+const STATED: Support = { step: 'stated' };
+
+/** Kinds of source that ground; anything else (an agent's own text passed by mistake) is skipped. */
+const GROUNDING_KINDS: ReadonlySet<string> = new Set(['tool_result', 'system_instructions', 'retrieved_context', 'user_message']);
+
+/** Bounds per conversation: oldest facts go first (Map insertion order). */
+const MAX_AMOUNTS = 1 << 16;
+const MAX_OPERANDS = 256;
+const MAX_OCCURRENCES = 4;
+
+/**
+ * The facts a conversation's grounding sources state, read incrementally:
+ * sources are append-only, so each `update` reads only the ones not seen yet.
+ * If the owner replaced or trimmed the list (bounded memory), it starts over.
+ */
+export class GroundingIndex implements GroundingFactsSink {
+  /** minor units → currencies it was stated in (null: no currency). */
+  readonly #amounts = new Map<number, (string | null)[]>();
+  /** The clearly-money subset, which one-step derivations may combine. */
+  readonly #operands = new Map<number, (string | null)[]>();
+  readonly #quantities = new Set<number>();
+  readonly #percents = new Set<number>();
+  readonly #times = new Uint8Array(24 * 60);
+  #consumed = 0;
+  #lastSource: GroundingSource | undefined;
+  #skippedSources = 0;
+
+  /** Reads the sources not read yet. Cheap when nothing is new. */
+  update(sources: readonly GroundingSource[]): this {
+    if (sources.length < this.#consumed || (this.#consumed > 0 && sources[this.#consumed - 1] !== this.#lastSource)) {
+      this.#reset();
+    }
+    for (let i = this.#consumed; i < sources.length; i++) this.addSource(sources[i]);
+    this.#consumed = sources.length;
+    return this;
+  }
+
+  /** Reads one source; odd sources (no text, unknown kind) are counted and skipped, never thrown on. */
+  addSource(source: GroundingSource): void {
+    this.#lastSource = source;
+    if (source === null || typeof source !== 'object' || !GROUNDING_KINDS.has(source.kind)) {
+      this.#skippedSources++;
+      return;
+    }
+    const text = textOfSource(source.text);
+    if (text === undefined) this.#skippedSources++;
+    else if (text.length > 0) readSourceFacts(text, this);
+  }
+
+  /** Sources that could not be read (not an object, unknown kind, text neither string nor JSON-able). */
+  get skippedSources(): number {
+    return this.#skippedSources;
+  }
+
+  addAmount(minor: number, currency: string | null, operand: boolean): void {
+    remember(this.#amounts, minor, currency, MAX_AMOUNTS);
+    if (operand && minor > 0) remember(this.#operands, minor, currency, MAX_OPERANDS);
+  }
+
+  addQuantity(quantity: number): void {
+    this.#quantities.add(quantity);
+  }
+
+  addPercent(percent: number): void {
+    if (percent > 0 && percent <= 100) this.#percents.add(percent);
+  }
+
+  addTime(minutes: number): void {
+    if (minutes >= 0 && minutes < 1440) this.#times[minutes] = 1;
+  }
+
+  hasTime(minutes: number, alternate = -1): boolean {
+    return this.#times[minutes] === 1 || (alternate >= 0 && this.#times[alternate] === 1);
+  }
+
+  hasPercent(percent: number): boolean {
+    return this.#percents.has(percent);
+  }
+
+  /** How an amount is supported, or undefined when it is not. */
+  supportOf(minor: number, currency: string | null): Support | undefined {
+    if (agrees(this.#amounts.get(minor), currency)) return STATED;
+    return this.#derive(minor, currency);
+  }
+
+  // One step only: two operands, or an operand and a quantity or a percentage.
+  #derive(target: number, currency: string | null): Support | undefined {
+    for (const [a, currencies] of this.#operands) {
+      if (!agrees(currencies, currency)) continue;
+      const b = target - a;
+      const bCurrencies = b > 0 ? this.#operands.get(b) : undefined;
+      if (bCurrencies !== undefined && agrees(bCurrencies, currency) && (b !== a || bCurrencies.length > 1)) {
+        return { step: 'sum', from: `${money(a)} + ${money(b)}` };
+      }
+      if (agrees(this.#operands.get(a - target), currency)) {
+        return { step: 'difference', from: `${money(a)} - ${money(a - target)}` };
+      }
+      for (const quantity of this.#quantities) {
+        if (a * quantity === target) return { step: 'product', from: `${money(a)} × ${quantity}` };
+      }
+      for (const percent of this.#percents) {
+        const share = Math.round((a * percent) / 100);
+        if (share === target) return { step: 'percentage', from: `${percent}% of ${money(a)}` };
+        if (a - share === target) return { step: 'percentage', from: `${money(a)} - ${percent}%` };
+        if (a + share === target) return { step: 'percentage', from: `${money(a)} + ${percent}%` };
+      }
+    }
+    return undefined;
+  }
+
+  #reset(): void {
+    this.#amounts.clear();
+    this.#operands.clear();
+    this.#quantities.clear();
+    this.#percents.clear();
+    this.#times.fill(0);
+    this.#consumed = 0;
+    this.#skippedSources = 0;
+    this.#lastSource = undefined;
+  }
+}
+
+const indexes = new WeakMap<Conversation, GroundingIndex>();
+
+/**
+ * The grounding index of a conversation, brought up to date with its sources.
+ * Held weakly: it lives as long as the conversation object the owner keeps.
+ */
+export function groundingIndexFor(conversation: Conversation): GroundingIndex {
+  let index = indexes.get(conversation);
+  if (index === undefined) {
+    index = new GroundingIndex();
+    indexes.set(conversation, index);
+  }
+  const sources = conversation.sources;
+  return index.update(Array.isArray(sources) ? sources : []);
+}
+
+function remember(map: Map<number, (string | null)[]>, minor: number, currency: string | null, max: number): void {
+  const seen = map.get(minor);
+  if (seen === undefined) {
+    if (map.size >= max) map.delete(map.keys().next().value as number);
+    map.set(minor, [currency]);
+  } else if (seen.length < MAX_OCCURRENCES) {
+    seen.push(currency);
+  }
+}
+
+function agrees(currencies: readonly (string | null)[] | undefined, currency: string | null): boolean {
+  if (currencies === undefined) return false;
+  for (const stated of currencies) if (currenciesAgree(stated, currency)) return true;
+  return false;
+}
+
+function money(minor: number): string {
+  return (minor / 100).toFixed(2);
+}
+
+/** Source text as given, or compact JSON when a caller passed the structured value. */
+function textOfSource(text: unknown): string | undefined {
+  if (typeof text === 'string') return text;
+  if (text === null || text === undefined) return undefined;
+  try {
+    return JSON.stringify(text) ?? undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,33 @@
+import type { Conversation, Turn } from '../model/conversation.ts';
+import type { EvaluationResult } from '../model/evaluation-result.ts';
+import type { Check } from './check.ts';
+import { commitmentResult } from './commitment-result.ts';
+import type { CheckedValue } from './commitment-result.ts';
+import { groundingIndexFor } from './grounding.ts';
+import { DEFAULT_MAX_SCANNED_CHARS, replyFactsOf } from './reply-facts.ts';
+import type { CommitmentCheckOptions } from './options.ts';
+
+/**
+ * `commitment.price`: every money amount the reply states (refund amounts
+ * excepted: `commitment.refund` checks those) is grounded in the conversation.
+ */
+export function createPriceCheck(options: CommitmentCheckOptions = {}): Check {
+  const maxScannedChars = options.maxScannedChars ?? DEFAULT_MAX_SCANNED_CHARS;
+  const indexFor = options.groundingIndexFor ?? groundingIndexFor;
+  const name = 'commitment.price';
+  return {
+    name,
+    evaluate(turn: Turn, conversation: Conversation): EvaluationResult[] {
+      const facts = replyFactsOf(turn, maxScannedChars);
+      if (facts.prices.length === 0) return [];
+      const index = indexFor(conversation);
+      const checked: CheckedValue[] = [];
+      for (const price of facts.prices) {
+        checked.push({ start: price.start, end: price.end, text: price.text, support: index.supportOf(price.minor, price.currency) });
+      }
+      return [commitmentResult(name, 'price', facts, checked)];
+    },
+  };
+}
+
+export const priceCheck: Check = createPriceCheck();

@@ -1,0 +1,109 @@
+import { scanValues } from './extract/scan.ts';
+import { scanTimeWords } from './extract/time-words.ts';
+
+/** What a grounding source states, as the grounding index records it. */
+export interface GroundingFactsSink {
+  /** `operand`: clearly money (a currency, cents, a price key or word), so usable in a one-step derivation. */
+  addAmount(minor: number, currency: string | null, operand: boolean): void;
+  addQuantity(quantity: number): void;
+  addPercent(percent: number): void;
+  addTime(minutes: number): void;
+}
+
+/** Sources are read liberally (stating more only grounds more) but not unboundedly. */
+export const MAX_SOURCE_SCANNED_CHARS = 1 << 20;
+
+const JSON_NUMBER = /"([A-Za-z_][\w.-]{0,63})"\s*:\s*"?(-?)(\d+(?:\.\d+)?)(?="?\s*[,}\]])/g;
+const CURRENCY_FIELD = /"(?:currency|currency_code|currencyCode|moneda|divisa|waehrung|währung|devise)"\s*:\s*"([A-Za-z]{3})"/g;
+const COUNT_WORDS =
+  /(?<![A-Za-z\u00C0-\u024F])(two|three|four|five|six|seven|eight|nine|ten|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|deux|trois|quatre|cinq|sept|huit|neuf|dix) (?=[A-Za-z\u00C0-\u024F])/gi;
+const NUMBER_WORDS: Readonly<Record<string, number>> = {
+  two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
+  dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10,
+  zwei: 2, drei: 3, vier: 4, fünf: 5, sechs: 6, sieben: 7, acht: 8, neun: 9, zehn: 10,
+  deux: 2, trois: 3, quatre: 4, cinq: 5, sept: 7, huit: 8, neuf: 9, dix: 10,
+};
+const FULL_REFUND =
+  /full refund|refund in full|fully refund|reembolso (?:completo|total|íntegro)|(?:vollständige|volle) (?:Rück)?[Ee]rstattung|vollständig (?:zurück)?erstattet|remboursement (?:intégral|total|complet)|intégralement rembours/i;
+
+const MINOR_KEY = /cents|_minor|minor_?units/i;
+const PERCENT_KEY = /pct|percent|porcentaje|prozent|pourcentage/i;
+const MONEY_KEY =
+  /price|amount|total|cost|fee|charge|balance|subtotal|tax|refund|credit|deposit|fare|paid|due|sum|discount|shipping|rate|value|spen[dt]|precio|importe|monto|coste|tarifa|preis|betrag|summe|geb[üu]hr|kosten|prix|montant|tarif|frais|co[ûu]t/i;
+/** Identifiers are no amounts: `"order": "4599"`, `"transaction_id": 8812`. */
+const ID_KEY =
+  /(?:^|_)(?:id|order|order_?number|ticket|case|ref|reference|phone|telephone|tel|tracking|account|iban|sku|zip|postal_?code|pedido|orden|bestellung|commande|numero|nummer|dossier)$/i;
+const CAMEL_ID_KEY = /[a-z]Id$/;
+/** Nor are numbers written right after an identifier's name ("order 4599", "Nr. 4711", "#4521"). */
+const ID_WORD_BEFORE =
+  /(?<![a-zà-ÿ])(?:order|ticket|case|ref|reference|invoice|account|phone|tel|pedido|orden|factura|bestellung|auftrag|rechnung|kundennummer|commande|facture|dossier|n[°º]|nr\.?|no\.?|#)\s*[:#]?\s*$/i;
+const MONEY_WORD_BEFORE =
+  /(?:price|cost|costs|total|amount|fee|rate|charge|charged|balance|paid|pay|due|precio|importe|coste|tarifa|cuesta|pagado|cobrado|preis|betrag|summe|gebühr|kosten|kostet|bezahlt|prix|montant|tarif|frais|coût|coûte|payé)[^.\n\d]{0,12}$/i;
+
+/**
+ * Reads one source's text into `sink`. JSON `"key": number` pairs are read by
+ * the key's meaning first (`*_cents` minor units, `*_pct` percentages, prices,
+ * counts); then every money amount, clock time (incl. ISO `…T14:30`),
+ * percentage and other number in the text. Dates' parts are no amounts.
+ */
+export function readSourceFacts(source: string, sink: GroundingFactsSink): void {
+  const text = source.length > MAX_SOURCE_SCANNED_CHARS ? source.slice(0, MAX_SOURCE_SCANNED_CHARS) : source;
+  const currency = soleCurrency(text);
+  let keyed: Set<number> | undefined;
+  JSON_NUMBER.lastIndex = 0;
+  for (let m = JSON_NUMBER.exec(text); m !== null; m = JSON_NUMBER.exec(text)) {
+    readJsonNumber(m[1], Number(m[3]), currency, sink);
+    (keyed ??= new Set()).add(m.index + m[0].length - m[3].length);
+  }
+  for (const value of scanValues(text, { liberal: true, numbers: true })) {
+    if (value.kind === 'time') {
+      sink.addTime(value.minutes);
+      if (value.alternate >= 0) sink.addTime(value.alternate);
+    } else if (value.kind === 'money') {
+      sink.addAmount(value.minor, value.currency, true);
+    } else if (value.kind === 'percent') {
+      sink.addPercent(value.percent);
+    } else if (keyed === undefined || !keyed.has(value.start)) {
+      const before = text.slice(Math.max(0, value.start - 32), value.start);
+      if (ID_WORD_BEFORE.test(before)) continue;
+      const whole = value.fractionDigits === 0;
+      if (value.countsSomething && whole && value.minor >= 200 && value.minor <= 99_900) sink.addQuantity(value.minor / 100);
+      const operand = !whole || MONEY_WORD_BEFORE.test(before);
+      sink.addAmount(value.minor, currency, operand);
+    }
+  }
+  for (const time of scanTimeWords(text)) sink.addTime(time.minutes);
+  COUNT_WORDS.lastIndex = 0;
+  for (let m = COUNT_WORDS.exec(text); m !== null; m = COUNT_WORDS.exec(text)) sink.addQuantity(NUMBER_WORDS[m[1].toLowerCase()]);
+  if (FULL_REFUND.test(text)) sink.addPercent(100);
+}
+
+function readJsonNumber(key: string, number: number, currency: string | null, sink: GroundingFactsSink): void {
+  if (!Number.isFinite(number) || ID_KEY.test(key) || CAMEL_ID_KEY.test(key)) return;
+  if (MINOR_KEY.test(key)) {
+    sink.addAmount(Math.round(number), currency, true);
+  } else if (PERCENT_KEY.test(key)) {
+    sink.addPercent(number);
+  } else if (MONEY_KEY.test(key)) {
+    sink.addAmount(Math.round(number * 100), currency, true);
+  } else {
+    const whole = Number.isInteger(number);
+    // A small whole number under a key that is neither money nor an identifier counts something
+    // ("nights": 2, "permanencia_meses": 12): a quantity a price may be multiplied by.
+    if (whole && number >= 2 && number <= 999) sink.addQuantity(number);
+    // JSON writes 45.5 for 45.50: any fraction reads as money, as in text.
+    sink.addAmount(Math.round(number * 100), currency, !whole);
+  }
+}
+
+/** The one currency a JSON source declares for its plain numbers (`"currency": "EUR"`), if exactly one. */
+function soleCurrency(text: string): string | null {
+  let found: string | null = null;
+  CURRENCY_FIELD.lastIndex = 0;
+  for (let m = CURRENCY_FIELD.exec(text); m !== null; m = CURRENCY_FIELD.exec(text)) {
+    const code = m[1].toUpperCase();
+    if (found !== null && found !== code) return null;
+    found = code;
+  }
+  return found;
+}
