@@ -82,8 +82,9 @@ export class EvaluationSpanProcessor implements SpanProcessor {
   #chain(): ForwardSpan {
     let next: ForwardSpan = (span) => this.#downstream.onEnd(span);
     for (const stage of [...this.#stages].reverse()) {
-      if (!stage.onEnd) continue;
       const after = next;
+      if (stage.attach) this.#guard(stage, 'attach', () => stage.attach?.(after));
+      if (!stage.onEnd) continue;
       next = (span) => {
         let forwarded = false;
         const forward: ForwardSpan = (held) => {

@@ -6,3 +6,4 @@ export type { ForwardSpan, SpanStage } from './span-stage.ts';
 export { DEFAULT_CONVERSATION_LIMITS, type ConversationLimits } from './conversation-memory.ts';
 export { builtinChecksWith, pipelineOptionsFromConfig, selectChecks } from './from-config.ts';
 export type { MutableSpanTarget } from '../src/results/index.ts';
+export * from './online/index.ts';

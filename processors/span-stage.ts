@@ -21,6 +21,11 @@ export interface SpanStage {
    * the export (bounded: never past a deadline). Not calling it loses the span.
    */
   onEnd?(span: ReadableSpan, forward: ForwardSpan): void;
+  /**
+   * Called once by the processor with where spans this stage creates itself
+   * (e.g. an evaluation child span) go: the stages after it, then downstream.
+   */
+  attach?(emit: ForwardSpan): void;
   /** Release what is held downstream, then resolve. */
   forceFlush?(): Promise<void>;
   shutdown?(): Promise<void>;

@@ -7,6 +7,7 @@ import { judgeSection } from './judge.ts';
 import { forwardSection } from './forward.ts';
 import { receiverSection } from './receiver.ts';
 import { metricsSection } from './metrics.ts';
+import { reviewSection } from './review.ts';
 
 /**
  * The config file, section by section. A new section is a file of its own
@@ -20,6 +21,7 @@ export const configSections = {
   forward: forwardSection,
   receiver: receiverSection,
   metrics: metricsSection,
+  review: reviewSection,
 } as const satisfies Record<string, ConfigSection>;
 
 type SectionShape<T extends Record<string, ConfigSection>> = { -readonly [K in keyof T]: T[K]['schema'] };

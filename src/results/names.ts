@@ -33,6 +33,54 @@ export const TracejudgeAttributes = {
   CONVERSATION_ID: 'tracejudge.conversation.id',
   /** Notes on span content that could not be read (malformed JSON, wrong types, size caps). */
   SPAN_PROBLEMS: 'tracejudge.span.problems',
+  /** One judging of one target (shared by its rubrics' results): `<evaluated span id>@<epoch ms>`. */
+  EVALUATION_ID: 'tracejudge.evaluation.id',
+  /** On a re-judged conversation (it resumed after being judged): the id of the result this one replaces. */
+  SUPERSEDES: 'tracejudge.evaluation.supersedes',
+  /** Where a judge result landed: `span_event` (on the held span) or `child_span` (past the hold deadline). */
+  DELIVERY: 'tracejudge.evaluation.delivery',
+  /** Marks the `evaluate {rubric}` child spans tracejudge writes, so no stage mistakes them for agent spans. */
+  EVALUATION_SPAN: 'tracejudge.evaluation.span',
+} as const;
+
+/** Name of the child span that carries judge results past the hold deadline: `evaluate {rubric}`. */
+export const EVALUATION_SPAN_NAME_PREFIX = 'evaluate ';
+
+/**
+ * Metric names (OTel metrics API, meter `tracejudge`). Scores are a histogram;
+ * the weighted sums let a dashboard reweight the sample to the population:
+ * Σ(score × weight) / Σ(weight) per cohort is the Horvitz–Thompson mean.
+ */
+export const MetricNames = {
+  SCORE: 'gen_ai.evaluation.score',
+  WEIGHTED_SCORE: 'tracejudge.evaluation.weighted_score',
+  WEIGHT: 'tracejudge.evaluation.weight',
+  RESULTS: 'tracejudge.evaluation.results',
+  REPLIES_CHECKED: 'tracejudge.replies.checked',
+  CHECKS_FAILED: 'tracejudge.checks.failed',
+  SAMPLING_DECISIONS: 'tracejudge.sampling.decisions',
+  CONVERSATIONS_SAMPLED: 'tracejudge.sampling.conversations',
+  JUDGE_CALLS: 'tracejudge.judge.calls',
+  ERRORS: 'tracejudge.evaluation.errors',
+  JUDGE_TOKENS: 'tracejudge.judge.tokens',
+  JUDGE_COST: 'tracejudge.judge.cost',
+  SHED: 'tracejudge.online.shed',
+  HELD_SPANS: 'tracejudge.online.held_spans',
+  OPEN_CONVERSATIONS: 'tracejudge.online.open_conversations',
+  JUDGMENTS_IN_FLIGHT: 'tracejudge.online.judgments_in_flight',
+  LOW_SCORES: 'tracejudge.review.low_scores',
+  SINK_DROPS: 'tracejudge.sink.dropped',
+} as const;
+
+/** Metric attribute names that are ours (the semconv ones come from EvaluationAttributes). */
+export const MetricAttributes = {
+  STRATUM: 'tracejudge.sampling.stratum',
+  REASON: 'tracejudge.sampling.reason',
+  SAMPLED: 'tracejudge.sampling.sampled',
+  SOURCE: 'tracejudge.evaluation.source',
+  SHED_REASON: 'tracejudge.shed.reason',
+  TOKEN_TYPE: 'gen_ai.token.type',
+  SINK: 'tracejudge.sink',
 } as const;
 
 /**

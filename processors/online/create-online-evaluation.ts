@@ -1,0 +1,147 @@
+import type { Meter } from '@opentelemetry/api';
+import type { SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { TracejudgeConfig } from '../../src/config/index.ts';
+import { LlmJudge } from '../../src/judge/index.ts';
+import type { Evaluator, LlmJudgeOptions } from '../../src/judge/index.ts';
+import { JsonlFileSink } from '../../src/results/jsonl-file-sink.ts';
+import { LowScoreSink } from '../../src/results/low-score-sink.ts';
+import { EvaluationMetrics } from '../../src/results/metrics.ts';
+import { startMetricsExport } from '../../src/results/metrics-export.ts';
+import type { MetricsExport } from '../../src/results/metrics-export.ts';
+import type { ResultSink } from '../../src/results/result-sink.ts';
+import { WebhookSink } from '../../src/results/webhook-sink.ts';
+import { buildSampler } from '../../src/sampling/index.ts';
+import type { StratifiedSampler } from '../../src/sampling/index.ts';
+import { EvaluationPipeline } from '../evaluation-pipeline.ts';
+import { EvaluationSpanProcessor } from '../evaluation-span-processor.ts';
+import { pipelineOptionsFromConfig } from '../from-config.ts';
+import type { ConversationBufferLimits } from './conversation-buffer.ts';
+import type { HoldLimits } from './hold-queue.ts';
+import { OnlineEvaluationStage } from './online-stage.ts';
+import type { OnlineScope } from './online-stage.ts';
+
+export interface OnlineStageSetup {
+  /** Trace → conversation, for turns without the attribute: `pipeline.conversationOfTrace` of the front door. */
+  readonly conversationOfTrace?: (traceId: string) => string | undefined;
+  /** Replaces the LLM judge built from `config.judge` (a user-written Evaluator, a CompositeEvaluator). */
+  readonly evaluator?: Evaluator;
+  /** Added to the judge options from the config (a client, `redact`, `env`…). */
+  readonly judgeOptions?: Partial<LlmJudgeOptions>;
+  /** Overrides `judge.scope`. */
+  readonly scope?: OnlineScope;
+  /** Default: `tracejudge` meter of a Prometheus endpoint when `metrics.prometheus` is set, else of the global provider. */
+  readonly meter?: Meter;
+  /** Cohort attributes on score metrics (bounded values each), e.g. [app.vertical, app.language]. */
+  readonly cohortAttributes?: readonly string[];
+  /** More review destinations (e.g. the store's review queue); they receive low scores and failed checks only. */
+  readonly reviewSinks?: readonly ResultSink[];
+  readonly hold?: Partial<Omit<HoldLimits, 'holdMs'>>;
+  readonly buffer?: Partial<ConversationBufferLimits>;
+  readonly maxJudgmentsInFlight?: number;
+  readonly drainTimeoutMs?: number;
+  readonly now?: () => number;
+}
+
+/** The online stage and what it was built from; `close` after the processor's shutdown. */
+export interface OnlineStageParts {
+  readonly stage: OnlineEvaluationStage;
+  readonly sampler: StratifiedSampler;
+  readonly judge?: Evaluator;
+  readonly metrics: EvaluationMetrics;
+  readonly metricsExport?: MetricsExport;
+  /** Sinks for inline check results (metrics, review): pass as the pipeline's `sinks`. */
+  readonly checkSinks: readonly ResultSink[];
+  close(): Promise<void>;
+}
+
+/**
+ * The online stage from one resolved config, for any front door: the SDK
+ * processor (below), the collector, `tracejudge check`. Async once: the
+ * sampler's hash loads WebAssembly. Without a `judge` section the stage only
+ * samples (decision attributes on every turn span); nothing is held.
+ */
+export async function createOnlineStage(config: TracejudgeConfig, setup: OnlineStageSetup = {}): Promise<OnlineStageParts> {
+  const sampler = await buildSampler(config.sampling);
+  const listen = config.metrics.prometheus?.listen;
+  const metricsExport = setup.meter === undefined && listen ? startMetricsExport({ prometheus: { host: listen.host, port: listen.port } }) : undefined;
+  const metrics = new EvaluationMetrics({
+    ...((setup.meter ?? metricsExport) && { meter: setup.meter ?? metricsExport?.meterProvider.getMeter('tracejudge') }),
+    ...(setup.cohortAttributes && { cohortAttributes: setup.cohortAttributes }),
+  });
+  const scope: OnlineScope = setup.scope ?? config.judge?.scope ?? 'conversation';
+  const judge = setup.evaluator ?? (config.judge ? new LlmJudge({ ...config.judge, scope, ...setup.judgeOptions }) : undefined);
+  const review = reviewSinks(config, setup.reviewSinks ?? []);
+  const lowScores = review.sinks.map((sink) => new LowScoreSink(sink, { below: config.review.below, onRouted: (result) => metrics.lowScore(result.name) }));
+  const stage = new OnlineEvaluationStage({
+    sampler,
+    ...(judge && { evaluator: judge }),
+    scope,
+    hold: { ...setup.hold, holdMs: config.judge?.holdMs ?? 30_000 },
+    idleTimeoutMs: config.conversations.idleTimeout,
+    buffer: { maxOpen: config.conversations.maxOpen, ...setup.buffer },
+    ...(setup.maxJudgmentsInFlight !== undefined && { maxJudgmentsInFlight: setup.maxJudgmentsInFlight }),
+    ...(config.judge?.deadline !== undefined && { judgeTimeoutMs: config.judge.deadline + 1_000 }),
+    ...(setup.drainTimeoutMs !== undefined && { drainTimeoutMs: setup.drainTimeoutMs }),
+    ...(setup.conversationOfTrace && { conversationOfTrace: setup.conversationOfTrace }),
+    ...(setup.now && { now: setup.now }),
+    metrics,
+    sinks: lowScores,
+  });
+  return {
+    stage,
+    sampler,
+    ...(judge && { judge }),
+    metrics,
+    ...(metricsExport && { metricsExport }),
+    checkSinks: [metrics, ...lowScores],
+    async close() {
+      await (judge as { close?: () => Promise<void> } | undefined)?.close?.();
+      await review.flush();
+      await metricsExport?.shutdown();
+    },
+  };
+}
+
+export interface OnlineEvaluation extends OnlineStageParts {
+  readonly processor: EvaluationSpanProcessor;
+  readonly pipeline: EvaluationPipeline;
+  /** Shuts the processor down (drains held spans and judgments within the deadline), then the judge and sinks. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Library entry: checks + sampler + judge + hold stage + metrics + review
+ * sinks from one resolved config (`loadConfig` / `resolveConfig`), as an OTel
+ * SDK SpanProcessor in front of `downstream`.
+ */
+export async function createOnlineEvaluation(config: TracejudgeConfig, options: OnlineStageSetup & { readonly downstream: SpanProcessor }): Promise<OnlineEvaluation> {
+  let pipeline: EvaluationPipeline | undefined;
+  const parts = await createOnlineStage(config, { ...options, conversationOfTrace: (traceId) => pipeline?.conversationOfTrace(traceId) });
+  pipeline = new EvaluationPipeline({ ...pipelineOptionsFromConfig(config), sinks: parts.checkSinks, ...(options.now && { now: options.now }) });
+  const processor = new EvaluationSpanProcessor({ downstream: options.downstream, pipeline, stages: [parts.stage] });
+  return {
+    ...parts,
+    processor,
+    pipeline,
+    close: parts.close,
+    async shutdown() {
+      await processor.shutdown();
+      await parts.close();
+    },
+  };
+}
+
+function reviewSinks(config: TracejudgeConfig, extra: readonly ResultSink[]): { sinks: ResultSink[]; flush(): Promise<void> } {
+  const files: (JsonlFileSink | WebhookSink)[] = [];
+  const { jsonl, webhook } = config.review;
+  if (jsonl) files.push(new JsonlFileSink({ path: jsonl.path }));
+  if (webhook) {
+    const headers: Record<string, string> = {};
+    for (const [name, variable] of Object.entries(webhook.headersFromEnv)) {
+      const value = process.env[variable];
+      if (value !== undefined) headers[name] = value;
+    }
+    files.push(new WebhookSink({ url: webhook.url, timeoutMs: webhook.timeout, maxRetries: webhook.maxRetries, maxQueued: webhook.maxQueued, headers }));
+  }
+  return { sinks: [...files, ...extra], flush: async () => void (await Promise.all(files.map((sink) => sink.flush()))) };
+}

@@ -1,0 +1,123 @@
+import type { SpanContext } from '@opentelemetry/api';
+import type { EvaluationResult } from '../../src/model/evaluation-result.ts';
+import { appendEvents, evaluationChildSpan, resultEvents } from '../../src/results/evaluation-span.ts';
+import type { JudgeResultContext } from '../../src/results/evaluation-span.ts';
+import type { EvaluationMetrics } from '../../src/results/metrics.ts';
+import type { EvaluationTarget, ResultSink } from '../../src/results/result-sink.ts';
+import type { ForwardSpan } from '../span-stage.ts';
+import type { ConversationState } from './conversation-buffer.ts';
+import type { HoldQueue } from './hold-queue.ts';
+import type { TurnRecord } from './turn-record.ts';
+
+export interface DeliveryRequest {
+  readonly state: ConversationState;
+  readonly evaluated: TurnRecord;
+  readonly context: JudgeResultContext;
+  /** Every turn span of the conversation, linked from a child span. */
+  readonly links: readonly SpanContext[];
+  readonly startedMs: number;
+}
+
+export interface ResultDeliveryOptions {
+  readonly hold: HoldQueue;
+  readonly sinks: readonly ResultSink[];
+  readonly metrics: EvaluationMetrics | undefined;
+  readonly now: () => number;
+  readonly onError: (error: unknown) => void;
+}
+
+/**
+ * Where judge results land (DESIGN.md): as events on the evaluated span while
+ * it is held (then it is forwarded), else on an `evaluate {name}` child span
+ * per result name. Then the sinks (review, files, webhooks) and metrics.
+ */
+export class ResultDelivery {
+  readonly #options: ResultDeliveryOptions;
+  #emit: ForwardSpan | undefined;
+  #onSpan = 0;
+  #onChild = 0;
+  #unrouted = 0;
+
+  constructor(options: ResultDeliveryOptions) {
+    this.#options = options;
+  }
+
+  attach(emit: ForwardSpan): void {
+    this.#emit = emit;
+  }
+
+  counts(): { spanEvents: number; childSpans: number; unrouted: number } {
+    return { spanEvents: this.#onSpan, childSpans: this.#onChild, unrouted: this.#unrouted };
+  }
+
+  deliver(results: readonly EvaluationResult[], request: DeliveryRequest): void {
+    const { hold, now } = this.#options;
+    const spanId = request.evaluated.origin.spanContext.spanId;
+    try {
+      const time = now();
+      const held = hold.take(spanId);
+      if (held) {
+        try {
+          if (results.length > 0) appendEvents(held.span, resultEvents(results, request.context, 'span_event', time));
+          this.#onSpan += results.length;
+        } finally {
+          held.forward(held.span);
+        }
+      } else if (results.length > 0) {
+        this.#toChildSpans(results, request, time);
+      }
+    } catch (error) {
+      this.#options.onError(error);
+    }
+    this.#toSinks(results, request);
+  }
+
+  #toChildSpans(results: readonly EvaluationResult[], request: DeliveryRequest, time: number): void {
+    const emit = this.#emit;
+    if (!emit) {
+      // Only when the stage runs outside a processor that attached it: the span itself flowed on.
+      this.#unrouted += results.length;
+      return;
+    }
+    const byName = new Map<string, EvaluationResult[]>();
+    for (const result of results) byName.set(result.name, [...(byName.get(result.name) ?? []), result]);
+    for (const [name, group] of byName) {
+      emit(
+        evaluationChildSpan({
+          parent: { spanContext: request.evaluated.origin.spanContext, resource: request.evaluated.origin.resource },
+          name,
+          conversationId: request.context.conversationId,
+          links: request.links,
+          events: resultEvents(group, request.context, 'child_span', time),
+          startMs: request.startedMs,
+          endMs: time,
+          failed: group.every((result) => result.error !== undefined),
+        }),
+      );
+      this.#onChild += group.length;
+    }
+  }
+
+  #toSinks(results: readonly EvaluationResult[], request: DeliveryRequest): void {
+    const { state, evaluated, context } = request;
+    const target: EvaluationTarget = {
+      conversationId: context.conversationId,
+      traceId: evaluated.origin.spanContext.traceId,
+      spanId: evaluated.origin.spanContext.spanId,
+      ...(context.responseId !== undefined && { responseId: context.responseId }),
+    };
+    try {
+      this.#options.metrics?.record(results, { ...(state.sampling && { stratum: state.sampling.stratum, weight: state.sampling.weight }), cohort: state.cohort });
+    } catch (error) {
+      this.#options.onError(error);
+    }
+    for (const sink of this.#options.sinks) {
+      try {
+        const written = sink.write(results, target);
+        if (written instanceof Promise) written.catch(this.#options.onError);
+      } catch (error) {
+        this.#options.onError(error);
+      }
+    }
+  }
+}
