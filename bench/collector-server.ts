@@ -1,0 +1,70 @@
+/**
+ * The collector under test, in a process of its own (forked by bench/collector.ts, so its
+ * peak RSS and CPU profile are its own). Modes:
+ * - `relay`: the same OTLP/HTTP receiver and forwarder with no evaluation at all — decode,
+ *   re-encode, forward: the bare baseline.
+ * - `checks`: `CollectorService` as `tracejudge collect` runs it, the built-in checks on every span.
+ *
+ *   node bench/collector-server.ts <relay|checks> <sink URL>   (run with --cpu-prof to profile)
+ */
+import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
+import { pipelineOptionsFromConfig } from '../processors/index.ts';
+import { OtlpForwarder } from '../src/collector/forwarder.ts';
+import type { DecodedSpan } from '../src/collector/otlp/index.ts';
+import { OtlpHttpReceiver } from '../src/collector/receiver.ts';
+import type { ReceiverIntake } from '../src/collector/receiver.ts';
+import { CollectorService } from '../src/collector/service.ts';
+import { ForwardConfigSchema } from '../src/config/forward.ts';
+import { resolveConfig } from '../src/config/index.ts';
+
+diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
+
+const [mode, sinkUrl] = process.argv.slice(2);
+const forwardConfig = ForwardConfigSchema.parse({ endpoint: sinkUrl, timeout: '30s' });
+const forwarder = new OtlpForwarder(forwardConfig, { flushTimeoutMs: 30_000, shutdownTimeoutMs: 30_000 });
+const receiverOptions = { host: '127.0.0.1', port: 0 };
+
+let stop: () => Promise<void>;
+let stats: () => unknown;
+let url: string;
+
+if (mode === 'relay') {
+  const maxSpans = forwardConfig.queue.maxSpans;
+  const intake: ReceiverIntake = {
+    acceptSpans(spans: DecodedSpan[]) {
+      if (forwarder.stats().queuedSpans + spans.length > maxSpans) return { accepted: false, status: 429, message: 'queue full' };
+      return forwarder.enqueue(spans.map((span) => span.toReadableSpan())) ? { accepted: true } : { accepted: false, status: 429, message: 'saturated' };
+    },
+    notReadyReason: () => undefined,
+  };
+  const receiver = new OtlpHttpReceiver(intake, receiverOptions);
+  url = `http://127.0.0.1:${(await receiver.listen()).port}`;
+  stop = async () => {
+    await receiver.drain();
+    await forwarder.forceFlush();
+    await forwarder.shutdown();
+  };
+  stats = () => ({ receiver: receiver.stats(), forwarder: forwarder.stats() });
+} else if (mode === 'checks') {
+  const service = new CollectorService({
+    forwarder,
+    pipeline: pipelineOptionsFromConfig(resolveConfig({}, { env: {} })),
+    receiver: receiverOptions,
+    forwarderMaxQueuedSpans: forwardConfig.queue.maxSpans,
+  });
+  url = `http://127.0.0.1:${(await service.start()).port}`;
+  stop = () => service.stop();
+  stats = () => service.stats();
+} else {
+  throw new Error(`mode must be relay or checks, got ${JSON.stringify(mode)}`);
+}
+
+process.send!({ type: 'ready', url });
+process.on('message', (message: { type: 'stop' }) => {
+  if (message.type !== 'stop') return;
+  void stop().then(() => {
+    const usage = process.resourceUsage();
+    process.send!({ type: 'stopped', stats: stats(), maxRssBytes: usage.maxRSS * 1024, cpuUserMs: usage.userCPUTime / 1000, cpuSystemMs: usage.systemCPUTime / 1000 });
+    process.disconnect();
+  });
+});

@@ -1,0 +1,125 @@
+/**
+ * Collector mode throughput (Issue 4): `tracejudge collect` with the built-in checks on every
+ * span, against a bare decode → re-encode → forward relay measured in the same run.
+ *
+ *   node bench/collector.ts                  (BENCH_COLLECTOR_SECONDS=10 per phase by default)
+ *   BENCH_CPU_PROF=out/prof node bench/collector.ts   (CPU profiles of the collector processes)
+ *
+ * Three processes: this one orchestrates; bench/collector-load.ts generates the load (OTLP
+ * protobuf over keep-alive HTTP to 127.0.0.1, 50 agent turns = 200 spans of ~2 KB attributes per
+ * request, multi-turn conversations) and is also the upstream sink (200 at once); the
+ * collector runs in bench/collector-server.ts, a fresh process per phase. Phases:
+ * 1. relay, closed loop (8 requests in flight) — sustained spans/s of the bare relay;
+ * 2. checks, closed loop — sustained spans/s, p50/p99 request latency;
+ * 3. checks, open loop at 2× the rate phase 2 sustained — peak RSS, and how the excess is
+ *    answered (429/503 with Retry-After, never an OOM).
+ * Every phase is bounded by time (≤ 60 s) and requests.
+ */
+import { fork } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import type { LoadResult, LoadRun } from './collector-load.ts';
+
+export type BenchRow = { name: string; value: number; unit: string; baseline?: number; ratio?: number; target?: string };
+
+const HERE = fileURLToPath(new URL('.', import.meta.url));
+const MAX_PHASE_MS = 60_000;
+const CLOSED_CONCURRENCY = 8;
+const OPEN_MAX_IN_FLIGHT = 64;
+const OPEN_CONVERSATIONS = 5_000;
+
+interface Phase {
+  readonly load: LoadResult;
+  readonly server: { readonly stats: any; readonly maxRssBytes: number; readonly cpuUserMs: number; readonly cpuSystemMs: number };
+}
+
+function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const onMessage = (message: { type: string }) => {
+      if (message.type !== type) return;
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      resolve(message as T);
+    };
+    const onExit = (code: number | null) => reject(new Error(`${child.spawnargs.join(' ')} exited with ${code} before "${type}"`));
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+  });
+}
+
+async function phase(load: ChildProcess, sinkUrl: string, mode: 'relay' | 'checks', run: Omit<LoadRun, 'target'>): Promise<Phase> {
+  const profileDir = process.env.BENCH_CPU_PROF;
+  const execArgv = profileDir ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=collector-${mode}-${run.mode}.cpuprofile`] : [];
+  const server = fork(`${HERE}collector-server.ts`, [mode, sinkUrl], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  const { url } = await nextMessage<{ url: string }>(server, 'ready');
+  const result = nextMessage<{ result: LoadResult }>(load, 'result');
+  load.send({ type: 'run', run: { ...run, target: url } });
+  const { result: loadResult } = await result;
+  const stopped = nextMessage<Phase['server']>(server, 'stopped');
+  server.send({ type: 'stop' });
+  const serverResult = await stopped;
+  await new Promise((resolve) => (server.exitCode !== null ? resolve(undefined) : server.once('exit', resolve)));
+  return { load: loadResult, server: serverResult };
+}
+
+const spansPerSecond = (p: Phase) => (p.load.spansAccepted / p.load.elapsedMs) * 1000;
+
+export async function runCollectorBench(options: { phaseSeconds?: number } = {}): Promise<BenchRow[]> {
+  const durationMs = Math.min(MAX_PHASE_MS, (options.phaseSeconds ?? Number(process.env.BENCH_COLLECTOR_SECONDS ?? 10)) * 1000);
+  const load = fork(`${HERE}collector-load.ts`, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  try {
+    const { url: sinkUrl } = await nextMessage<{ url: string }>(load, 'sink');
+    const closed = { mode: 'closed', concurrency: CLOSED_CONCURRENCY, durationMs, maxRequests: 100_000, openConversations: OPEN_CONVERSATIONS } as const;
+    const relay = await phase(load, sinkUrl, 'relay', closed);
+    const checks = await phase(load, sinkUrl, 'checks', closed);
+    const sustainedRequests = (checks.load.requests / checks.load.elapsedMs) * 1000;
+    const overload = await phase(load, sinkUrl, 'checks', {
+      mode: 'open',
+      ratePerSecond: 2 * sustainedRequests,
+      concurrency: OPEN_MAX_IN_FLIGHT,
+      durationMs,
+      maxRequests: 100_000,
+      openConversations: OPEN_CONVERSATIONS,
+    });
+    const refused = (p: Phase) => (p.load.statuses['429'] ?? 0) + (p.load.statuses['503'] ?? 0);
+    const lost = (p: Phase) => {
+      const { receiver, forwarder } = p.server.stats;
+      const dropped = Object.values(forwarder.dropped as Record<string, number>).reduce((a, b) => a + b, 0);
+      return receiver.spansAccepted - forwarder.forwardedSpans - dropped;
+    };
+    const relayRate = spansPerSecond(relay);
+    const checksRate = spansPerSecond(checks);
+    const rows: BenchRow[] = [
+      { name: 'workload: spans per request / attribute bytes per span', value: checks.load.spansPerRequest, unit: `spans (${checks.load.attributeBytesPerSpan} B attrs/span, ${(checks.load.bytesPerRequest / 1024).toFixed(0)} KiB/request)` },
+      { name: 'bare relay (decode → encode → forward), sustained', value: Math.round(relayRate), unit: 'spans/s' },
+      { name: 'collect with checks, sustained', value: Math.round(checksRate), unit: 'spans/s', baseline: Math.round(relayRate), ratio: checksRate / relayRate, target: 'ratio ≥ 0.6' },
+      { name: 'collect with checks, sustained (absolute)', value: Math.round(checksRate), unit: 'spans/s', target: '≥ 40000 on 2 cores' },
+      { name: `request latency p50 (closed loop, ${CLOSED_CONCURRENCY} in flight)`, value: round(checks.load.latencyMs.p50), unit: 'ms', baseline: round(relay.load.latencyMs.p50), ratio: checks.load.latencyMs.p50 / relay.load.latencyMs.p50 },
+      { name: `request latency p99 (closed loop, ${CLOSED_CONCURRENCY} in flight)`, value: round(checks.load.latencyMs.p99), unit: 'ms', baseline: round(relay.load.latencyMs.p99), ratio: checks.load.latencyMs.p99 / relay.load.latencyMs.p99 },
+      { name: 'collector CPU per 1000 spans (user+sys)', value: round(((checks.server.cpuUserMs + checks.server.cpuSystemMs) / checks.server.stats.receiver.spansAccepted) * 1000), unit: 'ms', baseline: round(((relay.server.cpuUserMs + relay.server.cpuSystemMs) / relay.server.stats.receiver.spansAccepted) * 1000) },
+      { name: 'peak RSS, checks, sustained rate', value: mib(checks.server.maxRssBytes), unit: 'MiB', baseline: mib(relay.server.maxRssBytes) },
+      { name: 'peak RSS, checks, 2× sustained rate (open loop)', value: mib(overload.server.maxRssBytes), unit: 'MiB', target: 'bounded (in-flight 256 MiB + queue 64 MiB bounds), no OOM' },
+      { name: 'accepted at 2× rate', value: Math.round(spansPerSecond(overload)), unit: 'spans/s' },
+      { name: 'requests answered 429/503 at 2× rate', value: refused(overload), unit: `of ${overload.load.requests} (${overload.load.skipped} not sent: ${OPEN_MAX_IN_FLIGHT} in flight)` },
+      { name: 'accepted spans neither forwarded nor counted dropped (all phases)', value: lost(relay) + lost(checks) + lost(overload), unit: 'spans', target: '0' },
+      { name: 'replies checked / checks failed (checks phase)', value: checks.server.stats.pipeline.repliesChecked, unit: `replies (${Object.values(checks.server.stats.pipeline.checksFailed as Record<string, number>).reduce((a, b) => a + b, 0)} failed results)` },
+    ];
+    return rows;
+  } finally {
+    load.send({ type: 'exit' });
+  }
+}
+
+const round = (value: number) => Math.round(value * 100) / 100;
+const mib = (bytes: number) => Math.round(bytes / 1024 / 1024);
+
+function printTable(rows: readonly BenchRow[]): void {
+  for (const row of rows) {
+    const against = row.baseline !== undefined ? ` (baseline ${row.baseline}${row.ratio !== undefined ? `, ratio ${row.ratio.toFixed(2)}` : ''})` : '';
+    console.log(`${row.name}: ${row.value} ${row.unit}${against}${row.target ? ` — target ${row.target}` : ''}`);
+  }
+}
+
+if (import.meta.main) {
+  printTable(await runCollectorBench());
+}
