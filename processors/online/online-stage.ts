@@ -281,7 +281,7 @@ export class OnlineEvaluationStage implements SpanStage {
       state.judging = this.#scope === 'conversation';
       return;
     }
-    this.#count('judge_queue_full');
+    this.#count('pending_full');
     this.#metrics?.shed('pending_full');
     for (const reservation of reservations) this.#sampler.budget.release(reservation);
     this.#delivery.deliver(failure(runner.resultNames(target), 'judge_queue_full', 'too many judgments in flight: work shed'), delivery);

@@ -107,6 +107,8 @@ export class ResultDelivery {
       ...(context.responseId !== undefined && { responseId: context.responseId }),
     };
     try {
+      // The judge's own bounded queue shed these: judge work, counted with the stage's own shedding.
+      for (const result of results) if (result.error?.type === 'judge_queue_full') this.#options.metrics?.shed('judge_queue_full');
       this.#options.metrics?.record(results, { ...(state.sampling && { stratum: state.sampling.stratum, weight: state.sampling.weight }), cohort: state.cohort });
     } catch (error) {
       this.#options.onError(error);

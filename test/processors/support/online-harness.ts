@@ -1,8 +1,10 @@
 import type { Attributes } from '@opentelemetry/api';
 import { AggregationTemporality, InMemoryMetricExporter, MeterProvider, PeriodicExportingMetricReader } from '@opentelemetry/sdk-metrics';
 import type { MetricData } from '@opentelemetry/sdk-metrics';
-import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, SpanExporter } from '@opentelemetry/sdk-trace';
+import { ExportResultCode } from '@opentelemetry/core';
+import type { ExportResult } from '@opentelemetry/core';
 import { startConversation } from '../../../instrumentation/index.ts';
 import type { Conversation } from '../../../instrumentation/index.ts';
 import { createOnlineEvaluation } from '../../../processors/index.ts';
@@ -14,6 +16,17 @@ import { chatCompletion, startOpenAITestServer } from '../../support/openai-test
 import type { OpenAITestServer, ScriptHandler, ScriptedReply } from '../../support/openai-test-server.ts';
 import { evaluationEvents } from './harness.ts';
 
+/** Keeps what it exported across shutdown (InMemorySpanExporter forgets on shutdown), so tests can look after draining. */
+export class CollectingExporter implements SpanExporter {
+  readonly spans: ReadableSpan[] = [];
+  export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
+    this.spans.push(...spans);
+    done({ code: ExportResultCode.SUCCESS });
+  }
+  async shutdown(): Promise<void> {}
+  async forceFlush(): Promise<void> {}
+}
+
 /** A faithfulness answer (scale 1..5) as the judge's structured output. */
 export function judgeAnswer(score: number, label = score >= 4 ? 'faithful' : 'unfaithful', delayMs?: number): ScriptedReply {
   const usage = { prompt_tokens: 1000, completion_tokens: 50, total_tokens: 1050 };
@@ -24,7 +37,7 @@ export interface OnlineHarness {
   readonly server: OpenAITestServer;
   readonly online: OnlineEvaluation;
   readonly provider: TracerProvider;
-  readonly exporter: InMemorySpanExporter;
+  readonly exporter: CollectingExporter;
   readonly metricExporter: InMemoryMetricExporter;
   readonly meterProvider: MeterProvider;
   spans(): ReadableSpan[];
@@ -48,7 +61,7 @@ export interface OnlineHarness {
 export async function startOnlineHarness(handler: ScriptHandler, config: TracejudgeConfigInput = {}, setup: OnlineStageSetup = {}): Promise<OnlineHarness> {
   installContextManager();
   const server = await startOpenAITestServer(handler);
-  const exporter = new InMemorySpanExporter();
+  const exporter = new CollectingExporter();
   const metricExporter = new InMemoryMetricExporter(AggregationTemporality.CUMULATIVE);
   const reader = new PeriodicExportingMetricReader({ exporter: metricExporter, exportIntervalMillis: 3_600_000 });
   const meterProvider = new MeterProvider({ readers: [reader] });
@@ -68,7 +81,7 @@ export async function startOnlineHarness(handler: ScriptHandler, config: Traceju
     ...setup,
   });
   const provider = new TracerProvider({ spanProcessors: [online.processor] });
-  const spans = () => exporter.getFinishedSpans();
+  const spans = () => exporter.spans;
   const span = (spanId: string) => {
     const found = spans().find((candidate) => candidate.spanContext().spanId === spanId);
     if (!found) throw new Error(`span ${spanId} was not exported`);
