@@ -35,12 +35,20 @@ export class GroundingIndex implements GroundingFactsSink {
   #lastSource: GroundingSource | undefined;
   #skippedSources = 0;
 
-  /** Reads the sources not read yet. Cheap when nothing is new. */
+  /**
+   * Reads the sources not read yet. Cheap when nothing is new. An owner bounding
+   * memory drops the oldest sources (processors/conversation-memory.ts): what
+   * they stated stays known here (it was said in the conversation, and facts are
+   * small), and reading resumes after the last source seen. A list that no longer
+   * holds that source was replaced, and is read from scratch.
+   */
   update(sources: readonly GroundingSource[]): this {
-    if (sources.length < this.#consumed || (this.#consumed > 0 && sources[this.#consumed - 1] !== this.#lastSource)) {
-      this.#reset();
+    let from = this.#consumed;
+    if (from > 0 && sources[from - 1] !== this.#lastSource) {
+      from = sources.lastIndexOf(this.#lastSource as GroundingSource) + 1;
+      if (from === 0) this.#reset();
     }
-    for (let i = this.#consumed; i < sources.length; i++) this.addSource(sources[i]);
+    for (let i = from; i < sources.length; i++) this.addSource(sources[i]);
     this.#consumed = sources.length;
     return this;
   }
