@@ -1,10 +1,11 @@
 import type { AddressInfo } from 'node:net';
 import type { MeterProvider } from '@opentelemetry/api';
 import { EvaluationPipeline } from '../../processors/index.ts';
-import type { EvaluationPipelineOptions, PipelineStats } from '../../processors/index.ts';
+import type { EvaluationPipelineOptions, PipelineStats, SpanStage } from '../../processors/index.ts';
 import type { DecodedSpan } from './otlp/index.ts';
 import { OtlpHttpReceiver } from './receiver.ts';
 import { dropEarlierInlineResults } from './service-earlier-results.ts';
+import { StageDriver } from './service-stages.ts';
 import type { ReceiverIntake, ReceiverOptions, ReceiverStats } from './receiver.ts';
 import type { ForwarderStats, LogsForwardResult, SpanForwarder } from './span-forwarder.ts';
 
@@ -21,6 +22,14 @@ export interface CollectorServiceOptions {
   readonly forwarderMaxQueuedSpans?: number;
   /** Where the receiver's counters go (the forwarder takes its own at construction). */
   readonly meterProvider?: MeterProvider;
+  /**
+   * Stages after the inline checks, as the SDK processor takes them: the online stage
+   * (`createOnlineStage`: sampling decision on every turn, judge with hold-and-release).
+   * Held spans are forwarded when released; stopping shuts the stages down first.
+   */
+  readonly stages?: readonly SpanStage[];
+  /** How long a stop waits for released spans to find room in the forwarding queue (default 10 s). */
+  readonly stopTimeoutMs?: number;
 }
 
 export interface CollectorStats {
@@ -45,12 +54,18 @@ export class CollectorService implements ReceiverIntake {
   readonly #forwarder: SpanForwarder;
   readonly #receiver: OtlpHttpReceiver;
   readonly #maxQueuedSpans: number | undefined;
+  readonly #stages: readonly SpanStage[];
+  readonly #driver: StageDriver | undefined;
+  readonly #stopTimeoutMs: number;
   #stopping: Promise<void> | undefined;
 
   constructor(options: CollectorServiceOptions) {
     this.#pipeline = new EvaluationPipeline(options.pipeline);
     this.#forwarder = options.forwarder;
     this.#maxQueuedSpans = options.forwarderMaxQueuedSpans;
+    this.#stages = options.stages ?? [];
+    this.#stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
+    this.#driver = this.#stages.length > 0 ? new StageDriver(this.#stages, this.#forwarder, (spans) => !this.#wouldOverflow(spans)) : undefined;
     this.#receiver = new OtlpHttpReceiver(this, {
       ...options.receiver,
       ...(options.meterProvider !== undefined && { meterProvider: options.meterProvider }),
@@ -70,9 +85,14 @@ export class CollectorService implements ReceiverIntake {
     // As an SDK drives a processor: every start first (children meet their parent's
     // conversation), then each span ends in end-time order and gets its events.
     for (const span of spans) dropEarlierInlineResults(span);
-    for (const span of [...spans].sort(byStart)) this.#pipeline.noteStart(span);
-    for (const span of [...spans].sort(byEnd)) this.#pipeline.onEnding(span, span);
-    if (!this.#forwarder.enqueue(spans.map((span) => span.toReadableSpan()))) {
+    const started = [...spans].sort(byStart);
+    const ended = [...spans].sort(byEnd);
+    for (const span of started) this.#pipeline.noteStart(span);
+    this.#driver?.begin(started);
+    for (const span of ended) this.#pipeline.onEnding(span, span);
+    this.#driver?.ending(ended);
+    const now = this.#driver ? this.#driver.end(ended) : spans.map((span) => span.toReadableSpan());
+    if (!this.#forwarder.enqueue(now)) {
       return { accepted: false, status: 429, message: 'forwarder saturated; retry later' };
     }
     return { accepted: true };
@@ -97,11 +117,20 @@ export class CollectorService implements ReceiverIntake {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       await this.#receiver.drain();
+      const deadline = Date.now() + this.#stopTimeoutMs;
+      // Stages release what they hold (judge results past the deadline land on child spans).
+      for (const stage of this.#stages) await stage.shutdown?.().catch(() => undefined);
+      await this.#driver?.drainLate(deadline);
       await this.#forwarder.forceFlush();
       await this.#forwarder.shutdown();
       this.#receiver.unobserve();
     })();
     return this.#stopping;
+  }
+
+  /** The conversation a trace belongs to, once a span of it named one (for the online stage). */
+  conversationOfTrace(traceId: string): string | undefined {
+    return this.#pipeline.conversationOfTrace(traceId);
   }
 
   stats(): CollectorStats {

@@ -1,3 +1,5 @@
+import { createOnlineStage } from '../../../processors/index.ts';
+import type { OnlineStageParts } from '../../../processors/index.ts';
 import { forwardConfigFromEnv } from '../../collector/forward-config-from-env.ts';
 import { OtlpForwarder } from '../../collector/forwarder.ts';
 import { PrometheusEndpoint } from '../../collector/prometheus-endpoint.ts';
@@ -5,6 +7,8 @@ import { describeAuth, parseAuthHeaderFlag, receiverOptionsFrom } from '../../co
 import type { ReceiverOverrides } from '../../collector/receiver-config.ts';
 import { CollectorService } from '../../collector/service.ts';
 import { ConfigError } from '../../config/index.ts';
+import { JudgeConfigError } from '../../judge/index.ts';
+import { SamplingSettingsError } from '../../sampling/index.ts';
 import { DEFAULT_BEARER_TOKEN_ENV, parseListenAddress } from '../../config/receiver.ts';
 import type { ListenAddress } from '../../config/receiver.ts';
 import type { CliCommand, CliIo } from '../cli-command.ts';
@@ -96,12 +100,28 @@ async function collect(flags: CollectFlags, io: CliIo): Promise<number> {
     io.stderr.write(`tracejudge collect: Prometheus metrics on http://${hostOf(bound)}:${bound.port}/metrics\n`);
   }
   const meterProvider = metrics ? metrics.meterProvider : undefined;
+  // Sampling decisions on every turn, and the judge when the config has a judge section.
+  let service: CollectorService | undefined;
+  let online: OnlineStageParts;
+  try {
+    online = await createOnlineStage(config, {
+      conversationOfTrace: (traceId) => service?.conversationOfTrace(traceId),
+      ...(meterProvider && { meter: meterProvider.getMeter('tracejudge') }),
+    });
+  } catch (error) {
+    await metrics?.shutdown();
+    if (error instanceof ConfigError || error instanceof SamplingSettingsError || error instanceof JudgeConfigError) {
+      throw new CliUsageError(error.message);
+    }
+    throw error;
+  }
   const forwarder = new OtlpForwarder(forwardConfig, meterProvider ? { meterProvider } : {});
-  const service = new CollectorService({
+  service = new CollectorService({
     forwarder,
-    pipeline,
+    pipeline: { ...pipeline, sinks: [...(pipeline.sinks ?? []), ...online.checkSinks] },
     receiver,
     forwarderMaxQueuedSpans: forwardConfig.queue.maxSpans,
+    stages: [online.stage],
     ...(meterProvider && { meterProvider }),
   });
   const signal = waitForSignal();
@@ -110,15 +130,18 @@ async function collect(flags: CollectFlags, io: CliIo): Promise<number> {
     address = await service.start();
   } catch (error) {
     await forwarder.shutdown();
+    await online.close();
     await metrics?.shutdown();
     throw new CliUsageError(`cannot listen on ${receiver.host}:${receiver.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
+  const judging = config.judge ? `, judging sampled conversations with ${config.judge.model}` : ', sampling decisions only (no judge section)';
   io.stderr.write(
     `tracejudge collect: listening on http://${hostOf(address)}:${address.port} (OTLP/HTTP /v1/traces, /v1/logs), ` +
-      `forwarding to ${forwardConfig.endpoint}${receiver.auth ? `, ${describeAuth(receiver.auth)}` : ''}\n`,
+      `forwarding to ${forwardConfig.endpoint}${receiver.auth ? `, ${describeAuth(receiver.auth)}` : ''}${judging}\n`,
   );
   io.stderr.write(`tracejudge collect: ${await signal}: draining\n`);
   await service.stop();
+  await online.close();
   await metrics?.shutdown();
   const { receiver: received, pipeline: evaluated, forwarder: forwarded } = service.stats();
   const dropped = Object.entries(forwarded.dropped).filter(([, count]) => count > 0);
