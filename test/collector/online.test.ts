@@ -1,0 +1,130 @@
+import { ExportResultCode } from '@opentelemetry/core';
+import { afterEach, describe, expect, it } from 'vitest';
+import { createOnlineStage } from '../../processors/index.ts';
+import type { OnlineStageParts } from '../../processors/index.ts';
+import { OtlpForwarder } from '../../src/collector/forwarder.ts';
+import type { DecodedSpan } from '../../src/collector/otlp/index.ts';
+import { CollectorService } from '../../src/collector/service.ts';
+import { resolveConfig } from '../../src/config/index.ts';
+import type { TracejudgeConfigInput } from '../../src/config/index.ts';
+import { turnSpecs } from '../cli/support/turns.ts';
+import { chatCompletion, startOpenAITestServer } from '../support/openai-test-server.ts';
+import type { OpenAITestServer, ScriptedReply } from '../support/openai-test-server.ts';
+import { CaptureServer, eventually, testConfig } from './forwarder-capture-server.ts';
+import { recordSpans } from './otlp/sdk-spans.ts';
+import { exportWith, forwardedSpans } from './receiver-support.ts';
+
+/** A faithfulness answer (scale 1..5) as the judge's structured output. */
+function judgeAnswer(score: number, delayMs?: number): ScriptedReply {
+  const label = score >= 4 ? 'faithful' : 'unfaithful';
+  const usage = { prompt_tokens: 1000, completion_tokens: 50, total_tokens: 1050 };
+  return { json: chatCompletion(JSON.stringify({ reasoning: 'checked against the tool results', score, label }), { usage }), ...(delayMs !== undefined && { delayMs }) };
+}
+
+interface Running {
+  readonly service: CollectorService;
+  readonly online: OnlineStageParts;
+  readonly capture: CaptureServer;
+  readonly url: string;
+}
+
+const running: Running[] = [];
+let judge: OpenAITestServer | undefined;
+
+afterEach(async () => {
+  for (const { service, online, capture } of running.splice(0)) {
+    await service.stop();
+    await online.close();
+    await capture.down();
+  }
+  await judge?.close();
+  judge = undefined;
+});
+
+/** `tracejudge collect` as the CLI wires it: the online stage built from the same config as the checks. */
+async function startCollector(config: TracejudgeConfigInput): Promise<Running> {
+  const resolved = resolveConfig(config, { env: { OPENAI_API_KEY: 'test-key' } });
+  const capture = await CaptureServer.start();
+  let service: CollectorService | undefined;
+  const online = await createOnlineStage(resolved, { conversationOfTrace: (traceId) => service?.conversationOfTrace(traceId), judgeOptions: { apiKey: 'test-key' } });
+  const forwarder = new OtlpForwarder(testConfig(capture.tracesUrl), { flushTimeoutMs: 5000, shutdownTimeoutMs: 5000 });
+  service = new CollectorService({ forwarder, receiver: { host: '127.0.0.1', port: 0 }, pipeline: { sinks: online.checkSinks }, stages: [online.stage] });
+  const url = `http://127.0.0.1:${(await service.start()).port}`;
+  const started = { service, online, capture, url };
+  running.push(started);
+  return started;
+}
+
+const judged = (config: { holdMs: number }): TracejudgeConfigInput => ({
+  sampling: { strata: [{ name: 'all', rate: 1 }], budget: { maxJudgeCostShareOfInference: null } },
+  judge: { model: 'gpt-4.1-mini', baseURL: judge!.baseURL, rubrics: ['faithfulness'], maxRetries: 0, timeout: '5s', scope: 'turn', holdMs: config.holdMs },
+});
+
+function resultsOn(span: DecodedSpan): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const event of span.events) {
+    if (event.name === 'gen_ai.evaluation.result') out[String(event.attributes['gen_ai.evaluation.name'])] = event.attributes['gen_ai.evaluation.score.label'];
+  }
+  return out;
+}
+
+const turn = (conversationId: string, reply: string, at = 1_750_000_000) => recordSpans(turnSpecs({ conversationId, toolResult: { room: 'suite', price: '$249.00' }, reply, at }));
+
+describe('collect with the online stage', () => {
+  it('writes the sampling decision on the turn span and the judge result as an event on it while its forwarding is held', async () => {
+    judge = await startOpenAITestServer(() => judgeAnswer(5));
+    const { capture, url } = await startCollector(judged({ holdMs: 10_000 }));
+    expect((await exportWith('proto', url, await turn('online-1', 'The suite is $249.00 per night.'))).code).toBe(ExportResultCode.SUCCESS);
+    await eventually(() => forwardedSpans(capture).length === 3, 'the three spans forwarded');
+
+    const spans = forwardedSpans(capture);
+    const agent = spans.find((span) => span.name.startsWith('invoke_agent'))!;
+    expect(agent.attributes['tracejudge.sampling.sampled']).toBe(true);
+    expect(agent.attributes['tracejudge.sampling.stratum']).toBe('all');
+    expect(agent.attributes['tracejudge.sampling.rate']).toBe(1);
+    expect(resultsOn(agent)).toEqual({ faithfulness: 'faithful' });
+    expect(resultsOn(spans.find((span) => span.name.startsWith('chat'))!)).toEqual({ 'commitment.price': 'pass' });
+    expect(spans.some((span) => span.name.startsWith('evaluate '))).toBe(false);
+    // The judge saw the turn's content, delimited as data.
+    expect(judge.requests).toHaveLength(1);
+    expect(JSON.stringify(judge.requests[0].body)).toContain('The suite is $249.00 per night.');
+  });
+
+  it('past holdMs forwards the span without waiting, and the late result arrives on an evaluate child span of it', async () => {
+    judge = await startOpenAITestServer(() => judgeAnswer(2, 700));
+    const { capture, url } = await startCollector(judged({ holdMs: 50 }));
+    expect((await exportWith('proto', url, await turn('online-2', 'The suite is $199.00 tonight.'))).code).toBe(ExportResultCode.SUCCESS);
+    await eventually(() => forwardedSpans(capture).length === 3, 'the turn forwarded before the judge answers');
+    const agent = forwardedSpans(capture).find((span) => span.name.startsWith('invoke_agent'))!;
+    expect(resultsOn(agent)).toEqual({});
+
+    await eventually(() => forwardedSpans(capture).some((span) => span.name.startsWith('evaluate ')), 'the evaluation child span forwarded');
+    const child = forwardedSpans(capture).find((span) => span.name.startsWith('evaluate '))!;
+    expect(child.name).toBe('evaluate faithfulness');
+    expect(child.traceId).toBe(agent.traceId);
+    expect(child.parentSpanId).toBe(agent.spanId);
+    expect(resultsOn(child)).toEqual({ faithfulness: 'unfaithful' });
+  });
+
+  it('forwards every held span on stop when the judge never answers, with an error result, none lost', async () => {
+    judge = await startOpenAITestServer(() => ({ hang: true }));
+    const collector = await startCollector({ ...judged({ holdMs: 60_000 }), judge: { ...judged({ holdMs: 60_000 }).judge!, timeout: '60s' } });
+    expect((await exportWith('proto', collector.url, await turn('online-3', 'It is $249.00.'))).code).toBe(ExportResultCode.SUCCESS);
+    await eventually(() => judge!.requests.length === 1, 'the judge was asked');
+    expect(forwardedSpans(collector.capture).some((span) => span.name.startsWith('invoke_agent'))).toBe(false);
+
+    running.splice(running.indexOf(collector), 1);
+    await collector.service.stop();
+    await collector.online.close();
+    const spans = forwardedSpans(collector.capture);
+    await collector.capture.down();
+    expect(spans.filter((span) => !span.name.startsWith('evaluate ')).map((span) => span.name).sort()).toEqual([
+      'chat gpt-4.1-mini',
+      'execute_tool lookup_price',
+      'invoke_agent concierge',
+    ]);
+    const withResult = spans.flatMap((span) => span.events).filter((event) => event.attributes['gen_ai.evaluation.name'] === 'faithfulness');
+    expect(withResult).toHaveLength(1);
+    expect(withResult[0].attributes['error.type']).toBeTypeOf('string');
+  });
+});
