@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { DatabaseSync } from 'node:sqlite';
+import type { StatementSync } from 'node:sqlite';
 
 /**
  * Experiments in the embedded store (node:sqlite, WAL): one row per
@@ -51,6 +52,7 @@ export class ExperimentStoreError extends Error {
 
 export class ExperimentsStore {
   readonly #db: DatabaseSync;
+  #writes: { run: StatementSync; clear: StatementSync; result: StatementSync } | undefined;
 
   constructor(path = DEFAULT_STORE_PATH) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
@@ -125,16 +127,31 @@ export class ExperimentsStore {
 
   /** One run and its results, atomically: a run is either wholly stored or not at all (resume relies on it). */
   saveRun(experiment: string, run: StoredRun): void {
+    this.saveRuns(experiment, [run]);
+  }
+
+  /**
+   * Several runs in one transaction: the runner writes in batches, because a
+   * commit per run was a measured share of its per-row overhead. Still all or
+   * nothing, so a stored run is always whole.
+   */
+  saveRuns(experiment: string, runs: readonly StoredRun[]): void {
+    if (runs.length === 0) return;
     const db = this.#db;
+    const statements = (this.#writes ??= {
+      run: db.prepare('INSERT OR REPLACE INTO experiment_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      clear: db.prepare('DELETE FROM experiment_results WHERE experiment = ? AND row_id = ? AND repetition = ?'),
+      result: db.prepare('INSERT INTO experiment_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+    });
     db.exec('BEGIN');
     try {
-      db.prepare('INSERT OR REPLACE INTO experiment_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(experiment, run.rowId, run.repetition, JSON.stringify(run.tags), run.reply ?? null, run.error ?? null, run.latencyMs, run.costUsd ?? null);
-      db.prepare('DELETE FROM experiment_results WHERE experiment = ? AND row_id = ? AND repetition = ?').run(experiment, run.rowId, run.repetition);
-      const insert = db.prepare('INSERT INTO experiment_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
-      for (const result of run.results) {
-        insert.run(experiment, run.rowId, run.repetition, result.evaluator, result.score ?? null, result.label ?? null,
-          result.explanation ?? null, result.error ?? null);
+      for (const run of runs) {
+        statements.run.run(experiment, run.rowId, run.repetition, JSON.stringify(run.tags), run.reply ?? null, run.error ?? null, run.latencyMs, run.costUsd ?? null);
+        statements.clear.run(experiment, run.rowId, run.repetition);
+        for (const result of run.results) {
+          statements.result.run(experiment, run.rowId, run.repetition, result.evaluator, result.score ?? null, result.label ?? null,
+            result.explanation ?? null, result.error ?? null);
+        }
       }
       db.exec('COMMIT');
     } catch (error) {

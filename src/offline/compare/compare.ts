@@ -1,4 +1,5 @@
 import type { ExperimentRecord, StoredRun } from '../../store/experiments-store.ts';
+import { pairedMeanBootstraps, pairedMeanRatioBootstrap, pairedQuantileRatioBootstrap } from './bootstrap.ts';
 import { mean, minimumDetectableDifference, newcombePairedDifference, pairedBootstrap, quantile } from './stats.ts';
 import type { Interval } from './stats.ts';
 
@@ -73,14 +74,20 @@ interface RowSummary {
 /** Per row: mean score per evaluator over repetitions, mean latency and cost; unstable rows noted. */
 function summarize(experiment: string, runs: readonly StoredRun[], unstable: UnstableRow[]): Map<string, RowSummary> {
   const byRow = new Map<string, StoredRun[]>();
-  for (const run of runs) byRow.set(run.rowId, [...(byRow.get(run.rowId) ?? []), run]);
+  for (const run of runs) {
+    const reps = byRow.get(run.rowId);
+    if (reps) reps.push(run);
+    else byRow.set(run.rowId, [run]);
+  }
   const rows = new Map<string, RowSummary>();
   for (const [rowId, reps] of byRow) {
     const perEvaluator = new Map<string, number[]>();
     for (const run of reps) {
       for (const result of run.results) {
         if (result.score === undefined) continue;
-        perEvaluator.set(result.evaluator, [...(perEvaluator.get(result.evaluator) ?? []), result.score]);
+        const values = perEvaluator.get(result.evaluator);
+        if (values) values.push(result.score);
+        else perEvaluator.set(result.evaluator, [result.score]);
       }
     }
     const scores = new Map<string, number>();
@@ -108,9 +115,18 @@ function verdictOf(ci: Interval, mdd: number): MetricComparison['verdict'] {
   return mdd <= 0.05 ? 'no-change' : 'too-few-rows';
 }
 
-export function compareMetric(evaluator: string, group: string, a: readonly number[], b: readonly number[], seed = 1): MetricComparison {
+function isBinary(values: readonly number[]): boolean {
+  return values.every((x) => x === 0 || x === 1);
+}
+
+/**
+ * One evaluator on one group of paired rows. `bootstrapCi`, when given, is the
+ * paired-bootstrap interval already computed for these differences with this
+ * seed (compareExperiments shares draws across evaluators); else it is computed here.
+ */
+export function compareMetric(evaluator: string, group: string, a: readonly number[], b: readonly number[], seed = 1, bootstrapCi?: Interval): MetricComparison {
   const n = a.length;
-  const binary = a.every((x) => x === 0 || x === 1) && b.every((x) => x === 0 || x === 1);
+  const binary = isBinary(a) && isBinary(b);
   const differences = a.map((x, i) => b[i] - x);
   let ci: Interval;
   if (binary) {
@@ -123,7 +139,7 @@ export function compareMetric(evaluator: string, group: string, a: readonly numb
     }
     ci = newcombePairedDifference(both, onlyA, onlyB, neither);
   } else {
-    ci = pairedBootstrap(n, (indices) => {
+    ci = bootstrapCi ?? pairedBootstrap(n, (indices) => {
       let sum = 0;
       for (const index of indices) sum += differences[index];
       return sum / indices.length;
@@ -137,13 +153,8 @@ export function compareMetric(evaluator: string, group: string, a: readonly numb
   };
 }
 
-function ratioInterval(a: readonly number[], b: readonly number[], statistic: (values: number[]) => number, seed: number): Interval {
-  return pairedBootstrap(a.length, (indices) => {
-    const xs: number[] = [], ys: number[] = [];
-    for (const index of indices) { xs.push(a[index]); ys.push(b[index]); }
-    return statistic(ys) / statistic(xs);
-  }, { seed, resamples: 1000 });
-}
+/** Resamples for the p95-latency and mean-cost ratio intervals. */
+const RATIO_RESAMPLES = 1000;
 
 export interface CompareOptions {
   /** Compare only the rows both experiments ran, even on different dataset versions. */
@@ -173,7 +184,9 @@ export function compareExperiments(
   for (const id of shared) {
     for (const [key, value] of Object.entries(rowsB.get(id)?.tags ?? {})) {
       const group = `${key}=${value}`;
-      groups.set(group, [...(groups.get(group) ?? []), id]);
+      const members = groups.get(group);
+      if (members) members.push(id);
+      else groups.set(group, [id]);
     }
   }
   const evaluators = new Set<string>();
@@ -182,25 +195,30 @@ export function compareExperiments(
   const metrics: MetricComparison[] = [];
   const costLatency: CostLatencyComparison[] = [];
   const seed = options.seed ?? 20260101;
+  const sortedEvaluators = [...evaluators].sort();
   for (const [group, ids] of [...groups].sort(([x], [y]) => (x === ALL_ROWS ? -1 : y === ALL_ROWS ? 1 : x.localeCompare(y)))) {
-    for (const evaluator of [...evaluators].sort()) {
-      const both = ids.filter((id) => rowsA.get(id)?.scores.has(evaluator) && rowsB.get(id)?.scores.has(evaluator));
-      if (both.length === 0) continue;
-      metrics.push(compareMetric(evaluator, group, both.map((id) => rowsA.get(id)?.scores.get(evaluator) as number),
-        both.map((id) => rowsB.get(id)?.scores.get(evaluator) as number), seed));
-    }
-    const latencyA = ids.map((id) => rowsA.get(id)?.latencyMs as number);
-    const latencyB = ids.map((id) => rowsB.get(id)?.latencyMs as number);
+    const pairs = ids.map((id) => [rowsA.get(id) as RowSummary, rowsB.get(id) as RowSummary] as const);
+    const scored = sortedEvaluators.flatMap((evaluator) => {
+      const both = pairs.filter(([x, y]) => x.scores.has(evaluator) && y.scores.has(evaluator));
+      if (both.length === 0) return [];
+      return [{ evaluator, a: both.map(([x]) => x.scores.get(evaluator) as number), b: both.map(([, y]) => y.scores.get(evaluator) as number), everyRow: both.length === pairs.length }];
+    });
+    // Bootstrap intervals of the non-binary evaluators scored on every row of the group, from one shared draw.
+    const continuous = scored.filter((entry) => entry.everyRow && !(isBinary(entry.a) && isBinary(entry.b)));
+    const intervals = new Map(pairedMeanBootstraps(continuous.map((entry) => entry.a.map((x, i) => entry.b[i] - x)), { seed }).map((ci, i) => [continuous[i].evaluator, ci]));
+    for (const entry of scored) metrics.push(compareMetric(entry.evaluator, group, entry.a, entry.b, seed, intervals.get(entry.evaluator)));
+    const latencyA = pairs.map(([x]) => x.latencyMs);
+    const latencyB = pairs.map(([, y]) => y.latencyMs);
     const p95 = (values: number[]) => quantile(values, 0.95);
-    const costIds = ids.filter((id) => rowsA.get(id)?.costUsd !== undefined && rowsB.get(id)?.costUsd !== undefined);
-    const costA = costIds.map((id) => rowsA.get(id)?.costUsd as number);
-    const costB = costIds.map((id) => rowsB.get(id)?.costUsd as number);
+    const costPairs = pairs.filter(([x, y]) => x.costUsd !== undefined && y.costUsd !== undefined);
+    const costA = costPairs.map(([x]) => x.costUsd as number);
+    const costB = costPairs.map(([, y]) => y.costUsd as number);
     costLatency.push({
       group, rows: ids.length, baselineP95Ms: p95(latencyA), candidateP95Ms: p95(latencyB),
-      p95Ratio: p95(latencyB) / p95(latencyA), p95RatioCi: ratioInterval(latencyA, latencyB, p95, seed),
-      ...(costIds.length > 0 ? {
+      p95Ratio: p95(latencyB) / p95(latencyA), p95RatioCi: pairedQuantileRatioBootstrap(latencyA, latencyB, 0.95, { seed, resamples: RATIO_RESAMPLES }),
+      ...(costPairs.length > 0 ? {
         baselineMeanCostUsd: mean(costA), candidateMeanCostUsd: mean(costB), costRatio: mean(costB) / mean(costA),
-        costRatioCi: ratioInterval(costA, costB, mean, seed),
+        costRatioCi: pairedMeanRatioBootstrap(costA, costB, { seed, resamples: RATIO_RESAMPLES }),
       } : {}),
     });
   }

@@ -3,3 +3,4 @@ export type { Comparison, CompareOptions, CostLatencyComparison, MetricCompariso
 export { evaluateGate, GateRuleError, parseGateRule, parseGateRules } from './gate.ts';
 export type { GateCheck, GateResult, GateRule } from './gate.ts';
 export * from './stats.ts';
+export * from './bootstrap.ts';
