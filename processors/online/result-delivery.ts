@@ -37,6 +37,7 @@ export class ResultDelivery {
   #onSpan = 0;
   #onChild = 0;
   #unrouted = 0;
+  readonly #errorTypes: Record<string, number> = {};
 
   constructor(options: ResultDeliveryOptions) {
     this.#options = options;
@@ -46,13 +47,15 @@ export class ResultDelivery {
     this.#emit = emit;
   }
 
-  counts(): { spanEvents: number; childSpans: number; unrouted: number } {
-    return { spanEvents: this.#onSpan, childSpans: this.#onChild, unrouted: this.#unrouted };
+  /** Results delivered as span events / on child spans (one child span per result name), results with nowhere to go, errors by type. */
+  counts(): { spanEvents: number; childSpans: number; unrouted: number; errors: Record<string, number> } {
+    return { spanEvents: this.#onSpan, childSpans: this.#onChild, unrouted: this.#unrouted, errors: { ...this.#errorTypes } };
   }
 
   deliver(results: readonly EvaluationResult[], request: DeliveryRequest): void {
     const { hold, now } = this.#options;
     const spanId = request.evaluated.origin.spanContext.spanId;
+    for (const result of results) if (result.error) this.#errorTypes[result.error.type] = (this.#errorTypes[result.error.type] ?? 0) + 1;
     try {
       const time = now();
       const held = hold.take(spanId);

@@ -58,7 +58,10 @@ export interface OnlineHarness {
  * InMemorySpanExporter; the judge is the local OpenAI-compatible server; the
  * metrics go to an in-memory exporter through the SDK's MeterProvider.
  */
-export async function startOnlineHarness(handler: ScriptHandler, config: TracejudgeConfigInput = {}, setup: OnlineStageSetup = {}): Promise<OnlineHarness> {
+/** Config sections as a test writes them: the judge's model and endpoint are filled in by the harness. */
+export type OnlineTestConfig = Omit<TracejudgeConfigInput, 'judge'> & { readonly judge?: Partial<NonNullable<TracejudgeConfigInput['judge']>> };
+
+export async function startOnlineHarness(handler: ScriptHandler, config: OnlineTestConfig = {}, setup: OnlineStageSetup = {}): Promise<OnlineHarness> {
   installContextManager();
   const server = await startOpenAITestServer(handler);
   const exporter = new CollectingExporter();
