@@ -100,7 +100,8 @@ export const JudgeConfigSchema = z
     select: z.array(SelectRuleSchema, { error: 'expected a list of { when, rubrics } rules' }).prefault([]),
     /** How long a span's export waits for its judge results before they go on a child span. */
     holdMs: duration().prefault(30_000),
-    scope: z.enum(['conversation', 'turn'], { error: 'expected conversation or turn' }).prefault('turn'),
+    /** A sampled conversation is judged once, when it ends (DESIGN.md); `turn` judges each sampled turn. */
+    scope: z.enum(['conversation', 'turn'], { error: 'expected conversation or turn' }).prefault('conversation'),
     circuitBreaker: z
       .strictObject({
         failureThreshold: positiveInt().prefault(5),

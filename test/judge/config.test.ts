@@ -44,7 +44,7 @@ describe('judge config section', () => {
       custom: [],
       select: [],
       holdMs: 30_000,
-      scope: 'turn',
+      scope: 'conversation',
       circuitBreaker: { failureThreshold: 5, coolDown: 30_000 },
       prices: {},
       maxTranscriptChars: 60_000,
