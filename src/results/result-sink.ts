@@ -8,6 +8,28 @@ export interface EvaluationTarget {
   readonly spanId: string;
   /** `gen_ai.response.id` of the graded reply, when the span recorded one. */
   readonly responseId?: string;
+  /**
+   * The conversation as the front door knows it, when it holds one (the online
+   * stage's buffer, a test): for sinks that keep text (the store, review). Not masked.
+   */
+  readonly conversation?: ConversationSnapshot;
+}
+
+/** One line of a transcript as sinks keep it: who said it, and what (tool calls as `name(args) → result`). */
+export interface TranscriptLine {
+  readonly role: string;
+  readonly text: string;
+}
+
+/** A conversation up to the graded reply, as plain text, with the facts aggregates need. */
+export interface ConversationSnapshot {
+  readonly userMessages: readonly string[];
+  readonly transcript: readonly TranscriptLine[];
+  /** Cohort attributes (`app.*`) of the conversation. */
+  readonly cohort?: Readonly<Record<string, string>>;
+  /** Sampling stratum and weight (1 / rate) of the conversation (DESIGN.md, "Sampling"). */
+  readonly stratum?: string;
+  readonly weight?: number;
 }
 
 /**

@@ -30,7 +30,11 @@ export function insertConversations(store: TracejudgeStore, records: readonly Co
     const upsert = db.prepare(
       `INSERT INTO conversations (conversation_id, trace_id, span_id, response_id, recorded_at, stratum, weight, cohort, user_messages, transcript)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (trace_id, span_id) DO UPDATE SET transcript = excluded.transcript, user_messages = excluded.user_messages
+       ON CONFLICT (trace_id, span_id) DO UPDATE SET transcript = excluded.transcript, user_messages = excluded.user_messages,
+         -- A check result may land before the judge's on the same span: the judged write knows the sampling facts.
+         stratum = CASE WHEN excluded.stratum <> 'unsampled' THEN excluded.stratum ELSE stratum END,
+         weight = CASE WHEN excluded.stratum <> 'unsampled' THEN excluded.weight ELSE weight END,
+         cohort = CASE WHEN excluded.cohort <> '{}' THEN excluded.cohort ELSE cohort END
        RETURNING id`,
     );
     const score = db.prepare(

@@ -1,23 +1,15 @@
 import type { EvaluationResult } from '../model/evaluation-result.ts';
-import type { EvaluationTarget, ResultSink } from '../results/result-sink.ts';
+import type { ConversationSnapshot, EvaluationTarget, ResultSink } from '../results/result-sink.ts';
 import { insertConversations, validateRecord } from './conversation-rows.ts';
-import type { ConversationRecord, StoredScore, TranscriptLine } from './records.ts';
+import type { ConversationRecord, StoredScore } from './records.ts';
 import { insertReviewItems } from './review-rows.ts';
 import type { TracejudgeStore } from './store.ts';
 
-/** What the sink knows of a conversation beyond the target ids (from the pipeline's memory or the judge target). */
-export interface ConversationContext {
-  readonly userMessages: readonly string[];
-  readonly transcript: readonly TranscriptLine[];
-  readonly cohort?: Readonly<Record<string, string>>;
-  readonly stratum?: string;
-  readonly weight?: number;
-}
+/** What the sink knows of a conversation beyond the target ids: `EvaluationTarget.conversation`, or the `context` lookup. */
+export type ConversationContext = ConversationSnapshot;
 
-/** A target may carry its conversation along; otherwise `context` looks it up. */
-export interface StoreTarget extends EvaluationTarget {
-  readonly conversation?: ConversationContext;
-}
+/** @deprecated `EvaluationTarget` carries `conversation` itself now. */
+export type StoreTarget = EvaluationTarget;
 
 /** Structural, so the store imports nothing of src/privacy (DESIGN.md layout); pass a `PiiMasker`. */
 export interface ConversationMasker {
@@ -27,6 +19,11 @@ export interface ConversationMasker {
 export interface StoreResultSinkOptions {
   /** Required: nothing reaches the store unmasked. */
   readonly masker: ConversationMasker;
+  /**
+   * For targets without `conversation`: looked up when the batch is written
+   * (`flushDelayMs` later, off the span path), so a check result whose turn
+   * span had not ended yet still finds that turn, e.g. in the online stage's buffer.
+   */
   readonly context?: (target: EvaluationTarget) => ConversationContext | undefined;
   /** Route into the review queue: results scored below this, and every `fail` label. Unset: no routing. */
   readonly reviewBelow?: number;
@@ -38,6 +35,12 @@ export interface StoreResultSinkOptions {
   readonly now?: () => number;
   /** Told about a batch that could not be written (locked, corrupt, full disk); never thrown. */
   readonly onError?: (error: unknown, lost: number) => void;
+}
+
+interface Pending {
+  readonly results: readonly EvaluationResult[];
+  readonly target: EvaluationTarget;
+  readonly recordedAt: number;
 }
 
 export interface StoreSinkStats {
@@ -63,7 +66,7 @@ export class StoreResultSink implements ResultSink {
   readonly #store: TracejudgeStore;
   readonly #options: StoreResultSinkOptions;
   readonly #maxBuffered: number;
-  #buffer: ConversationRecord[] = [];
+  #buffer: Pending[] = [];
   #timer: ReturnType<typeof setTimeout> | undefined;
   #written = 0;
   #dropped = 0;
@@ -76,14 +79,15 @@ export class StoreResultSink implements ResultSink {
     this.#maxBuffered = options.maxBuffered ?? 1000;
   }
 
-  write(results: readonly EvaluationResult[], target: StoreTarget): void {
+  /** Copies a reference into the buffer: masking and the context lookup happen at flush, off the span path. */
+  write(results: readonly EvaluationResult[], target: EvaluationTarget): void {
     try {
       if (!worthStoring(results)) return;
       if (this.#buffer.length >= this.#maxBuffered) {
         this.#dropped++;
         return;
       }
-      this.#buffer.push(this.#record(results, target));
+      this.#buffer.push({ results, target, recordedAt: this.#options.now?.() ?? Date.now() });
       this.#timer ??= setTimeout(() => this.flush(), this.#options.flushDelayMs ?? 200);
       this.#timer.unref?.();
     } catch (error) {
@@ -96,9 +100,20 @@ export class StoreResultSink implements ResultSink {
   flush(): void {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
-    const batch = this.#buffer;
-    if (batch.length === 0) return;
+    const pending = this.#buffer;
+    if (pending.length === 0) return;
     this.#buffer = [];
+    const batch: ConversationRecord[] = [];
+    for (const entry of pending) {
+      try {
+        batch.push(this.#record(entry));
+      } catch (error) {
+        // One malformed target (no span id, a score out of range) loses itself, not the batch.
+        this.#lostToErrors++;
+        this.#options.onError?.(error, 1);
+      }
+    }
+    if (batch.length === 0) return;
     const now = this.#options.now?.() ?? Date.now();
     const below = this.#options.reviewBelow;
     try {
@@ -128,7 +143,7 @@ export class StoreResultSink implements ResultSink {
     return { buffered: this.#buffer.length, written: this.#written, dropped: this.#dropped, failedBatches: this.#failedBatches, lostToErrors: this.#lostToErrors };
   }
 
-  #record(results: readonly EvaluationResult[], target: StoreTarget): ConversationRecord {
+  #record({ results, target, recordedAt }: Pending): ConversationRecord {
     const context = target.conversation ?? this.#options.context?.(target);
     const users = context?.userMessages ?? [];
     const lines = context?.transcript ?? [];
@@ -149,7 +164,7 @@ export class StoreResultSink implements ResultSink {
       traceId: target.traceId,
       spanId: target.spanId,
       ...(target.responseId ? { responseId: target.responseId } : {}),
-      recordedAt: this.#options.now?.() ?? Date.now(),
+      recordedAt,
       ...(context?.stratum !== undefined ? { stratum: context.stratum } : {}),
       ...(context?.weight !== undefined ? { weight: context.weight } : {}),
       ...(context?.cohort ? { cohort: context.cohort } : {}),
