@@ -113,6 +113,10 @@ function hourWordEnd(text: string, at: number): number {
 }
 
 function durationFollows(text: string, at: number): boolean {
+  let code = text.charCodeAt(at);
+  if (isSpaceCode(code)) code = text.charCodeAt(at + 1);
+  // Every duration word starts with m, h or S ("min", "hours", "horas", "heures", "Stunden", "Minuten").
+  if (code !== 109 && code !== 104 && code !== 77 && code !== 83) return false;
   DURATION_AFTER.lastIndex = at;
   return DURATION_AFTER.test(text);
 }

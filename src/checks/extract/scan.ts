@@ -4,7 +4,7 @@ import type { ClockTimeMention } from './clock-time.ts';
 import { isLetter } from './currency.ts';
 import { moneyWithPrefix, moneyWithSuffix } from './money.ts';
 import type { MoneyMention } from './money.ts';
-import { endOfDigitRun, readNumber } from './number.ts';
+import { endOfDigitRun, isDigit, readNumber } from './number.ts';
 import type { NumberToken } from './number.ts';
 import type { PercentMention } from './percent.ts';
 import { readTime } from './read-time.ts';
@@ -48,6 +48,13 @@ export function scanValues(text: string, options: ScanOptions = {}): ValueMentio
 
 /** Reads the value at the digit `at` into `found`; returns where to go on. */
 function readAt(text: string, at: number, liberal: boolean, numbers: boolean, found: ValueMention[]): number {
+  const before = text.charCodeAt(at - 1);
+  // Inside an identifier ("INC-40211", "#4521", "1Z999AA1", "ab12"), not "9am-5pm": skip it whole, cheaply.
+  // An upper-case letter may end a currency code ("EUR45"), an "x" a quantity ("x3"): those go on.
+  const beforeHyphen = before === 45 ? text.charCodeAt(at - 2) : 0;
+  if ((before >= 97 && before <= 122 && before !== 120) || before === 35 || (beforeHyphen >= 65 && beforeHyphen <= 90)) {
+    return endOfWord(text, at);
+  }
   const next = text.charCodeAt(at + 1);
   const fifth = text.charCodeAt(at + 4);
   if (fifth === 45) {
@@ -70,7 +77,6 @@ function readAt(text: string, at: number, liberal: boolean, numbers: boolean, fo
     found.push(prefixed);
     return prefixed.end;
   }
-  const before = text.charCodeAt(at - 1);
   if (before === 120 && !isLetter(text.charCodeAt(at - 2))) {
     if (numbers) found.push(bareNumber(text, number)); // "x3": a quantity
     return number.end;
@@ -109,6 +115,12 @@ function readAt(text: string, at: number, liberal: boolean, numbers: boolean, fo
 
 const PRICE_VERB_BEFORE =
   /(?<![a-zà-ÿ])(?:costs?|priced at|charged?|pay|paid|cuesta|cuestan|cobra(?:mos)?|pagar|kostet|kosten|zahlen|bezahlen|coûte|coûtent|payer|factur[ée]e?s?)\s+$/i;
+
+function endOfWord(text: string, at: number): number {
+  let i = at;
+  for (let code = text.charCodeAt(i); isDigit(code) || isLetter(code); code = text.charCodeAt(++i));
+  return i;
+}
 
 function pushTime(found: ValueMention[], time: ClockTimeMention | undefined): void {
   if (time !== undefined) found.push(time);
