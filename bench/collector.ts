@@ -25,7 +25,7 @@ export type BenchRow = { name: string; value: number; unit: string; baseline?: n
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const MAX_PHASE_MS = 60_000;
 const CLOSED_CONCURRENCY = 8;
-const OPEN_MAX_IN_FLIGHT = 64;
+const OPEN_MAX_IN_FLIGHT = 1024;
 const OPEN_CONVERSATIONS = 5_000;
 
 interface Phase {

@@ -6,6 +6,7 @@ import type { OnlineStageParts } from '../../processors/index.ts';
 import { OtlpForwarder } from '../../src/collector/forwarder.ts';
 import { CollectorService } from '../../src/collector/service.ts';
 import { resolveConfig } from '../../src/config/index.ts';
+import type { TracejudgeConfigInput } from '../../src/config/index.ts';
 import { turnSpecs } from '../cli/support/turns.ts';
 import { CaptureServer, eventually, testConfig } from './forwarder-capture-server.ts';
 import { recordSpans } from './otlp/sdk-spans.ts';
@@ -22,14 +23,14 @@ const CONVERSATIONS = 40;
 const TURNS = 2;
 // Triggers, outliers and the budget off: what is left is the stratum rule and the hash of the
 // conversation id, which is what must agree across replicas (the others depend on local history).
-const CONFIG = {
+const CONFIG: TracejudgeConfigInput = {
   sampling: {
     strata: [{ name: 'priority', when: { attribute: 'gen_ai.agent.name', equals: 'priority-desk' }, rate: 1 }, { name: 'routine', rate: 0.5 }],
     always: [],
     outliers: { latencyAboveQuantile: null, tokensAboveMedianTimes: null },
     budget: { maxJudgeCostShareOfInference: null },
   },
-} as const;
+};
 
 const running: { service: CollectorService; online: OnlineStageParts; capture: CaptureServer }[] = [];
 

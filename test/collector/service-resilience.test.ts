@@ -37,7 +37,7 @@ async function start(forward: Partial<ForwardConfigInput>, logger = recordingLog
 }
 
 const turnBody = async (n: number) =>
-  Buffer.from(JsonTraceSerializer.serializeRequest(await recordSpans(turnSpecs({ conversationId: `c-${n}`, toolResult: { price: '$249.00' }, reply: `It is $${n}.00.`, at: 1_750_000_000 + n }))!));
+  JsonTraceSerializer.serializeRequest(await recordSpans(turnSpecs({ conversationId: `c-${n}`, toolResult: { price: '$249.00' }, reply: `It is $${n}.00.`, at: 1_750_000_000 + n })))!;
 
 describe('collector service with the upstream down', () => {
   it('holds what it accepted while the upstream is down, refuses the rest with 429, and delivers all of it once the upstream is back', async () => {
