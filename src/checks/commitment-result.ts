@@ -12,6 +12,9 @@ export interface CheckedValue {
 
 /** Characters of the reply quoted on each side of an ungrounded value. */
 const QUOTE_RADIUS = 32;
+/** A result is telemetry (a span event): a reply listing thousands of amounts must not make a huge one. */
+const MAX_LISTED = 20;
+const MAX_LISTED_DERIVED = 5;
 
 /**
  * The result of one commitment check on one reply: `pass` (score 1) when every
@@ -25,28 +28,36 @@ export function commitmentResult(
   checked: readonly CheckedValue[],
 ): EvaluationResult {
   const ungrounded: string[] = [];
+  let unlisted = 0;
   let explanation = '';
   let derived = '';
+  let derivedCount = 0;
   for (const value of checked) {
     if (value.support === undefined) {
       if (ungrounded.includes(value.text)) continue;
+      if (ungrounded.length === MAX_LISTED) {
+        unlisted++;
+        continue;
+      }
       ungrounded.push(value.text);
       explanation += `${explanation ? '; ' : ''}ungrounded ${noun} "${value.text}" in "${quote(facts.text, value.start, value.end)}"`;
-    } else if (value.support.step !== 'stated') {
+    } else if (value.support.step !== 'stated' && derivedCount++ < MAX_LISTED_DERIVED) {
       derived += `${derived ? ', ' : ''}"${value.text}" = ${value.support.from}`;
     }
   }
   const passed = ungrounded.length === 0;
   if (passed) {
     explanation = `${checked.length} ${noun} value${checked.length === 1 ? '' : 's'} checked, all grounded in the conversation's sources`;
-    if (derived) explanation += ` (by one step: ${derived})`;
+    if (derived) explanation += ` (by one step: ${derived}${derivedCount > MAX_LISTED_DERIVED ? ', …' : ''})`;
+  } else if (unlisted > 0) {
+    explanation += `; and ${unlisted} more ungrounded ${noun} value${unlisted === 1 ? '' : 's'}`;
   }
   if (facts.truncated) {
     explanation += `; reply truncated: only its first ${facts.maxScannedChars} characters were checked`;
   }
-  const details: EvaluationDetails = facts.truncated
-    ? { values_checked: checked.length, ungrounded_values: ungrounded, truncated: true }
-    : { values_checked: checked.length, ungrounded_values: ungrounded };
+  let details: EvaluationDetails = { values_checked: checked.length, ungrounded_values: ungrounded };
+  if (unlisted > 0) details = { ...details, ungrounded_unlisted: unlisted };
+  if (facts.truncated) details = { ...details, truncated: true };
   return { name, score: passed ? 1 : 0, label: passed ? 'pass' : 'fail', explanation, source: 'deterministic', details };
 }
 

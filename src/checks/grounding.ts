@@ -103,6 +103,7 @@ export class GroundingIndex implements GroundingFactsSink {
 
   // One step only: two operands, or an operand and a quantity or a percentage.
   #derive(target: number, currency: string | null): Support | undefined {
+    if (target <= 0) return undefined; // "$0" is stated or not at all, never a - a
     for (const [a, currencies] of this.#operands) {
       if (!agrees(currencies, currency)) continue;
       const b = target - a;

@@ -112,3 +112,14 @@ describe('the per-turn reading is shared, not stale', () => {
     expect(priceCheck.evaluate(second, other)).toMatchObject([{ label: 'fail' }]);
   });
 });
+
+describe('bounded results', () => {
+  it('lists at most 20 ungrounded values and counts the rest', () => {
+    const reply = Array.from({ length: 50 }, (_, i) => `Item ${i + 1} is $${i + 100}.`).join(' ');
+    const [result] = priceCheck.evaluate(turnOf(reply), salon);
+    expect(result.details?.values_checked).toBe(50);
+    expect(result.details?.ungrounded_values).toHaveLength(20);
+    expect(result.details?.ungrounded_unlisted).toBe(30);
+    expect(result.explanation).toMatch(/; and 30 more ungrounded price values$/);
+  });
+});

@@ -32,7 +32,8 @@ const COMPOUND_STEMS = new Set(['erstatt', 'gutschr', 'gutgeschr', 'gutzuschr'])
 
 /**
  * Refund words in `text`, looked for only near `values` (a refund word governs
- * a value at most 60 characters before or 40 after it; see `splitRefunds`).
+ * a value at most 60 characters before or 40 after it, see `splitRefunds`;
+ * the window is wider by a word's length).
  */
 export function scanRefundWords(text: string, values: readonly { readonly start: number; readonly end: number }[]): WordSpan[] {
   const words: WordSpan[] = [];
@@ -40,9 +41,9 @@ export function scanRefundWords(text: string, values: readonly { readonly start:
   let i = 0;
   while (i < values.length) {
     // Merge overlapping windows so each character is searched once.
-    const windowStart = Math.max(from, values[i].start - 64);
+    const windowStart = Math.max(from, values[i].start - 80);
     let windowEnd = Math.min(text.length, values[i].end + 48);
-    while (++i < values.length && values[i].start - 64 <= windowEnd) windowEnd = Math.min(text.length, values[i].end + 48);
+    while (++i < values.length && values[i].start - 80 <= windowEnd) windowEnd = Math.min(text.length, values[i].end + 48);
     // A slice is O(1) in V8 and bounds the search to the window.
     const window = text.slice(windowStart, windowEnd);
     REFUND_WORDS.lastIndex = 0;
