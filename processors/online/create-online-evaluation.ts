@@ -3,19 +3,22 @@ import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { TracejudgeConfig } from '../../src/config/index.ts';
 import { LlmJudge } from '../../src/judge/index.ts';
 import type { Evaluator, LlmJudgeOptions } from '../../src/judge/index.ts';
+import { PiiMasker } from '../../src/privacy/index.ts';
 import { JsonlFileSink } from '../../src/results/jsonl-file-sink.ts';
 import { LowScoreSink } from '../../src/results/low-score-sink.ts';
 import { EvaluationMetrics } from '../../src/results/metrics.ts';
 import { startMetricsExport } from '../../src/results/metrics-export.ts';
 import type { MetricsExport } from '../../src/results/metrics-export.ts';
-import type { ResultSink } from '../../src/results/result-sink.ts';
+import type { ConversationSnapshot, EvaluationTarget, ResultSink, TranscriptLine } from '../../src/results/result-sink.ts';
 import { WebhookSink } from '../../src/results/webhook-sink.ts';
 import { buildSampler } from '../../src/sampling/index.ts';
 import type { StratifiedSampler } from '../../src/sampling/index.ts';
+import { StoreResultSink, TracejudgeStore } from '../../src/store/index.ts';
+import { reportError } from '../report-error.ts';
 import { EvaluationPipeline } from '../evaluation-pipeline.ts';
 import { EvaluationSpanProcessor } from '../evaluation-span-processor.ts';
 import { pipelineOptionsFromConfig } from '../from-config.ts';
-import type { ConversationBufferLimits } from './conversation-buffer.ts';
+import type { ConversationBuffer, ConversationBufferLimits } from './conversation-buffer.ts';
 import type { HoldLimits } from './hold-queue.ts';
 import { OnlineEvaluationStage } from './online-stage.ts';
 import type { OnlineScope } from './online-stage.ts';
@@ -49,8 +52,12 @@ export interface OnlineStageParts {
   readonly judge?: Evaluator;
   readonly metrics: EvaluationMetrics;
   readonly metricsExport?: MetricsExport;
-  /** Sinks for inline check results (metrics, review): pass as the pipeline's `sinks`. */
+  /** Sinks for inline check results (metrics, review, store): pass as the pipeline's `sinks`. */
   readonly checkSinks: readonly ResultSink[];
+  /** The masker of the `privacy` section: the judge's `redact` hook and the store's masking. */
+  readonly masker: PiiMasker;
+  /** With a `store` section: the sink writing judged conversations and failed checks (masked) into it. */
+  readonly storeSink?: StoreResultSink;
   close(): Promise<void>;
 }
 
@@ -62,6 +69,10 @@ export interface OnlineStageParts {
  */
 export async function createOnlineStage(config: TracejudgeConfig, setup: OnlineStageSetup = {}): Promise<OnlineStageParts> {
   const sampler = await buildSampler(config.sampling);
+  const masker = new PiiMasker(config.privacy);
+  let stage: OnlineEvaluationStage | undefined;
+  // Opened before anything starts, so a corrupt or locked file fails the setup with the store's error and nothing to undo.
+  const store = config.store ? storeSinkOf(config, masker, (target) => (stage ? snapshotOf(stage.buffer, target) : undefined)) : undefined;
   const listen = config.metrics.prometheus?.listen;
   const metricsExport = setup.meter === undefined && listen ? startMetricsExport({ prometheus: { host: listen.host, port: listen.port } }) : undefined;
   const metrics = new EvaluationMetrics({
@@ -69,10 +80,11 @@ export async function createOnlineStage(config: TracejudgeConfig, setup: OnlineS
     ...(setup.cohortAttributes && { cohortAttributes: setup.cohortAttributes }),
   });
   const scope: OnlineScope = setup.scope ?? config.judge?.scope ?? 'conversation';
-  const judge = setup.evaluator ?? (config.judge ? new LlmJudge({ ...config.judge, scope, ...setup.judgeOptions }) : undefined);
+  const judge = setup.evaluator ?? (config.judge ? new LlmJudge({ ...config.judge, scope, redact: masker.redactor(), ...setup.judgeOptions }) : undefined);
   const review = reviewSinks(config, setup.reviewSinks ?? []);
   const lowScores = review.sinks.map((sink) => new LowScoreSink(sink, { below: config.review.below, onRouted: (result) => metrics.lowScore(result.name) }));
-  const stage = new OnlineEvaluationStage({
+  const sinks = store ? [...lowScores, store.sink] : lowScores;
+  stage = new OnlineEvaluationStage({
     sampler,
     ...(judge && { evaluator: judge }),
     scope,
@@ -85,7 +97,7 @@ export async function createOnlineStage(config: TracejudgeConfig, setup: OnlineS
     ...(setup.conversationOfTrace && { conversationOfTrace: setup.conversationOfTrace }),
     ...(setup.now && { now: setup.now }),
     metrics,
-    sinks: lowScores,
+    sinks,
   });
   return {
     stage,
@@ -93,10 +105,14 @@ export async function createOnlineStage(config: TracejudgeConfig, setup: OnlineS
     ...(judge && { judge }),
     metrics,
     ...(metricsExport && { metricsExport }),
-    checkSinks: [metrics, ...lowScores],
+    checkSinks: [metrics, ...sinks],
+    masker,
+    ...(store && { storeSink: store.sink }),
     async close() {
       await (judge as { close?: () => Promise<void> } | undefined)?.close?.();
       await review.flush();
+      store?.sink.flush();
+      store?.store.close();
       await metricsExport?.shutdown();
     },
   };
@@ -144,4 +160,52 @@ function reviewSinks(config: TracejudgeConfig, extra: readonly ResultSink[]): { 
     files.push(new WebhookSink({ url: webhook.url, timeoutMs: webhook.timeout, maxRetries: webhook.maxRetries, maxQueued: webhook.maxQueued, headers }));
   }
   return { sinks: [...files, ...extra], flush: async () => void (await Promise.all(files.map((sink) => sink.flush()))) };
+}
+
+/** The store and its sink: every judged reply and failed check, masked; low ones queued for review unless `review.queue` is off. */
+function storeSinkOf(config: TracejudgeConfig, masker: PiiMasker, context: (target: EvaluationTarget) => ConversationSnapshot | undefined): { store: TracejudgeStore; sink: StoreResultSink } {
+  const { path, retention } = config.store!;
+  const store = TracejudgeStore.open(path, { maxRows: retention.maxRows, maxAgeMs: retention.maxAge });
+  let failures = 0;
+  const sink = new StoreResultSink(store, {
+    masker,
+    context,
+    ...(config.review.queue && { reviewBelow: config.review.below }),
+    onError: (error, lost) => reportError(`tracejudge store ${path} (${lost} result batch(es) lost)`, error, ++failures),
+  });
+  return { store, sink };
+}
+
+/**
+ * The conversation as the online buffer holds it, up to the evaluated turn when
+ * the target is one (a judge result); a check result names a child span, so it
+ * gets every turn seen so far (its own turn has ended by the time the store writes).
+ */
+function snapshotOf(buffer: ConversationBuffer, target: EvaluationTarget): ConversationSnapshot | undefined {
+  const state = buffer.get(target.conversationId);
+  if (!state) return undefined;
+  const at = state.turns.findIndex((record) => record.origin.spanContext.spanId === target.spanId);
+  const turns = (at >= 0 ? state.turns.slice(0, at + 1) : state.turns).map((record) => record.turn);
+  const transcript: TranscriptLine[] = [];
+  for (const turn of turns) {
+    for (const text of turn.userMessages) transcript.push({ role: 'user', text });
+    for (const call of turn.toolCalls) transcript.push({ role: 'tool', text: `${call.name}(${jsonText(call.arguments)}) → ${jsonText(call.result)}` });
+    for (const text of turn.assistantReplies) transcript.push({ role: 'assistant', text });
+  }
+  return {
+    userMessages: turns.flatMap((turn) => turn.userMessages),
+    transcript,
+    cohort: { ...state.cohort },
+    ...(state.sampling && { stratum: state.sampling.stratum, weight: state.sampling.weight }),
+  };
+}
+
+function jsonText(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
 }

@@ -8,6 +8,8 @@ import { forwardSection } from './forward.ts';
 import { receiverSection } from './receiver.ts';
 import { metricsSection } from './metrics.ts';
 import { reviewSection } from './review.ts';
+import { storeSection } from './store.ts';
+import { privacySection } from './privacy.ts';
 
 /**
  * The config file, section by section. A new section is a file of its own
@@ -22,6 +24,8 @@ export const configSections = {
   receiver: receiverSection,
   metrics: metricsSection,
   review: reviewSection,
+  store: storeSection,
+  privacy: privacySection,
 } as const satisfies Record<string, ConfigSection>;
 
 type SectionShape<T extends Record<string, ConfigSection>> = { -readonly [K in keyof T]: T[K]['schema'] };
