@@ -13,7 +13,7 @@ export interface HarvestedRow {
   readonly reference?: { mustNotContain?: string[] };
   readonly tags: Record<string, string>;
   readonly metadata: Record<string, unknown>;
-  readonly provenance: { source: 'harvested'; traceId: string; author?: string };
+  readonly provenance: { source: 'harvested'; traceId: string; spanId: string; conversationId: string; reviewItemId: number; addedAt?: string };
 }
 
 /** The identity of a row for de-duplication: its input script, whitespace and case folded. */
@@ -28,7 +28,8 @@ function failureValues(item: ReviewItem): string[] {
   return Array.isArray(values) ? values.filter((value): value is string => typeof value === 'string' && value.length > 0) : [];
 }
 
-export function rowFromItem(item: ReviewItem, extraMustNotContain: readonly string[] = []): HarvestedRow {
+/** `addedAt`: ISO time of the harvest (passed in, no clock here). */
+export function rowFromItem(item: ReviewItem, extraMustNotContain: readonly string[] = [], addedAt?: string): HarvestedRow {
   const input = item.userMessages.length === 1 ? item.userMessages[0]! : [...item.userMessages];
   const mustNotContain = [...new Set([...extraMustNotContain, ...failureValues(item)])];
   return {
@@ -36,11 +37,9 @@ export function rowFromItem(item: ReviewItem, extraMustNotContain: readonly stri
     input,
     ...(mustNotContain.length > 0 ? { reference: { mustNotContain } } : {}),
     tags: { ...item.cohort, evaluation: item.evaluation, stratum: item.stratum },
+    // Where the row came from lives in provenance (the dataset schema's own fields); what the reviewer saw and decided in metadata.
     metadata: {
-      harvest: {
-        reviewItemId: item.id,
-        conversationId: item.conversationId,
-        spanId: item.spanId,
+      review: {
         evaluation: item.evaluation,
         ...(item.score !== undefined ? { score: item.score } : {}),
         ...(item.label !== undefined ? { judgeLabel: item.label } : {}),
@@ -48,12 +47,19 @@ export function rowFromItem(item: ReviewItem, extraMustNotContain: readonly stri
         ...(item.note !== undefined ? { note: item.note } : {}),
       },
     },
-    provenance: { source: 'harvested', traceId: item.traceId },
+    provenance: {
+      source: 'harvested',
+      traceId: item.traceId,
+      spanId: item.spanId,
+      conversationId: item.conversationId,
+      reviewItemId: item.id,
+      ...(addedAt !== undefined ? { addedAt } : {}),
+    },
   };
 }
 
 /** Rows for the items whose input is not already in the dataset (nor repeated among the items). */
-export function harvestRows(items: readonly ReviewItem[], existingInputs: readonly (string | readonly string[])[]): { rows: HarvestedRow[]; duplicates: ReviewItem[]; empty: ReviewItem[] } {
+export function harvestRows(items: readonly ReviewItem[], existingInputs: readonly (string | readonly string[])[], addedAt?: string): { rows: HarvestedRow[]; duplicates: ReviewItem[]; empty: ReviewItem[] } {
   const seen = new Set(existingInputs.map(inputKey));
   const rows: HarvestedRow[] = [];
   const duplicates: ReviewItem[] = [];
@@ -63,7 +69,7 @@ export function harvestRows(items: readonly ReviewItem[], existingInputs: readon
       empty.push(item);
       continue;
     }
-    const row = rowFromItem(item);
+    const row = rowFromItem(item, [], addedAt);
     const key = inputKey(row.input);
     if (seen.has(key)) {
       duplicates.push(item);

@@ -49,8 +49,14 @@ describe('tracejudge review / harvest', () => {
     const file = readFileSync(join(datasets, 'regressions.jsonl'), 'utf8');
     const rows = file.trim().split('\n').map((line) => JSON.parse(line));
     expect(rows).toHaveLength(2);
-    expect(rows[0]).toMatchObject({ input: 'How much is the deposit? I am <EMAIL_1>', reference: { mustNotContain: ['$30.00'] }, tags: { 'app.vertical': 'food', evaluation: 'commitment.price' }, provenance: { source: 'harvested', traceId: 'trace1'.padEnd(32, '0') } });
-    expect(rows[0].metadata.harvest).toMatchObject({ reviewItemId: ids[0], conversationId: 'conv-1', spanId: 'span1'.padEnd(16, '0'), note: 'price was invented' });
+    expect(rows[0]).toMatchObject({
+      input: 'How much is the deposit? I am <EMAIL_1>',
+      reference: { mustNotContain: ['$30.00'] },
+      tags: { 'app.vertical': 'food', evaluation: 'commitment.price' },
+      provenance: { source: 'harvested', traceId: 'trace1'.padEnd(32, '0'), spanId: 'span1'.padEnd(16, '0'), conversationId: 'conv-1', reviewItemId: ids[0] },
+    });
+    expect(Date.parse(rows[0].provenance.addedAt)).not.toBeNaN();
+    expect(rows[0].metadata.review).toMatchObject({ evaluation: 'commitment.price', note: 'price was invented' });
     expect(file).not.toMatch(/ana@example\.com|4111 1111/);
     expect(file).toContain('7731-2290');
 

@@ -42,7 +42,7 @@ async function apply(store: TracejudgeStore, dataset: string, dir: string | unde
         `(version ${stale[0]!.datasetVersion} then, ${before.version} now); nothing was appended — re-run 'tracejudge harvest --lowest … --dataset ${dataset}' to re-read it`,
     );
   }
-  const { rows, duplicates, empty } = harvestRows(items, before.inputs);
+  const { rows, duplicates, empty } = harvestRows(items, before.inputs, new Date().toISOString());
   if (rows.length === 0) {
     io.stdout.write(`nothing to add to ${dataset}: ${items.length} confirmed item(s), ${duplicates.length} already in the dataset, ${empty.length} without user input\n`);
     return ExitCode.OK;

@@ -26,6 +26,12 @@ const provenance = z.strictObject({
   source: z.enum(['hand-written', 'harvested', 'generated']),
   /** The trace a harvested row came from. */
   traceId: z.string().optional(),
+  /** The evaluated span of that trace (a harvested row). */
+  spanId: z.string().optional(),
+  /** `gen_ai.conversation.id` of the live conversation (a harvested row). */
+  conversationId: z.string().optional(),
+  /** The review item whose confirmation added the row (`tracejudge review`). */
+  reviewItemId: z.number().int().nonnegative().optional(),
   author: z.string().optional(),
   addedAt: z.string().optional(),
 });
