@@ -1,3 +1,4 @@
+import { createContextKey } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { App, GenAI } from '../model/attributes.ts';
@@ -29,22 +30,58 @@ function parseArguments(value: unknown): Record<string, unknown> | undefined {
 }
 
 /**
+ * Set by the runner on the context it calls the agent in: every span the agent
+ * starts inside that call (with or without `context.startConversation`)
+ * belongs to the run, even in traces that never carry a conversation id.
+ */
+export const RUN_CONTEXT_KEY = createContextKey('tracejudge.offline.run');
+
+/**
  * Downstream of the EvaluationSpanProcessor: reads each ended span (with the
  * evaluation events the inline checks put on it) into the RunTrace of its
- * conversation, then forwards it unchanged (to the OTLP exporter, when set).
- * Spans without the conversation attribute join their trace's conversation.
+ * run, then forwards it unchanged (to the OTLP exporter, when set).
+ *
+ * A trace belongs to a run when one of its spans started in the run's context
+ * (RUN_CONTEXT_KEY) or names the run's conversation id. Only runs between
+ * `begin` and `take` collect: spans of no running run (an agent's background
+ * work, a span ended after its run finished) are forwarded and not kept, so
+ * what is held is bounded by the runs in flight.
  */
 export class RunTraceCollector implements SpanProcessor {
   readonly #next: SpanProcessor | undefined;
-  readonly #byTrace = new Map<string, RunTrace>();
-  readonly #conversationOfTrace = new Map<string, string>();
+  readonly #runs = new Map<string, { trace: RunTrace; traceIds: Set<string> }>();
+  readonly #runOfTrace = new Map<string, string>();
 
   constructor(next?: SpanProcessor) {
     this.#next = next;
   }
 
+  /** Starts collecting for a run (its conversation id). */
+  begin(runId: string): void {
+    if (!this.#runs.has(runId)) this.#runs.set(runId, { trace: emptyTrace(), traceIds: new Set() });
+  }
+
+  /** Stops collecting for a run and hands over what it collected; nothing of it is kept. */
+  take(runId: string): RunTrace {
+    const run = this.#runs.get(runId);
+    if (!run) return emptyTrace();
+    this.#runs.delete(runId);
+    for (const traceId of run.traceIds) this.#runOfTrace.delete(traceId);
+    return run.trace;
+  }
+
+  /** What is held: runs in flight and the traces mapped to them (0 and 0 between experiments). */
+  retained(): { readonly runs: number; readonly traces: number } {
+    return { runs: this.#runs.size, traces: this.#runOfTrace.size };
+  }
+
   onStart(span: Span, parentContext: Context): void {
-    this.#next?.onStart(span, parentContext);
+    try {
+      const fromContext = parentContext.getValue(RUN_CONTEXT_KEY);
+      this.#attach(span.spanContext().traceId, typeof fromContext === 'string' ? fromContext : span.attributes[GenAI.CONVERSATION_ID]);
+    } finally {
+      this.#next?.onStart(span, parentContext);
+    }
   }
 
   onEnding(span: Span): void {
@@ -53,72 +90,14 @@ export class RunTraceCollector implements SpanProcessor {
 
   onEnd(span: ReadableSpan): void {
     try {
-      this.#collect(span);
+      const traceId = span.spanContext().traceId;
+      this.#attach(traceId, span.attributes[GenAI.CONVERSATION_ID]);
+      const runId = this.#runOfTrace.get(traceId);
+      const run = runId === undefined ? undefined : this.#runs.get(runId);
+      if (run) collectSpan(run.trace, span);
     } finally {
       this.#next?.onEnd(span);
     }
-  }
-
-  #collect(span: ReadableSpan): void {
-    const traceId = span.spanContext().traceId;
-    const attributes = span.attributes;
-    const conversationId = attributes[GenAI.CONVERSATION_ID];
-    if (typeof conversationId === 'string') this.#conversationOfTrace.set(traceId, conversationId);
-    let trace = this.#byTrace.get(traceId);
-    if (!trace) this.#byTrace.set(traceId, (trace = emptyTrace()));
-    for (const event of span.events) {
-      if (event.name !== 'gen_ai.evaluation.result') continue;
-      const at = event.attributes ?? {};
-      const name = at['gen_ai.evaluation.name'];
-      if (typeof name !== 'string') continue;
-      const score = at['gen_ai.evaluation.score.value'];
-      const label = at['gen_ai.evaluation.score.label'];
-      const explanation = at['gen_ai.evaluation.explanation'];
-      const error = at['error.type'];
-      trace.checks.push({
-        name,
-        ...(typeof score === 'number' ? { score } : {}),
-        ...(typeof label === 'string' ? { label } : {}),
-        ...(typeof explanation === 'string' ? { explanation } : {}),
-        ...(typeof error === 'string' ? { error } : {}),
-      });
-    }
-    const toolName = attributes[GenAI.TOOL_NAME];
-    if (attributes[GenAI.OPERATION_NAME] === 'execute_tool' && typeof toolName === 'string') {
-      const args = parseArguments(attributes[GenAI.TOOL_CALL_ARGUMENTS]);
-      trace.toolCalls.push({ name: toolName, ...(args ? { arguments: args } : {}) });
-    }
-    for (const [attribute, outcome] of [[App.ESCALATED, 'escalated'], [App.BOOKING_MADE, 'booking_made'], [App.TICKET_CREATED, 'ticket_created']] as const) {
-      if (attributes[attribute] === true) trace.outcomes.add(outcome);
-    }
-    const model = attributes[GenAI.RESPONSE_MODEL] ?? attributes[GenAI.REQUEST_MODEL];
-    if (typeof model === 'string') trace.models.add(model);
-    const input = attributes[GenAI.USAGE_INPUT_TOKENS];
-    const output = attributes[GenAI.USAGE_OUTPUT_TOKENS];
-    if (typeof input === 'number') trace.inputTokens += input;
-    if (typeof output === 'number') trace.outputTokens += output;
-    const version = attributes[GenAI.AGENT_VERSION];
-    if (typeof version === 'string') trace.agentVersion = version;
-  }
-
-  /** Takes (and forgets) everything collected for a conversation, merged over its traces. */
-  take(conversationId: string): RunTrace {
-    const merged = emptyTrace();
-    for (const [traceId, owner] of this.#conversationOfTrace) {
-      if (owner !== conversationId) continue;
-      const trace = this.#byTrace.get(traceId);
-      this.#byTrace.delete(traceId);
-      this.#conversationOfTrace.delete(traceId);
-      if (!trace) continue;
-      merged.checks.push(...trace.checks);
-      merged.toolCalls.push(...trace.toolCalls);
-      for (const outcome of trace.outcomes) merged.outcomes.add(outcome);
-      for (const model of trace.models) merged.models.add(model);
-      merged.inputTokens += trace.inputTokens;
-      merged.outputTokens += trace.outputTokens;
-      if (trace.agentVersion) merged.agentVersion = trace.agentVersion;
-    }
-    return merged;
   }
 
   async forceFlush(): Promise<void> {
@@ -128,4 +107,51 @@ export class RunTraceCollector implements SpanProcessor {
   async shutdown(): Promise<void> {
     await this.#next?.shutdown();
   }
+
+  #attach(traceId: string, runId: unknown): void {
+    if (typeof runId !== 'string' || this.#runOfTrace.has(traceId)) return;
+    const run = this.#runs.get(runId);
+    if (!run) return;
+    run.traceIds.add(traceId);
+    this.#runOfTrace.set(traceId, runId);
+  }
 }
+
+function collectSpan(trace: RunTrace, span: ReadableSpan): void {
+  const attributes = span.attributes;
+  for (const event of span.events) {
+    if (event.name !== 'gen_ai.evaluation.result') continue;
+    const at = event.attributes ?? {};
+    const name = at['gen_ai.evaluation.name'];
+    if (typeof name !== 'string') continue;
+    const score = at['gen_ai.evaluation.score.value'];
+    const label = at['gen_ai.evaluation.score.label'];
+    const explanation = at['gen_ai.evaluation.explanation'];
+    const error = at['error.type'];
+    trace.checks.push({
+      name,
+      ...(typeof score === 'number' ? { score } : {}),
+      ...(typeof label === 'string' ? { label } : {}),
+      ...(typeof explanation === 'string' ? { explanation } : {}),
+      ...(typeof error === 'string' ? { error } : {}),
+    });
+  }
+  const toolName = attributes[GenAI.TOOL_NAME];
+  if (attributes[GenAI.OPERATION_NAME] === 'execute_tool' && typeof toolName === 'string') {
+    const args = parseArguments(attributes[GenAI.TOOL_CALL_ARGUMENTS]);
+    trace.toolCalls.push({ name: toolName, ...(args ? { arguments: args } : {}) });
+  }
+  for (const [attribute, outcome] of OUTCOME_ATTRIBUTES) {
+    if (attributes[attribute] === true) trace.outcomes.add(outcome);
+  }
+  const model = attributes[GenAI.RESPONSE_MODEL] ?? attributes[GenAI.REQUEST_MODEL];
+  if (typeof model === 'string') trace.models.add(model);
+  const input = attributes[GenAI.USAGE_INPUT_TOKENS];
+  const output = attributes[GenAI.USAGE_OUTPUT_TOKENS];
+  if (typeof input === 'number') trace.inputTokens += input;
+  if (typeof output === 'number') trace.outputTokens += output;
+  const version = attributes[GenAI.AGENT_VERSION];
+  if (typeof version === 'string') trace.agentVersion = version;
+}
+
+const OUTCOME_ATTRIBUTES = [[App.ESCALATED, 'escalated'], [App.BOOKING_MADE, 'booking_made'], [App.TICKET_CREATED, 'ticket_created']] as const;

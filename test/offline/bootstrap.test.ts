@@ -65,7 +65,7 @@ describe('ratio bootstraps', () => {
     expect(covered / sims).toBeLessThanOrEqual(0.99);
     // …and the interval is informative, not trivially wide: it often sees the 30% increase.
     expect(excludesOne / sims).toBeGreaterThan(0.3);
-  });
+  }, 60_000);
 
   it('is reproducible with its seed and an empty input gives no interval', () => {
     const a = latencies(50, 1), b = latencies(50, 1);

@@ -7,6 +7,7 @@ import type { Dataset } from '../dataset/index.ts';
 import { builtinReferenceEvaluators } from '../evaluators/index.ts';
 import type { ReferenceEvaluator } from '../evaluators/index.ts';
 import { startOfflineTracing } from './offline-tracing.ts';
+import { BatchedRunWriter } from './batched-run-writer.ts';
 import { runOne } from './run-one.ts';
 
 export class ExperimentError extends Error {
@@ -120,6 +121,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunS
   let agentInfo: Record<string, unknown> = {};
   options.onProgress?.({ done: skipped, total, errors, skipped });
 
+  const writer = new BatchedRunWriter(store, experiment);
   let next = 0;
   async function worker(): Promise<void> {
     while (!signal.aborted && next < queue.length) {
@@ -127,7 +129,7 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunS
       const { info, ...run } = await runOne(row, repetition, runOptions, signal);
       // A run cut short by the interrupt is not a result: resume makes it again.
       if (signal.aborted) return;
-      store.saveRun(experiment, run);
+      writer.add(run);
       agentInfo = { ...agentInfo, ...info };
       ran++;
       if (run.error) errors++;
@@ -137,6 +139,8 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunS
   try {
     await Promise.all(Array.from({ length: Math.min(concurrency, Math.max(queue.length, 1)) }, worker));
   } finally {
+    // Everything finished is stored, also on an interrupt (Ctrl-C keeps what finished).
+    writer.flush();
     await tracing.close();
   }
   const status = signal.aborted ? 'interrupted' : 'finished';

@@ -1,3 +1,4 @@
+import { context as otelContext } from '@opentelemetry/api';
 import type { EvaluationResult } from '../../model/evaluation-result.ts';
 import type { PriceTable } from '../../judge/index.ts';
 import type { StoredResult, StoredRun } from '../../store/experiments-store.ts';
@@ -6,6 +7,7 @@ import { normalizeOutput } from '../agent.ts';
 import { startConversation } from '../../../instrumentation/index.ts';
 import type { DatasetRow } from '../dataset/index.ts';
 import type { ReferenceEvaluator, RunCase } from '../evaluators/index.ts';
+import { RUN_CONTEXT_KEY } from '../run-trace.ts';
 import type { RunTrace } from '../run-trace.ts';
 import type { OfflineTracing } from './offline-tracing.ts';
 
@@ -92,18 +94,24 @@ export async function runOne(row: DatasetRow, repetition: number, options: RunOn
     startConversation: (conversationOptions = {}) =>
       startConversation({ cohort: { ...row.tags }, ...conversationOptions, id: conversationId, tracerProvider: options.tracing.tracerProvider }),
   };
+  const collector = options.tracing.collector;
+  collector.begin(conversationId);
+  // Spans the agent starts in this call belong to this run, conversation id or not.
+  const runContext = otelContext.active().setValue(RUN_CONTEXT_KEY, conversationId);
   const started = options.clock();
   let output: AgentOutput | undefined;
   let error: string | undefined;
   try {
-    output = normalizeOutput(await withTimeout(Promise.resolve().then(() => options.agent(row.input, context)), options.timeoutMs, controller));
+    const answer = otelContext.with(runContext, () => Promise.resolve().then(() => options.agent(row.input, context)));
+    output = normalizeOutput(await withTimeout(answer, options.timeoutMs, controller));
   } catch (caught) {
     error = caught instanceof Error ? `${caught.name}: ${caught.message}` : `agent threw ${String(caught)}`;
   } finally {
     outer.removeEventListener('abort', onOuterAbort);
   }
   const latencyMs = options.clock() - started;
-  const trace = options.tracing.collector.take(conversationId);
+  // Taken whatever happened: a run's spans are never held past the run (spans ending later are not kept).
+  const trace = collector.take(conversationId);
   const results: StoredResult[] = [{ evaluator: 'run.ok', score: error ? 0 : 1, label: error ? 'fail' : 'pass', ...(error ? { explanation: error } : {}) }];
   if (output) {
     results.push(...aggregateChecks(trace));
