@@ -1,5 +1,7 @@
 import type { PipelineStats } from '../../../processors/index.ts';
 import type { EvaluationResult } from '../../model/evaluation-result.ts';
+import { formatOnlineSummary } from './online-tally.ts';
+import type { OnlineSummaryJson } from './online-tally.ts';
 import type { TopValue } from './top-values.ts';
 import { TopValues } from './top-values.ts';
 
@@ -25,6 +27,8 @@ export interface CheckSummaryJson {
   readonly rejections: readonly string[];
   readonly rejectionsNotListed: number;
   readonly pipeline: PipelineStats;
+  /** With `--config`: sampling decisions and the judge. */
+  readonly online?: OnlineSummaryJson;
 }
 
 /** What `tracejudge check` tallies while it streams; bounded however long the input. */
@@ -60,7 +64,7 @@ export class CheckSummary {
     }
   }
 
-  toJson(pipeline: PipelineStats, topLimit = 10): CheckSummaryJson {
+  toJson(pipeline: PipelineStats, online?: OnlineSummaryJson, topLimit = 10): CheckSummaryJson {
     const failuresByCheck: Record<string, number> = {};
     for (const [name, counts] of Object.entries(this.#results)) failuresByCheck[name] = counts.fail;
     return {
@@ -77,6 +81,7 @@ export class CheckSummary {
       rejections: [...this.#rejections],
       rejectionsNotListed: this.#rejectionsNotListed,
       pipeline,
+      ...(online && { online }),
     };
   }
 }
@@ -113,5 +118,6 @@ export function formatSummary(summary: CheckSummaryJson): string {
   if (conversationsEvicted > 0 || errors > 0) {
     lines.push(`pipeline: ${conversationsEvicted} conversations evicted (memory bound), ${conversationsExpired} expired, ${errors} errors`);
   }
+  if (summary.online) lines.push(...formatOnlineSummary(summary.online));
   return `${lines.join('\n')}\n`;
 }

@@ -8,6 +8,7 @@ import { dropEarlierInlineResults } from '../../collector/service-earlier-result
 import { CheckSummary } from './check-summary.ts';
 import type { CheckSummaryJson } from './check-summary.ts';
 import { readLines } from './lines.ts';
+import type { OnlineCheck } from './online-check.ts';
 
 /** The receiver's body limit (OTLP spec recommends 64 MiB) applies to a line too. */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
@@ -23,6 +24,12 @@ export interface CheckRunOptions {
   readonly diagnostics: Writable;
   readonly pipeline?: Omit<EvaluationPipelineOptions, 'now'>;
   readonly maxLineBytes?: number;
+  /**
+   * Sampling and the judge per config (`--config`), after the inline checks.
+   * Lines keep their order; one with a span held for its judge results is
+   * written when they arrive (bounded by `holdMs`).
+   */
+  readonly online?: OnlineCheck;
 }
 
 const byStart = (a: DecodedSpan, b: DecodedSpan) =>
@@ -51,7 +58,15 @@ async function write(stream: Writable, text: string): Promise<void> {
  */
 export async function runCheck(options: CheckRunOptions): Promise<CheckSummaryJson> {
   let clockMs = 0;
-  const pipeline = new EvaluationPipeline({ ...options.pipeline, now: () => clockMs });
+  const online = options.online;
+  const pipeline = new EvaluationPipeline({
+    ...options.pipeline,
+    ...(online && { sinks: [...(options.pipeline?.sinks ?? []), ...online.parts.checkSinks] }),
+    now: () => clockMs,
+  });
+  if (online) online.conversationOfTrace = (traceId) => pipeline.conversationOfTrace(traceId);
+  const writeLine = (text: string) => write(options.output, text);
+  const encode = (spans: readonly DecodedSpan[]) => `${encodeTraceRequestJson(spans)}\n`;
   const summary = new CheckSummary();
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   let reported = 0;
@@ -87,13 +102,22 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckSummaryJs
     for (const rejection of decoded.rejected) await reject(`line ${line.number}: ${rejection.message}`);
 
     for (const span of decoded.spans) summary.earlierResultsReplaced += dropEarlierInlineResults(span);
-    for (const span of [...decoded.spans].sort(byStart)) pipeline.noteStart(span);
-    for (const span of [...decoded.spans].sort(byEnd)) {
+    const started = [...decoded.spans].sort(byStart);
+    const ended = [...decoded.spans].sort(byEnd);
+    for (const span of started) pipeline.noteStart(span);
+    for (const span of ended) {
       const endMs = Number(span.endTimeUnixNano / 1_000_000n);
       if (endMs > clockMs) clockMs = endMs;
       summary.noteResults(pipeline.onEnding(span, span));
     }
-    await write(options.output, `${encodeTraceRequestJson(decoded.spans)}\n`);
+    if (!online) {
+      await writeLine(encode(decoded.spans));
+      continue;
+    }
+    online.now = clockMs;
+    online.process(started, ended, decoded.spans);
+    await online.writeDue(writeLine, encode);
   }
-  return summary.toJson(pipeline.stats());
+  const onlineSummary = online ? await online.finish(writeLine, encode) : undefined;
+  return summary.toJson(pipeline.stats(), onlineSummary);
 }

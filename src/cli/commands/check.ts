@@ -1,7 +1,12 @@
 import { open, stat, writeFile } from 'node:fs/promises';
 import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
+import { ConfigError } from '../../config/index.ts';
+import type { TracejudgeConfig } from '../../config/index.ts';
+import { JudgeConfigError } from '../../judge/index.ts';
+import { SamplingSettingsError } from '../../sampling/index.ts';
 import { anyRejected, formatSummary } from '../check/check-summary.ts';
+import { OnlineCheck } from '../check/online-check.ts';
 import { runCheck } from '../check/run-check.ts';
 import type { CliCommand, CliIo } from '../cli-command.ts';
 import { CliUsageError, ExitCode } from '../cli-command.ts';
@@ -41,13 +46,31 @@ async function openOutput(path: string, io: CliIo): Promise<Writable> {
   return handle.createWriteStream();
 }
 
+/** Sampling and the judge as the config says; built before any file is opened, so a bad section changes nothing. */
+async function startOnline(config: TracejudgeConfig): Promise<OnlineCheck> {
+  try {
+    return await OnlineCheck.start(config);
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof SamplingSettingsError || error instanceof JudgeConfigError) throw new CliUsageError(error.message);
+    throw error;
+  }
+}
+
 async function check(flags: CheckFlags, io: CliIo): Promise<number> {
   const config = await cliConfig(flags.config);
   const pipeline = cliPipelineOptions(config);
-  const input = await openInput(flags.in, io);
-  await refuseSameFile(flags.in, flags.out);
-  const output = await openOutput(flags.out, io);
-  const summary = await runCheck({ input, output, diagnostics: io.stderr, pipeline });
+  // Without --config: the inline checks only, as before. With it: the whole pipeline (Issue 3 §5).
+  const online = flags.config !== undefined ? await startOnline(config) : undefined;
+  let input, output;
+  try {
+    input = await openInput(flags.in, io);
+    await refuseSameFile(flags.in, flags.out);
+    output = await openOutput(flags.out, io);
+  } catch (error) {
+    await online?.abandon();
+    throw error;
+  }
+  const summary = await runCheck({ input, output, diagnostics: io.stderr, pipeline, ...(online && { online }) });
   if (output !== io.stdout) {
     output.end();
     await finished(output);
@@ -73,7 +96,12 @@ export const checkCommand: CliCommand = {
       )
       .requiredOption('--in <file>', 'input file, "-" for stdin')
       .requiredOption('--out <file>', 'output file, "-" for stdout')
-      .option('--config <file>', 'tracejudge config (YAML or JSON)')
+      .option(
+        '--config <file>',
+        'tracejudge config (YAML or JSON); with it the whole pipeline runs: a sampling decision on every turn span and, with a ' +
+          'judge section, the judge on sampled conversations (results as events on the held span, or on evaluate child spans ' +
+          'written as extra lines at the end)',
+      )
       .option('--summary-json <file>', 'also write the summary as JSON')
       .addHelpText(
         'after',
