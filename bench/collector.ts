@@ -19,8 +19,8 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { LoadResult, LoadRun } from './collector-load.ts';
+import { runSuite, type BenchRow } from './bench-table.ts';
 
-export type BenchRow = { name: string; value: number; unit: string; baseline?: number; ratio?: number; target?: string };
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const MAX_PHASE_MS = 60_000;
@@ -113,13 +113,5 @@ export async function runCollectorBench(options: { phaseSeconds?: number } = {})
 const round = (value: number) => Math.round(value * 100) / 100;
 const mib = (bytes: number) => Math.round(bytes / 1024 / 1024);
 
-function printTable(rows: readonly BenchRow[]): void {
-  for (const row of rows) {
-    const against = row.baseline !== undefined ? ` (baseline ${row.baseline}${row.ratio !== undefined ? `, ratio ${row.ratio.toFixed(2)}` : ''})` : '';
-    console.log(`${row.name}: ${row.value} ${row.unit}${against}${row.target ? ` — target ${row.target}` : ''}`);
-  }
-}
 
-if (import.meta.main) {
-  printTable(await runCollectorBench());
-}
+if (import.meta.main) await runSuite('Collector mode (tracejudge collect) under load from a separate process', () => runCollectorBench());

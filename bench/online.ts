@@ -14,7 +14,6 @@
  * batches with the OTLP JSON serializer and drops the bytes (no network).
  */
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import type { Tracer } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
@@ -24,8 +23,8 @@ import { createOnlineEvaluation, EvaluationSpanProcessor } from '../processors/i
 import { resolveConfig } from '../src/config/index.ts';
 import { chatCompletion, startOpenAITestServer } from '../test/support/openai-test-server.ts';
 import type { ScriptedReply } from '../test/support/openai-test-server.ts';
+import { runSuite, type BenchRow } from './bench-table.ts';
 
-export type BenchRow = { name: string; value: number; unit: string; baseline?: number; ratio?: number; target?: string };
 
 const SPANS_PER_TURN = 3;
 const TURNS = 3;
@@ -166,11 +165,5 @@ function round(value: number): number {
   return Math.round(value * 100) / 100;
 }
 
-function printTable(rows: readonly BenchRow[]): void {
-  console.log('| measurement | value | unit | baseline | ratio | target |\n|---|---:|---|---:|---:|---|');
-  for (const row of rows) console.log(`| ${row.name} | ${row.value} | ${row.unit} | ${row.baseline ?? ''} | ${row.ratio ?? ''} | ${row.target ?? ''} |`);
-}
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  printTable(await runOnlineBench());
-}
+if (import.meta.main) await runSuite('Online stage: sampling + judge', () => runOnlineBench());

@@ -15,7 +15,6 @@
  * the ratios are upper bounds. Baseline and evaluated runs alternate; medians.
  */
 import { performance } from 'node:perf_hooks';
-import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { context, SpanKind, trace } from '@opentelemetry/api';
@@ -28,8 +27,8 @@ import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/s
 import { EvaluationPipeline, EvaluationSpanProcessor } from '../processors/index.ts';
 import { spanRecordFromReadable } from '../src/model/index.ts';
 import type { SpanRecord } from '../src/model/index.ts';
+import { runSuite, type BenchRow } from './bench-table.ts';
 
-export type BenchRow = { name: string; value: number; unit: string; baseline?: number; ratio?: number; target?: string };
 
 const SPANS_PER_TURN = 4;
 const TURNS_PER_CONVERSATION = 5;
@@ -270,13 +269,5 @@ export async function runProcessorOverheadBench(options: { runs?: number; turns?
   return [...json, ...protobuf, alone, ...memory];
 }
 
-function printTable(rows: readonly BenchRow[]): void {
-  console.log(`processor overhead — ${SPANS_PER_TURN} spans per turn (invoke_agent, 2 × execute_tool, chat), node ${process.version}`);
-  console.log('| case | value | unit | baseline | ratio | target |');
-  console.log('|---|---:|---|---:|---:|---|');
-  for (const r of rows) console.log(`| ${r.name} | ${r.value} | ${r.unit} | ${r.baseline ?? ''} | ${r.ratio ?? ''} | ${r.target ?? ''} |`);
-}
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  printTable(await runProcessorOverheadBench());
-}
+if (import.meta.main) await runSuite('EvaluationSpanProcessor overhead per span (turn + 2 tools + chat, 1–2 KB text)', () => runProcessorOverheadBench());

@@ -13,14 +13,13 @@
  * stratum's share is its rate alone); the target is ±1 percentage point.
  */
 import { hash as cryptoHash } from 'node:crypto';
-import { pathToFileURL } from 'node:url';
 import { normalizeSpan } from '../src/model/normalize.ts';
 import type { Attributes } from '../src/model/span-record.ts';
 import type { SpanView } from '../src/model/span-view.ts';
 import { loadConversationHash, samplerFromSettings } from '../src/sampling/index.ts';
 import type { SamplingInput, SamplingSettings, StratumSettings } from '../src/sampling/index.ts';
+import { runSuite, type BenchRow } from './bench-table.ts';
 
-export type BenchRow = { name: string; value: number; unit: string; baseline?: number; ratio?: number; target?: string };
 
 const CONVERSATIONS = 100_000;
 const T0 = Date.UTC(2026, 2, 2, 10);
@@ -193,13 +192,5 @@ export async function runSamplingBench(): Promise<BenchRow[]> {
 const round = (value: number): number => Math.round(value);
 const ratio = (value: number, baseline: number): number => Number((value / baseline).toFixed(3));
 
-function printTable(rows: readonly BenchRow[]): void {
-  console.log(`sampling — ${CONVERSATIONS.toLocaleString('en-US')} conversations, node ${process.version}`);
-  console.log('| case | value | unit | baseline | × baseline | target |');
-  console.log('|---|---:|---|---:|---:|---|');
-  for (const r of rows) console.log(`| ${r.name} | ${r.value} | ${r.unit} | ${r.baseline ?? ''} | ${r.ratio ?? ''} | ${r.target ?? ''} |`);
-}
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  printTable(await runSamplingBench());
-}
+if (import.meta.main) await runSuite('Sampling decisions', () => runSamplingBench());
