@@ -115,14 +115,24 @@ export function reviewItem(store: TracejudgeStore, id: number): ReviewItem {
 
 /** Records a reviewer's decision (a later decision replaces an earlier one until the item is applied to a dataset). */
 export function decideReviewItem(store: TracejudgeStore, id: number, decision: ReviewDecision, now: number): ReviewItem {
-  return store.transaction(`deciding review item ${id}`, () => {
-    const item = reviewItem(store, id);
-    if (item.appliedAt !== undefined) throw new StoreError('input', `review item ${id} was already added to dataset ${item.dataset}; its decision is final`);
-    store.db
-      .prepare('UPDATE review_items SET status = ?, human_label = ?, note = ?, decided_at = ? WHERE id = ?')
-      .run(decision.status, decision.humanLabel ?? null, decision.note ?? null, now, id);
-    return reviewItem(store, id);
-  });
+  return decideReviewItems(store, [{ id, decision }], now)[0]!;
+}
+
+/** Several decisions in one transaction: an unknown or already applied id records none of them. */
+export function decideReviewItems(store: TracejudgeStore, decisions: readonly { id: number; decision: ReviewDecision }[], now: number): ReviewItem[] {
+  const ids = decisions.map((entry) => entry.id);
+  const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+  if (repeated !== undefined) throw new StoreError('input', `review item ${repeated} is given more than one decision`);
+  return store.transaction(`deciding review item(s) ${ids.join(', ')}`, () =>
+    decisions.map(({ id, decision }) => {
+      const item = reviewItem(store, id);
+      if (item.appliedAt !== undefined) throw new StoreError('input', `review item ${id} was already added to dataset ${item.dataset}; its decision is final`);
+      store.db
+        .prepare('UPDATE review_items SET status = ?, human_label = ?, note = ?, decided_at = ? WHERE id = ?')
+        .run(decision.status, decision.humanLabel ?? null, decision.note ?? null, now, id);
+      return reviewItem(store, id);
+    }),
+  );
 }
 
 export function markApplied(store: TracejudgeStore, ids: readonly number[], dataset: string, datasetVersion: string, now: number): void {

@@ -4,9 +4,9 @@ import { listConversations } from '../../store/index.ts';
 import type { CliCommand, CliIo } from '../cli-command.ts';
 import { CliUsageError, ExitCode } from '../cli-command.ts';
 import { durationFlag, openCliStore } from './review.ts';
+import type { StoreFlags } from './review.ts';
 
-interface CoverageFlags {
-  store?: string;
+interface CoverageFlags extends StoreFlags {
   dataset: string;
   datasetsDir?: string;
   since?: string;
@@ -25,7 +25,7 @@ async function run(flags: CoverageFlags, io: CliIo): Promise<number> {
     if (error instanceof DatasetError) throw new CliUsageError(error.message);
     throw error;
   }
-  const store = openCliStore(flags.store);
+  const { store } = await openCliStore(flags);
   try {
     // One live input per conversation: its first user message (the turn that opens the conversation).
     const firstInputs = new Map<string, { text: string; cohort: Record<string, string> }>();
@@ -53,7 +53,8 @@ export const coverageCommand: CliCommand = {
       .description('share of recent live first-turn inputs with a near neighbour in a dataset (MinHash over word shingles), per cohort')
       .requiredOption('--dataset <name>', 'the dataset (name or path)')
       .option('--datasets-dir <dir>', 'where named datasets live (default .tracejudge/datasets)')
-      .option('--store <file>', 'the store (default $TRACEJUDGE_STORE_PATH or .tracejudge/tracejudge.db)')
+      .option('--store <file>', 'the store (default: store.path of --config, $TRACEJUDGE_STORE_PATH, or .tracejudge/tracejudge.db)')
+      .option('--config <file>', 'tracejudge config (YAML or JSON) naming the store; --store wins')
       .option('--since <duration>', 'window of live conversations (default 7d)')
       .option('--threshold <jaccard>', 'estimated Jaccard similarity that counts as a near neighbour (default 0.5)')
       .option('--top <n>', 'how many uncovered clusters to list (default 5)')

@@ -4,19 +4,19 @@ import { listConversations } from '../../store/index.ts';
 import type { CliCommand, CliIo } from '../cli-command.ts';
 import { CliUsageError, ExitCode } from '../cli-command.ts';
 import { durationFlag, openCliStore } from './review.ts';
+import type { StoreFlags } from './review.ts';
 
-interface DriftFlags {
-  store?: string;
+interface DriftFlags extends StoreFlags {
   since?: string;
 }
 
 const fixed = (value: number | undefined) => (value === undefined ? '    -' : value.toFixed(3));
 
-function run(flags: DriftFlags, io: CliIo): number {
+async function run(flags: DriftFlags, io: CliIo): Promise<number> {
   const window = durationFlag(flags.since ?? '14d', '--since')!;
   if (window < 2 * 86_400_000) throw new CliUsageError(`--since must cover two periods of at least a day each, got ${JSON.stringify(flags.since)}`);
   const now = Date.now();
-  const store = openCliStore(flags.store);
+  const { store } = await openCliStore(flags);
   try {
     const scores: WeightedScore[] = listConversations(store, { since: now - window }).flatMap((conversation) =>
       conversation.scores
@@ -44,10 +44,11 @@ export const driftCommand: CliCommand = {
     program
       .command('drift')
       .description('score means per evaluation and cohort, period over period, reweighted by sampling weight (Hájek), with 95% intervals')
-      .option('--store <file>', 'the store (default $TRACEJUDGE_STORE_PATH or .tracejudge/tracejudge.db)')
+      .option('--store <file>', 'the store (default: store.path of --config, $TRACEJUDGE_STORE_PATH, or .tracejudge/tracejudge.db)')
+      .option('--config <file>', 'tracejudge config (YAML or JSON) naming the store; --store wins')
       .option('--since <duration>', 'the window, split into two equal periods (default 14d)')
-      .action((flags: DriftFlags) => {
-        state.exitCode = run(flags, io);
+      .action(async (flags: DriftFlags) => {
+        state.exitCode = await run(flags, io);
       });
   },
 };

@@ -6,9 +6,9 @@ import type { TracejudgeStore } from '../../store/index.ts';
 import type { CliCommand, CliIo } from '../cli-command.ts';
 import { CliUsageError, ExitCode } from '../cli-command.ts';
 import { durationFlag, openCliStore } from './review.ts';
+import type { StoreFlags } from './review.ts';
 
-interface HarvestFlags {
-  store?: string;
+interface HarvestFlags extends StoreFlags {
   lowest?: string;
   since?: string;
   evaluation?: string;
@@ -70,7 +70,7 @@ async function harvest(flags: HarvestFlags, io: CliIo): Promise<number> {
   if (flags.apply && flags.lowest !== undefined) throw new CliUsageError('give either --lowest N (queue) or --apply (append to a dataset), not both');
   if (flags.apply && !flags.dataset) throw new CliUsageError('--apply needs --dataset NAME');
   if (!flags.apply && flags.lowest === undefined) throw new CliUsageError('give --lowest N to queue the weakest conversations, or --apply --dataset NAME');
-  const store = openCliStore(flags.store);
+  const { store } = await openCliStore(flags);
   try {
     if (flags.apply) return await apply(store, flags.dataset!, flags.datasetsDir, io);
     if (!/^\d+$/.test(flags.lowest!) || Number(flags.lowest) === 0) throw new CliUsageError(`--lowest expects a positive integer, got ${JSON.stringify(flags.lowest)}`);
@@ -98,7 +98,8 @@ export const harvestCommand: CliCommand = {
     program
       .command('harvest')
       .description('queue the weakest live conversations for review (--lowest), or append confirmed ones to a dataset (--apply)')
-      .option('--store <file>', 'the store (default $TRACEJUDGE_STORE_PATH or .tracejudge/tracejudge.db)')
+      .option('--store <file>', 'the store (default: store.path of --config, $TRACEJUDGE_STORE_PATH, or .tracejudge/tracejudge.db)')
+      .option('--config <file>', 'tracejudge config (YAML or JSON) naming the store; --store wins')
       .option('--lowest <n>', 'how many of the lowest-scored conversations to queue')
       .option('--since <duration>', 'window of recorded conversations (default 7d)')
       .option('--evaluation <name>', 'only this evaluation')

@@ -2,17 +2,32 @@ import { appendFile } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { EVALUATION_RESULT_EVENT, evaluationEventAttributes } from '../../results/index.ts';
 import { agreementByRubric, humanResult, parseDuration } from '../../review/index.ts';
-import { decideReviewItem, listReviewItems, StoreError, TracejudgeStore } from '../../store/index.ts';
+import type { TracejudgeConfig } from '../../config/index.ts';
+import { decideReviewItems, listReviewItems, StoreError, TracejudgeStore } from '../../store/index.ts';
 import type { ReviewDecision, ReviewItem, ReviewQuery } from '../../store/index.ts';
 import type { CliCommand, CliIo } from '../cli-command.ts';
 import { CliUsageError, ExitCode } from '../cli-command.ts';
+import { cliConfig } from '../cli-config.ts';
 
 export const DEFAULT_STORE_PATH = '.tracejudge/tracejudge.db';
 
-/** `--store`, else `TRACEJUDGE_STORE_PATH`, else `.tracejudge/tracejudge.db`; store errors become usage errors. */
-export function openCliStore(path: string | undefined): TracejudgeStore {
+/** The flags every store-reading command shares. */
+export interface StoreFlags {
+  store?: string;
+  config?: string;
+}
+
+/**
+ * The config (`--config`, else defaults with `TRACEJUDGE_*` variables) and the
+ * store it names; `--store` wins over `store.path`, which wins over the default.
+ * Config and store errors become usage errors.
+ */
+export async function openCliStore(flags: StoreFlags): Promise<{ store: TracejudgeStore; config: TracejudgeConfig }> {
+  const config = await cliConfig(flags.config);
+  const retention = config.store?.retention;
   try {
-    return TracejudgeStore.open(path ?? process.env['TRACEJUDGE_STORE_PATH'] ?? DEFAULT_STORE_PATH);
+    const store = TracejudgeStore.open(flags.store ?? config.store?.path ?? DEFAULT_STORE_PATH, retention ? { maxRows: retention.maxRows, maxAgeMs: retention.maxAge } : {});
+    return { store, config };
   } catch (error) {
     if (error instanceof StoreError) throw new CliUsageError(error.message);
     throw error;
@@ -28,16 +43,15 @@ export function durationFlag(text: string | undefined, flag: string): number | u
   }
 }
 
-interface ReviewFlags {
-  store?: string;
+interface ReviewFlags extends StoreFlags {
   evaluation?: string;
   stratum?: string;
   cohort?: string;
   since?: string;
   all?: boolean;
-  confirm?: string;
-  reject?: string;
-  relabel?: string;
+  confirm: string[];
+  reject: string[];
+  relabel: string[];
   label?: string;
   note?: string;
   stats?: boolean;
@@ -75,10 +89,9 @@ function query(flags: ReviewFlags): ReviewQuery {
   };
 }
 
-function decide(store: TracejudgeStore, id: number, decision: ReviewDecision, io: CliIo): void {
+function decide(store: TracejudgeStore, decisions: readonly { id: number; decision: ReviewDecision }[], io: CliIo): void {
   try {
-    const item = decideReviewItem(store, id, decision, Date.now());
-    io.stdout.write(`review item ${id}: ${item.status}${item.humanLabel ? ` as ${item.humanLabel}` : ''}\n`);
+    for (const item of decideReviewItems(store, decisions, Date.now())) io.stdout.write(`review item ${item.id}: ${item.status}${item.humanLabel ? ` as ${item.humanLabel}` : ''}\n`);
   } catch (error) {
     if (error instanceof StoreError) throw new CliUsageError(error.message);
     throw error;
@@ -134,7 +147,7 @@ async function interactive(store: TracejudgeStore, items: readonly ReviewItem[],
         io.stdout.write('  no label given; skipped\n');
         continue;
       }
-      decide(store, item.id, { status, ...(humanLabel ? { humanLabel } : {}), ...(note ? { note } : {}) }, io);
+      decide(store, [{ id: item.id, decision: { status, ...(humanLabel ? { humanLabel } : {}), ...(note ? { note } : {}) } }], io);
     }
   } finally {
     rl.close();
@@ -142,17 +155,20 @@ async function interactive(store: TracejudgeStore, items: readonly ReviewItem[],
 }
 
 async function review(flags: ReviewFlags, io: CliIo): Promise<number> {
-  const below = flags.below === undefined ? 0.5 : Number(flags.below);
-  if (!(below > 0 && below <= 1)) throw new CliUsageError(`--below expects a number in (0, 1], got ${JSON.stringify(flags.below)}`);
-  const actions = [flags.confirm, flags.reject, flags.relabel].filter((value) => value !== undefined).length;
-  if (actions > 1) throw new CliUsageError('give one of --confirm, --reject, --relabel at a time');
-  if (flags.relabel !== undefined && !flags.label) throw new CliUsageError('--relabel ID needs --label LABEL (e.g. --label fail)');
-  const store = openCliStore(flags.store);
+  if (flags.relabel.length > 0 && !flags.label) throw new CliUsageError('--relabel ID needs --label LABEL (e.g. --label fail)');
+  const decisions = [
+    ...flags.confirm.map((id) => ({ id: itemId(id, '--confirm'), decision: { status: 'confirmed' as const } })),
+    ...flags.reject.map((id) => ({ id: itemId(id, '--reject'), decision: { status: 'rejected' as const } })),
+    ...flags.relabel.map((id) => ({ id: itemId(id, '--relabel'), decision: { status: 'relabelled' as const, humanLabel: flags.label! } })),
+  ];
+  if (decisions.length > 0 && (flags.interactive || flags.stats || flags.exportOtlp)) throw new CliUsageError('--confirm/--reject/--relabel cannot be combined with --interactive, --stats or --export-otlp');
+  const { store, config } = await openCliStore(flags);
+  // --below overrides review.below of the config.
+  const below = flags.below === undefined ? config.review.below : Number(flags.below);
   try {
+    if (!(below > 0 && below <= 1)) throw new CliUsageError(`--below expects a number in (0, 1], got ${JSON.stringify(flags.below)}`);
     const note = flags.note ? { note: flags.note } : {};
-    if (flags.confirm !== undefined) decide(store, itemId(flags.confirm, '--confirm'), { status: 'confirmed', ...note }, io);
-    else if (flags.reject !== undefined) decide(store, itemId(flags.reject, '--reject'), { status: 'rejected', ...note }, io);
-    else if (flags.relabel !== undefined) decide(store, itemId(flags.relabel, '--relabel'), { status: 'relabelled', humanLabel: flags.label!, ...note }, io);
+    if (decisions.length > 0) decide(store, decisions.map(({ id, decision }) => ({ id, decision: { ...decision, ...note } })), io);
     else if (flags.stats) {
       const rows = agreementByRubric(listReviewItems(store, { ...query({ ...flags, all: true }), status: 'decided' }), below);
       io.stdout.write('evaluation          n  agreement  kappa\n');
@@ -174,26 +190,31 @@ async function review(flags: ReviewFlags, io: CliIo): Promise<number> {
   }
 }
 
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
 export const reviewCommand: CliCommand = {
   name: 'review',
   register(program, io, run) {
     program
       .command('review')
       .description('list the review queue (lowest score first) and record reviewer decisions')
-      .option('--store <file>', `the store (default $TRACEJUDGE_STORE_PATH or ${DEFAULT_STORE_PATH})`)
+      .option('--store <file>', `the store (default: store.path of --config, $TRACEJUDGE_STORE_PATH, or ${DEFAULT_STORE_PATH})`)
+      .option('--config <file>', 'tracejudge config (YAML or JSON): store.path, review.below; flags win')
       .option('--evaluation <name>', 'only this evaluation')
       .option('--stratum <name>', 'only this sampling stratum')
       .option('--cohort <key=value>', 'only this cohort attribute value')
       .option('--since <duration>', 'only conversations recorded in this window (7d, 12h)')
       .option('--all', 'include decided items')
       .option('-i, --interactive', 'step through the queue: confirm, reject or relabel each item with a note')
-      .option('--confirm <id>', 'the judge was right')
-      .option('--reject <id>', 'the judge was wrong')
-      .option('--relabel <id>', 'give the item another label (with --label)')
+      .option('--confirm <id>', 'the judge was right (repeatable)', collect, [])
+      .option('--reject <id>', 'the judge was wrong (repeatable)', collect, [])
+      .option('--relabel <id>', 'give the item another label, with --label (repeatable)', collect, [])
       .option('--label <label>', 'the label for --relabel (e.g. fail, pass)')
-      .option('--note <text>', 'the reviewer note for a decision')
+      .option('--note <text>', 'the reviewer note, on every decision given')
       .option('--stats', "agreement between judge and reviewers per evaluation (rate and Cohen's kappa)")
-      .option('--below <score>', 'score under which the judge counts as "not acceptable"', '0.5')
+      .option('--below <score>', 'score under which the judge counts as "not acceptable" (default review.below, 0.5)')
       .option('--export-otlp <file>', 'append decisions as OTLP/JSON log lines (gen_ai.evaluation.result, source human)')
       .action(async (flags: ReviewFlags) => {
         run.exitCode = await review(flags, io);

@@ -13,8 +13,9 @@ export function conversationRecord(overrides: Partial<ConversationRecord> = {}):
   next += 1;
   return {
     conversationId: `conv-${next}`,
-    traceId: `trace-${next}`.padEnd(32, '0'),
-    spanId: `span-${next}`.padEnd(16, '0'),
+    // Zero-padded first: `trace-1` and `trace-10` padded with zeros at the end would be the same id.
+    traceId: `trace-${String(next).padStart(8, '0')}`.padEnd(32, '0'),
+    spanId: `span-${String(next).padStart(8, '0')}`.padEnd(16, '0'),
     recordedAt: 1_000_000,
     stratum: 'routine',
     weight: 10,
