@@ -50,3 +50,7 @@ export { buildSampler, StratifiedSampler, decisionAttributes, SamplingAttributes
 export type { Decision, SamplingPolicy, SamplingInput } from './sampling/index.ts';
 export { LlmJudge, CompositeEvaluator, BUILTIN_RUBRICS, RubricRegistry } from './judge/index.ts';
 export type { Evaluator, JudgeTarget, Rubric } from './judge/index.ts';
+
+// One-call setup: a NodeSDK with the evaluation processor (inline checks; sampling and the judge per config).
+export { setupTracejudge } from './setup.ts';
+export type { SetupOptions as TracejudgeSetupOptions, TracejudgeSetup, SetupStats as TracejudgeSetupStats } from './setup.ts';

@@ -1,0 +1,147 @@
+import { readFile } from 'node:fs/promises';
+import { extname } from 'node:path';
+import { parse as parseYaml } from 'yaml';
+import { setupTracejudge as setupInstrumentation, TracejudgeSetupError } from '../instrumentation/setup.ts';
+import type { TracejudgeSetup as InstrumentationSetup, TracejudgeSetupOptions as InstrumentationSetupOptions } from '../instrumentation/setup.ts';
+import { createOnlineStage, EvaluationPipeline, EvaluationSpanProcessor, pipelineOptionsFromConfig } from '../processors/index.ts';
+import type { OnlineEvaluationStage, OnlineStageParts, OnlineStageSetup, ProcessorStats } from '../processors/index.ts';
+import { ConfigError, parseConfig, resolveConfig } from './config/index.ts';
+import type { TracejudgeConfig, TracejudgeConfigInput } from './config/index.ts';
+import { LlmJudge } from './judge/index.ts';
+import type { Evaluator, JudgeTarget } from './judge/index.ts';
+import type { ResultSink } from './results/index.ts';
+
+export interface SetupOptions extends Omit<InstrumentationSetupOptions, 'spanProcessors'> {
+  /**
+   * The tracejudge config: an object (as `resolveConfig` takes it) or the path of a YAML / JSON file
+   * (as `loadConfig` reads it, with `${ENV}` substitution). Default: `{}` (inline checks only).
+   */
+  readonly config?: TracejudgeConfigInput | string;
+  /** Also receive every result: inline check results as each reply is checked, judge results as the judge returns them. */
+  readonly sinks?: readonly ResultSink[];
+  /** Replaces the LLM judge built from `config.judge` (a user-written Evaluator); turns the online stage on. */
+  readonly evaluator?: Evaluator;
+  /** More wiring of the online stage (cohort attributes on score metrics, a meter, review sinks, bounds). */
+  readonly online?: Omit<OnlineStageSetup, 'evaluator' | 'conversationOfTrace'>;
+}
+
+export interface SetupStats {
+  readonly processor: ProcessorStats;
+  /** The online stage (held spans, judgments, delivery, shed work); absent in inline-only mode. */
+  readonly online?: ReturnType<OnlineEvaluationStage['stats']>;
+}
+
+export interface TracejudgeSetup extends InstrumentationSetup {
+  /** The resolved config the processor was built from. */
+  readonly config: TracejudgeConfig;
+  /** The evaluation processor in front of the downstream BatchSpanProcessor. */
+  readonly processor: EvaluationSpanProcessor;
+  /** Sampler, judge, stage, metrics and the pipeline, when the config has a `sampling` or `judge` section (or an evaluator was given). */
+  readonly online?: OnlineStageParts & { readonly pipeline: EvaluationPipeline };
+  stats(): SetupStats;
+  /** Shuts the SDK down (held spans drained within the deadline, then exported), then the judge and review sinks. */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * The one-call setup of the package root: a NodeSDK whose spans go through
+ * the evaluation processor — inline checks on every reply, and with a
+ * `sampling` / `judge` section the online stage (sampling decision on every
+ * turn span, the judge with hold-and-release) — to the exporter. Async: the
+ * sampler loads WebAssembly and a config path is read. Mistakes in the
+ * options or the config throw here, at startup (TracejudgeSetupError,
+ * ConfigError), never later in the telemetry path.
+ */
+export async function setupTracejudge(options: SetupOptions): Promise<TracejudgeSetup> {
+  if (typeof options !== 'object' || options === null) throw new TracejudgeSetupError('options', 'an object', options);
+  const { config: given, sinks = [], evaluator, online: onlineSetup = {}, ...instrumentation } = options;
+  if (!Array.isArray(sinks) || sinks.some((sink) => typeof (sink as ResultSink | null)?.write !== 'function')) {
+    throw new TracejudgeSetupError('sinks', 'an array of ResultSink (write)', sinks);
+  }
+  if (evaluator !== undefined && typeof (evaluator as Evaluator | null)?.evaluate !== 'function') {
+    throw new TracejudgeSetupError('evaluator', 'an Evaluator (name, evaluate)', evaluator);
+  }
+  const { config, sections } = await configOf(given);
+  const wantsOnline = evaluator !== undefined || sections.has('sampling') || sections.has('judge');
+
+  // The online stage is built first (async: the sampler's WebAssembly hash); the chain below is synchronous.
+  let pipeline: EvaluationPipeline | undefined;
+  let online: OnlineStageParts | undefined;
+  if (wantsOnline) {
+    const judge = evaluator ?? (config.judge ? new LlmJudge({ ...config.judge, scope: onlineSetup.scope ?? config.judge.scope, ...onlineSetup.judgeOptions }) : undefined);
+    online = await createOnlineStage(config, {
+      ...onlineSetup,
+      ...(judge && { evaluator: sinks.length > 0 ? teeTo(judge, sinks) : judge }),
+      conversationOfTrace: (traceId) => pipeline?.conversationOfTrace(traceId),
+    });
+  }
+  let processor: EvaluationSpanProcessor | undefined;
+  let setup: InstrumentationSetup;
+  try {
+    setup = setupInstrumentation({
+      ...instrumentation,
+      spanProcessors: (downstream) => {
+        pipeline = new EvaluationPipeline({ ...pipelineOptionsFromConfig(config), sinks: [...(online?.checkSinks ?? []), ...sinks] });
+        processor = new EvaluationSpanProcessor({ downstream, pipeline, stages: online ? [online.stage] : [] });
+        return [processor];
+      },
+    });
+  } catch (error) {
+    await online?.stage.shutdown();
+    await online?.close();
+    throw error;
+  }
+  const evaluation = processor!;
+  return {
+    ...setup,
+    config,
+    processor: evaluation,
+    ...(online && { online: { ...online, pipeline: pipeline! } }),
+    stats: () => ({ processor: evaluation.stats(), ...(online && { online: online.stage.stats() }) }),
+    async shutdown() {
+      await setup.shutdown();
+      await online?.close();
+    },
+  };
+}
+
+async function configOf(given: TracejudgeConfigInput | string | undefined): Promise<{ config: TracejudgeConfig; sections: Set<string> }> {
+  if (given === undefined || (typeof given === 'object' && given !== null && !Array.isArray(given))) {
+    const input = given ?? {};
+    return { config: resolveConfig(input), sections: new Set(Object.keys(input)) };
+  }
+  if (typeof given !== 'string') throw new TracejudgeSetupError('config', 'a config object or the path of a YAML / JSON file', given);
+  let text: string;
+  try {
+    text = await readFile(given, 'utf8');
+  } catch (error) {
+    throw new ConfigError([{ path: '', message: `cannot read the file: ${(error as Error).message}` }], given);
+  }
+  const format = extname(given).toLowerCase() === '.json' ? 'json' : 'yaml';
+  const config = parseConfig(text, { format, source: given });
+  // Parsed once more only for its top-level keys: parseConfig already reported any syntax error.
+  const raw = parseYaml(text) as Record<string, unknown> | null;
+  return { config, sections: new Set(Object.keys(raw ?? {})) };
+}
+
+/** The evaluator, with what it returns also written to `sinks` (a sink that fails never affects the span path). */
+function teeTo(inner: Evaluator, sinks: readonly ResultSink[]): Evaluator {
+  const withExtras = inner as Evaluator & { rubricsFor?: (target: JudgeTarget) => readonly { name: string }[]; close?: () => Promise<void> };
+  return {
+    name: inner.name,
+    ...(withExtras.rubricsFor && { rubricsFor: (target: JudgeTarget) => withExtras.rubricsFor!(target) }),
+    ...(withExtras.close && { close: () => withExtras.close!() }),
+    async evaluate(target, signal) {
+      const results = await inner.evaluate(target, signal);
+      const where = { conversationId: target.conversationId, traceId: target.traceId, spanId: target.spanId, ...(target.responseId !== undefined && { responseId: target.responseId }) };
+      for (const sink of sinks) {
+        try {
+          void Promise.resolve(sink.write(results, where)).catch(() => undefined);
+        } catch {
+          // a sink's own failure: the judgment is delivered regardless
+        }
+      }
+      return results;
+    },
+  } as Evaluator;
+}
