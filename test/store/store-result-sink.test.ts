@@ -99,4 +99,30 @@ describe('StoreResultSink', () => {
     holder.close();
     store.close();
   });
+
+  it('looks the conversation up when the batch is written, so a turn that ended after the result is in it', () => {
+    const store = TracejudgeStore.open(tempStorePath());
+    const known = new Map<string, NonNullable<StoreTarget['conversation']>>();
+    const sink = new StoreResultSink(store, { masker, flushDelayMs: 60_000, context: (seen) => known.get(seen.conversationId) });
+    sink.write([{ name: 'commitment.price', score: 0, label: 'fail', source: 'deterministic' }], { conversationId: 'conv-9', traceId: 't9', spanId: 'child9' });
+    // The turn span ends after the check ran on its chat child: only then does the front door know the turn.
+    known.set('conv-9', { userMessages: ['Price for ana@example.com?'], transcript: [{ role: 'user', text: 'Price for ana@example.com?' }], cohort: { 'app.vertical': 'shop' }, stratum: 'routine', weight: 10 });
+    sink.flush();
+    expect(listConversations(store)[0]).toMatchObject({ conversationId: 'conv-9', userMessages: ['Price for <EMAIL_1>?'], stratum: 'routine', weight: 10, cohort: { 'app.vertical': 'shop' } });
+    store.close();
+  });
+
+  it('a malformed target loses only itself, and says so; the rest of the batch is written', () => {
+    const store = TracejudgeStore.open(tempStorePath());
+    const errors: string[] = [];
+    const sink = new StoreResultSink(store, { masker, flushDelayMs: 60_000, onError: (error, lost) => errors.push(`${(error as Error).message} (${lost})`) });
+    sink.write(judged(0.2), target(1));
+    sink.write(judged(0.2), { ...target(2), spanId: '' });
+    sink.write([{ name: 'faithfulness', score: 7, source: 'judge' }], target(3));
+    sink.flush();
+    expect(listConversations(store).map((c) => c.conversationId)).toEqual(['conv-1']);
+    expect(errors).toEqual(['conversations[0].spanId: invalid value "" (1)', 'conversations[0].scores[0].score: invalid value 7 (1)']);
+    expect(sink.stats()).toMatchObject({ written: 1, lostToErrors: 2 });
+    store.close();
+  });
 });
