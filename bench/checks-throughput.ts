@@ -13,11 +13,10 @@
  * 2-core machine wall time mostly measures the neighbours.
  */
 import { cpus, loadavg } from 'node:os';
-import { pathToFileURL } from 'node:url';
 import type { Conversation, GroundingSource, Turn } from '../src/model/conversation.ts';
 import { builtinChecks, readReplyFacts, runChecks } from '../src/checks/index.ts';
+import { runSuite, type BenchRow } from './bench-table.ts';
 
-export type BenchRow = { name: string; value: number; unit: string; baseline?: number; ratio?: number; target?: string };
 
 const SOURCES: GroundingSource[] = [
   { kind: 'system_instructions', text: 'You are the assistant of Clínica Norte and Salon Lumière. Quote prices only from tool results. Cancellations under 24 hours: 50% refund; otherwise a full refund. Opening hours 9:00–18:00, Saturdays 10:00–14:00. Never promise a refund before the case is approved. Support line +34 910 555 123.' },
@@ -138,17 +137,5 @@ export async function runChecksThroughputBench(options: { runs?: number; count?:
   ];
 }
 
-function printTable(rows: readonly BenchRow[]): void {
-  const averageBytes = Math.round(MIXED.reduce((sum, text) => sum + Buffer.byteLength(text), 0) / MIXED.length);
-  console.log(
-    `checks throughput — ${MIXED.length} reply texts (avg ${averageBytes} bytes; ${REPLIES.length} number-dense), ${SOURCES.length} sources, ` +
-      `node ${process.version}, ${cpus()[0]?.model ?? 'cpu?'}, load ${loadavg()[0].toFixed(1)}; replies per CPU-second, median of runs`,
-  );
-  console.log('| case | replies/s | × regex baseline | target |');
-  console.log('|---|---:|---:|---|');
-  for (const r of rows) console.log(`| ${r.name} | ${r.value.toLocaleString('en-US')} | ${r.ratio ?? ''} | ${r.target ?? ''} |`);
-}
 
-if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
-  printTable(await runChecksThroughputBench());
-}
+if (import.meta.main) await runSuite('Commitment checks: extraction + grounding on ~1 KB replies (one core)', () => runChecksThroughputBench());
