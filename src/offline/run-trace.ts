@@ -2,6 +2,8 @@ import { createContextKey } from '@opentelemetry/api';
 import type { Context } from '@opentelemetry/api';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { App, GenAI } from '../model/attributes.ts';
+import { collectTranscript, emptySpanTranscript } from './judging/span-transcript.ts';
+import type { SpanTranscript } from './judging/span-transcript.ts';
 
 /** What the runner learns from a run's spans: evaluation results, tool calls, outcome, usage. */
 export interface RunTrace {
@@ -12,6 +14,8 @@ export interface RunTrace {
   inputTokens: number;
   outputTokens: number;
   agentVersion?: string;
+  /** The conversation as a judge reads it; collected only when a judge is configured. */
+  transcript?: SpanTranscript;
 }
 
 function emptyTrace(): RunTrace {
@@ -51,14 +55,20 @@ export class RunTraceCollector implements SpanProcessor {
   readonly #next: SpanProcessor | undefined;
   readonly #runs = new Map<string, { trace: RunTrace; traceIds: Set<string> }>();
   readonly #runOfTrace = new Map<string, string>();
+  readonly #transcripts: boolean;
 
-  constructor(next?: SpanProcessor) {
+  /** `transcripts`: also keep what a judge reads (messages, tool results); off unless a judge is configured, it costs per span. */
+  constructor(next?: SpanProcessor, options: { readonly transcripts?: boolean } = {}) {
     this.#next = next;
+    this.#transcripts = options.transcripts === true;
   }
 
   /** Starts collecting for a run (its conversation id). */
   begin(runId: string): void {
-    if (!this.#runs.has(runId)) this.#runs.set(runId, { trace: emptyTrace(), traceIds: new Set() });
+    if (this.#runs.has(runId)) return;
+    const trace = emptyTrace();
+    if (this.#transcripts) trace.transcript = emptySpanTranscript();
+    this.#runs.set(runId, { trace, traceIds: new Set() });
   }
 
   /** Stops collecting for a run and hands over what it collected; nothing of it is kept. */
@@ -94,7 +104,10 @@ export class RunTraceCollector implements SpanProcessor {
       this.#attach(traceId, span.attributes[GenAI.CONVERSATION_ID]);
       const runId = this.#runOfTrace.get(traceId);
       const run = runId === undefined ? undefined : this.#runs.get(runId);
-      if (run) collectSpan(run.trace, span);
+      if (run) {
+        collectSpan(run.trace, span);
+        if (run.trace.transcript) collectTranscript(run.trace.transcript, span);
+      }
     } finally {
       this.#next?.onEnd(span);
     }

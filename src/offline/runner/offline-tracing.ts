@@ -58,10 +58,11 @@ function otlpConfigured(env: NodeJS.ProcessEnv): boolean {
   return Boolean(env.OTEL_EXPORTER_OTLP_ENDPOINT || env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
 }
 
-export function startOfflineTracing(pipeline: EvaluationPipelineOptions = {}, env = process.env): OfflineTracing {
+/** `transcripts`: keep each run's conversation for a judge (RunTrace.transcript). */
+export function startOfflineTracing(pipeline: EvaluationPipelineOptions = {}, env = process.env, options: { readonly transcripts?: boolean } = {}): OfflineTracing {
   const { provider, switch: switcher } = sharedProvider();
   const exportTo = otlpConfigured(env) ? new BatchSpanProcessor({ exporter: otlpTraceExporterFromEnv() }) : undefined;
-  const collector = new RunTraceCollector(exportTo);
+  const collector = new RunTraceCollector(exportTo, options);
   const evaluation = new EvaluationSpanProcessor({ ...pipeline, downstream: collector });
   switcher.target = evaluation;
   return {

@@ -1,5 +1,5 @@
 import { DEFAULT_PRICES } from '../../judge/index.ts';
-import type { PriceTable } from '../../judge/index.ts';
+import type { Evaluator, PriceTable } from '../../judge/index.ts';
 import type { ExperimentsStore } from '../../store/experiments-store.ts';
 import type { EvaluationPipelineOptions } from '../../../processors/index.ts';
 import type { OfflineAgent } from '../agent.ts';
@@ -34,6 +34,8 @@ export interface RunExperimentOptions {
   /** Continue a stored experiment: only runs not yet stored are made. */
   readonly resume?: boolean;
   readonly evaluators?: readonly ReferenceEvaluator[];
+  /** Evaluators of the whole conversation (the LLM judge's rubrics): run on every run, no sampling offline. */
+  readonly judges?: readonly Evaluator[];
   readonly pipeline?: EvaluationPipelineOptions;
   readonly prices?: PriceTable;
   readonly gitCommit?: string;
@@ -106,11 +108,13 @@ export async function runExperiment(options: RunExperimentOptions): Promise<RunS
   const total = dataset.rows.length * repetitions;
   const skipped = total - queue.length;
   const signal = options.signal ?? new AbortController().signal;
-  const tracing = startOfflineTracing(options.pipeline);
+  const judges = options.judges ?? [];
+  const tracing = startOfflineTracing(options.pipeline, process.env, { transcripts: judges.length > 0 });
   const runOptions = {
     agent: options.agent,
     tracing,
     evaluators: options.evaluators ?? builtinReferenceEvaluators,
+    judges,
     timeoutMs,
     experiment,
     prices: options.prices ?? DEFAULT_PRICES,

@@ -1,6 +1,7 @@
 import { context as otelContext } from '@opentelemetry/api';
 import type { EvaluationResult } from '../../model/evaluation-result.ts';
-import type { PriceTable } from '../../judge/index.ts';
+import type { Evaluator, PriceTable } from '../../judge/index.ts';
+import { judgeTarget } from '../judging/judge-target.ts';
 import type { StoredResult, StoredRun } from '../../store/experiments-store.ts';
 import type { AgentContext, AgentOutput, OfflineAgent } from '../agent.ts';
 import { normalizeOutput } from '../agent.ts';
@@ -19,6 +20,8 @@ export interface RunOneOptions {
   readonly agent: OfflineAgent;
   readonly tracing: OfflineTracing;
   readonly evaluators: readonly ReferenceEvaluator[];
+  /** Judged on the run's conversation (src/offline/judging/judge-target.ts). */
+  readonly judges?: readonly Evaluator[];
   readonly timeoutMs: number;
   readonly experiment: string;
   readonly prices: PriceTable;
@@ -53,6 +56,19 @@ function stored(result: EvaluationResult): StoredResult {
     ...(result.explanation !== undefined ? { explanation: result.explanation } : {}),
     ...(result.error ? { error: `${result.error.type}: ${result.error.message}` } : {}),
   };
+}
+
+/** Each evaluator in turn; one that throws becomes an `evaluator_failed` result and the others still run. */
+async function runEvaluators<E extends { readonly name: string }>(evaluators: readonly E[], evaluate: (evaluator: E) => EvaluationResult[] | Promise<EvaluationResult[]>): Promise<StoredResult[]> {
+  const results: StoredResult[] = [];
+  for (const evaluator of evaluators) {
+    try {
+      for (const result of await evaluate(evaluator)) results.push(stored(result));
+    } catch (caught) {
+      results.push({ evaluator: evaluator.name, error: `evaluator_failed: ${(caught as Error).message}` });
+    }
+  }
+  return results;
 }
 
 function costOf(trace: RunTrace, prices: PriceTable): number | undefined {
@@ -122,13 +138,12 @@ export async function runOne(row: DatasetRow, repetition: number, options: RunOn
       outcomes: output.outcome !== undefined ? new Set(output.outcome === 'none' ? [] : [output.outcome]) : trace.outcomes,
       trace,
     };
-    for (const evaluator of options.evaluators) {
-      try {
-        for (const result of await evaluator.evaluate(run, controller.signal)) results.push(stored(result));
-      } catch (caught) {
-        results.push({ evaluator: evaluator.name, error: `evaluator_failed: ${(caught as Error).message}` });
-      }
-    }
+    // Reference evaluators and judges at once: both may wait on a model.
+    const [references, judged] = await Promise.all([
+      runEvaluators(options.evaluators, (evaluator) => evaluator.evaluate(run, controller.signal)),
+      runEvaluators(options.judges ?? [], (judge) => judge.evaluate(judgeTarget(run, conversationId), controller.signal)),
+    ]);
+    results.push(...references, ...judged);
   }
   const cost = costOf(trace, options.prices);
   const info: Record<string, unknown> = { ...output?.metadata };

@@ -1,0 +1,36 @@
+import { OpenAI } from 'openai';
+import type { JudgeConfig } from '../../config/judge.ts';
+import { JudgeConfigError, LlmJudge } from '../../judge/index.ts';
+import type { Evaluator } from '../../judge/index.ts';
+import { semanticEquivalence } from '../evaluators/semantic-equivalence.ts';
+import type { ReferenceEvaluator } from '../evaluators/index.ts';
+
+/** The judge of an experiment: rubric evaluators on every run, and the judge-backed reference evaluators. */
+export interface OfflineJudging {
+  /** The LLM judge: one result per configured rubric, named by the rubric. */
+  readonly evaluators: readonly Evaluator[];
+  /** `reference.semantic_equivalence` (rows with `reference.answer`). */
+  readonly referenceEvaluators: readonly ReferenceEvaluator[];
+  close(): Promise<void>;
+}
+
+/**
+ * From the config's `judge` section. Offline there is no sampling: every run
+ * is judged. One client serves the rubric judge and semantic equivalence, with
+ * the section's timeout and retries.
+ * @throws JudgeConfigError naming the field (`judge.apiKeyEnv`, `judge.rubrics[1]`…).
+ */
+export function offlineJudging(judge: JudgeConfig, env: Readonly<Record<string, string | undefined>> = process.env): OfflineJudging {
+  const apiKey = env[judge.apiKeyEnv];
+  if (!apiKey) {
+    throw new JudgeConfigError([`judge.apiKeyEnv: environment variable ${judge.apiKeyEnv} is not set (it holds the judge's API key; local servers accept any value)`]);
+  }
+  const baseURL = judge.baseURL ?? env.OPENAI_BASE_URL;
+  const client = new OpenAI({ apiKey, ...(baseURL ? { baseURL } : {}), timeout: judge.timeout, maxRetries: judge.maxRetries });
+  const rubricJudge = new LlmJudge({ ...judge, client, env });
+  return {
+    evaluators: [rubricJudge],
+    referenceEvaluators: [semanticEquivalence({ client, model: judge.model, temperature: judge.temperature })],
+    close: () => rubricJudge.close(),
+  };
+}
