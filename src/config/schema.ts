@@ -10,6 +10,7 @@ import { metricsSection } from './metrics.ts';
 import { reviewSection } from './review.ts';
 import { storeSection } from './store.ts';
 import { privacySection } from './privacy.ts';
+import { offlineSection } from './offline.ts';
 
 /**
  * The config file, section by section. A new section is a file of its own
@@ -26,6 +27,7 @@ export const configSections = {
   review: reviewSection,
   store: storeSection,
   privacy: privacySection,
+  offline: offlineSection,
 } as const satisfies Record<string, ConfigSection>;
 
 type SectionShape<T extends Record<string, ConfigSection>> = { -readonly [K in keyof T]: T[K]['schema'] };

@@ -1,32 +1,30 @@
 import { writeFile } from 'node:fs/promises';
 import type { CliCommand, CliIo } from '../cli-command.ts';
 import { CliUsageError, ExitCode } from '../cli-command.ts';
-import { DEFAULT_STORE_PATH, ExperimentsStore } from '../../store/experiments-store.ts';
-import { compareExperiments, CompareError, evaluateGate, GateRuleError, parseGateRules, renderReport } from '../../offline/index.ts';
-import { reportTargets } from './eval.ts';
+import { cliConfig } from '../cli-config.ts';
+import { ExperimentsStore } from '../../store/experiments-store.ts';
+import { compareExperiments, CompareError, evaluateGate, renderReport } from '../../offline/index.ts';
+import { gateRulesFrom, reportTargets } from './eval.ts';
 
 interface CompareFlags {
   readonly gate: string[];
   readonly report: string[];
-  readonly store: string;
+  readonly config?: string;
+  readonly store?: string;
   readonly sharedRows?: boolean;
   readonly seed: string;
 }
 
 async function compare(baselineName: string, candidateName: string, flags: CompareFlags, io: CliIo): Promise<number> {
-  let rules;
-  try {
-    rules = parseGateRules(flags.gate);
-  } catch (error) {
-    if (error instanceof GateRuleError) throw new CliUsageError(error.message);
-    throw error;
-  }
+  const config = await cliConfig(flags.config);
+  const rules = gateRulesFrom(flags.gate, config, flags.config);
   const reports = reportTargets(flags.report);
-  const store = new ExperimentsStore(flags.store);
+  const storePath = flags.store ?? config.offline.store;
+  const store = new ExperimentsStore(storePath);
   try {
     const load = (name: string, role: string) => {
       const record = store.getExperiment(name);
-      if (!record) throw new CliUsageError(`${role} experiment "${name}" does not exist in ${flags.store}`);
+      if (!record) throw new CliUsageError(`${role} experiment "${name}" does not exist in ${storePath}`);
       return { record, runs: store.loadRuns(name) };
     };
     const baseline = load(baselineName, 'baseline');
@@ -57,11 +55,12 @@ export const compareCommand: CliCommand = {
       .description('compare two stored experiments (A = baseline, B = candidate) per evaluator and tag, paired on rows')
       .argument('<baseline>')
       .argument('<candidate>')
-      .option('--gate <rule>', 'gate rule, repeatable (e.g. "*: max-drop 1.5%", "latency.p95: max-increase 20%")', collect, [])
+      .option('--gate <rule>', 'gate rule, repeatable (e.g. "*: max-drop 1.5%", "latency.p95: max-increase 20%"); replaces offline.gate of the config', collect, [])
+      .option('--config <file>', 'tracejudge config: offline.gate and offline.store')
       .option('--report <format file...>', 'also write a report: md|json|html FILE (repeatable)', collect, [])
       .option('--shared-rows', 'compare on the rows both share even if the dataset versions differ')
       .option('--seed <n>', 'bootstrap seed', '20260101')
-      .option('--store <file>', 'experiments database', DEFAULT_STORE_PATH)
+      .option('--store <file>', 'experiments database (default: offline.store, else .tracejudge/tracejudge.db)')
       .addHelpText('after', '\nExit codes: 0 no rule violated with confidence, 1 a gate rule violated (table on stdout) or usage error.')
       .action(async (baseline: string, candidate: string, flags: CompareFlags) => {
         run.exitCode = await compare(baseline, candidate, flags, io);

@@ -4,26 +4,29 @@ import cliProgress from 'cli-progress';
 import type { CliCommand, CliIo } from '../cli-command.ts';
 import { CliUsageError, ExitCode } from '../cli-command.ts';
 import { cliConfig, cliPipelineOptions } from '../cli-config.ts';
-import { ExperimentsStore, DEFAULT_STORE_PATH } from '../../store/experiments-store.ts';
+import { parseDurationMs } from '../../config/index.ts';
+import type { TracejudgeConfig } from '../../config/index.ts';
+import { JudgeConfigError } from '../../judge/index.ts';
+import { ExperimentsStore } from '../../store/experiments-store.ts';
 import {
-  AgentModuleError, compareExperiments, CompareError, DatasetError, evaluateGate, ExperimentError, GateRuleError, loadAgent, loadDataset,
-  parseGateRules, renderReport, REPORT_FORMATS, runExperiment,
+  AgentModuleError, builtinReferenceEvaluators, compareExperiments, CompareError, DatasetError, evaluateGate, ExperimentError, GateRuleError, loadAgent, loadDataset,
+  offlineJudging, parseGateRules, renderReport, REPORT_FORMATS, runExperiment,
 } from '../../offline/index.ts';
-import type { ReportFormat, RunProgress } from '../../offline/index.ts';
+import type { GateRule, OfflineJudging, ReportFormat, RunProgress } from '../../offline/index.ts';
 
 interface EvalFlags {
   readonly agent: string;
   readonly dataset: string;
   readonly experiment: string;
   readonly baseline?: string;
-  readonly repetitions: string;
-  readonly concurrency: string;
-  readonly timeout: string;
+  readonly repetitions?: string;
+  readonly concurrency?: string;
+  readonly timeout?: string;
   readonly gate: string[];
   readonly config?: string;
   readonly resume?: boolean;
   readonly report: string[];
-  readonly store: string;
+  readonly store?: string;
   readonly sharedRows?: boolean;
 }
 
@@ -39,6 +42,30 @@ function integer(flag: string, text: string): number {
   const value = Number(text);
   if (!Number.isInteger(value) || value < 1) throw new CliUsageError(`${flag} must be a positive integer, got "${text}"`);
   return value;
+}
+
+function timeoutMs(text: string): number {
+  const value = parseDurationMs(text);
+  if (value === undefined || value <= 0) throw new CliUsageError(`--timeout must be a duration above 0 (60000, 30s, 2m), got "${text}"`);
+  return value;
+}
+
+/**
+ * Gate rules: `--gate` flags replace the config's `offline.gate`. A malformed
+ * rule names where it came from (`--gate` or `offline.gate[i]` of the file).
+ */
+export function gateRulesFrom(flags: readonly string[], config: TracejudgeConfig, configPath: string | undefined): GateRule[] {
+  if (flags.length > 0) return guardGate(() => parseGateRules(flags), '--gate');
+  return config.offline.gate.flatMap((rule, index) => guardGate(() => parseGateRules([rule]), `invalid config ${configPath ?? '(TRACEJUDGE_OFFLINE_GATE)'}: offline.gate[${index}]`));
+}
+
+function guardGate(parse: () => GateRule[], where: string): GateRule[] {
+  try {
+    return parse();
+  } catch (error) {
+    if (error instanceof GateRuleError) throw new CliUsageError(`${where}: ${error.message}`);
+    throw error;
+  }
 }
 
 /** `--report md FILE` pairs, as commander collects them: [format, file, format, file…]. */
@@ -92,18 +119,27 @@ function usageErrors<T>(work: () => Promise<T>): Promise<T> {
 async function evaluate(flags: EvalFlags, io: CliIo): Promise<number> {
   const config = await cliConfig(flags.config);
   const pipeline = cliPipelineOptions(config);
-  const repetitions = integer('--repetitions', flags.repetitions);
-  const concurrency = integer('--concurrency', flags.concurrency);
-  const timeoutMs = integer('--timeout', flags.timeout);
-  const rules = await usageErrors(async () => parseGateRules(flags.gate));
+  // Flags over the config's `offline` section, which has the defaults.
+  const repetitions = flags.repetitions !== undefined ? integer('--repetitions', flags.repetitions) : config.offline.repetitions;
+  const concurrency = flags.concurrency !== undefined ? integer('--concurrency', flags.concurrency) : config.offline.concurrency;
+  const timeout = flags.timeout !== undefined ? timeoutMs(flags.timeout) : config.offline.timeout;
+  const storePath = flags.store ?? config.offline.store;
+  const rules = gateRulesFrom(flags.gate, config, flags.config);
   const reports = reportTargets(flags.report);
-  if (rules.length > 0 && flags.baseline === undefined) throw new CliUsageError('--gate needs --baseline NAME to compare with');
-  const store = new ExperimentsStore(flags.store);
+  if (flags.gate.length > 0 && flags.baseline === undefined) throw new CliUsageError('--gate needs --baseline NAME to compare with');
+  let judging: OfflineJudging | undefined;
+  try {
+    judging = config.judge ? offlineJudging(config.judge) : undefined;
+  } catch (error) {
+    if (error instanceof JudgeConfigError) throw new CliUsageError(error.message);
+    throw error;
+  }
+  const store = new ExperimentsStore(storePath);
   try {
     // Fail fast, before running anything: a missing baseline is a usage error.
     if (flags.baseline !== undefined && !store.getExperiment(flags.baseline)) {
       const known = store.listExperiments().map((e) => e.name);
-      throw new CliUsageError(`baseline experiment "${flags.baseline}" does not exist in ${flags.store}${known.length ? ` (known: ${known.slice(-10).join(', ')})` : ' (no experiments stored yet)'}`);
+      throw new CliUsageError(`baseline experiment "${flags.baseline}" does not exist in ${storePath}${known.length ? ` (known: ${known.slice(-10).join(', ')})` : ' (no experiments stored yet)'}`);
     }
     const dataset = await usageErrors(() => loadDataset(flags.dataset));
     const agent = await usageErrors(() => loadAgent(flags.agent));
@@ -116,15 +152,19 @@ async function evaluate(flags: EvalFlags, io: CliIo): Promise<number> {
     const progress = progressReporter(io);
     const commit = gitCommit();
     const summary = await usageErrors(() =>
-      runExperiment({ agent, agentModule: flags.agent, dataset, experiment: flags.experiment, store, repetitions, concurrency, timeoutMs,
-        resume: flags.resume === true, pipeline, ...(commit ? { gitCommit: commit } : {}), signal: interrupt.signal, onProgress: (p) => progress.update(p) }),
+      runExperiment({ agent, agentModule: flags.agent, dataset, experiment: flags.experiment, store, repetitions, concurrency, timeoutMs: timeout,
+        resume: flags.resume === true, pipeline, ...(commit ? { gitCommit: commit } : {}), signal: interrupt.signal, onProgress: (p) => progress.update(p),
+        ...(judging ? { evaluators: [...builtinReferenceEvaluators, ...judging.referenceEvaluators], judges: judging.evaluators } : {}) }),
     ).finally(() => {
       progress.stop();
       process.removeListener('SIGINT', onSigint);
     });
     io.stderr.write(`eval: experiment "${summary.experiment}" ${summary.status}: ${summary.ran} run(s) now, ${summary.skipped} already stored, ${summary.errors} error(s), dataset ${dataset.name}@${dataset.version}\n`);
     if (summary.status === 'interrupted') return 130;
-    if (flags.baseline === undefined) return ExitCode.OK;
+    if (flags.baseline === undefined) {
+      if (rules.length > 0) io.stderr.write(`eval: ${rules.length} offline.gate rule(s) of the config not applied: no --baseline given\n`);
+      return ExitCode.OK;
+    }
     const baseline = store.getExperiment(flags.baseline);
     const candidate = store.getExperiment(flags.experiment);
     if (!baseline || !candidate) throw new CliUsageError(`baseline "${flags.baseline}" disappeared from the store`);
@@ -135,6 +175,7 @@ async function evaluate(flags: EvalFlags, io: CliIo): Promise<number> {
     return gate && !gate.passed ? ExitCode.USAGE : ExitCode.OK;
   } finally {
     store.close();
+    await judging?.close();
   }
 }
 
@@ -150,15 +191,15 @@ export const evalCommand: CliCommand = {
       .requiredOption('--dataset <file|name>', 'JSONL dataset file, or a name under .tracejudge/datasets/')
       .requiredOption('--experiment <name>', 'name to store the results under')
       .option('--baseline <name>', 'stored experiment to compare with')
-      .option('--repetitions <n>', 'runs per row', '1')
-      .option('--concurrency <n>', 'runs at once', '4')
-      .option('--timeout <ms>', 'per-run timeout; a run past it is recorded as an error', '60000')
-      .option('--gate <rule>', 'gate rule, repeatable (e.g. "tag:vertical=*: max-drop 1.5%")', collect, [])
+      .option('--repetitions <n>', 'runs per row (default: offline.repetitions of the config, else 1)')
+      .option('--concurrency <n>', 'runs at once (default: offline.concurrency, else 4)')
+      .option('--timeout <duration>', 'per-run timeout, ms or 30s / 2m; a run past it is recorded as an error (default: offline.timeout, else 60s)')
+      .option('--gate <rule>', 'gate rule, repeatable (e.g. "tag:vertical=*: max-drop 1.5%"); replaces offline.gate of the config', collect, [])
       .option('--report <format file...>', 'also write a report: md|json|html FILE (repeatable)', collect, [])
-      .option('--config <file>', 'tracejudge config (YAML or JSON)')
+      .option('--config <file>', 'tracejudge config (YAML or JSON): offline defaults, checks, judge rubrics')
       .option('--resume', 'continue a stored experiment (only missing runs are made)')
       .option('--shared-rows', 'compare on the rows both experiments share even if the dataset versions differ')
-      .option('--store <file>', 'experiments database', DEFAULT_STORE_PATH)
+      .option('--store <file>', 'experiments database (default: offline.store, else .tracejudge/tracejudge.db)')
       .addHelpText('after', '\nExit codes: 0 ok or gate passed, 1 gate violated or usage error, 130 interrupted (finished runs stored; use --resume).')
       .action(async (flags: EvalFlags) => {
         run.exitCode = await evaluate(flags, io);
