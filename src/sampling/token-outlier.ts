@@ -31,6 +31,9 @@ export class TokenOutlierPolicy implements SamplingPolicy {
   evaluate(input: SamplingInput): PolicyVerdict {
     const tokens = input.totalTokens;
     if (!Number.isFinite(tokens) || tokens < 0) return NOT_MATCHED;
+    // No usage recorded (an end-marker turn span, a turn without a model call) says nothing about size:
+    // kept out of the sketch, else such turns pull the median to 0 and the rule never fires.
+    if (tokens === 0) return NOT_MATCHED;
     let answer = NOT_MATCHED;
     const bar = this.threshold(input.now);
     if (bar !== undefined && tokens > bar) {

@@ -103,6 +103,16 @@ describe('outlier triggers', () => {
     expect(sampler.decide(turn({ conversationId: 'y', spans: [span({})], latencyMs: 4000, now })).reason).toBe('latency_outlier');
   });
 
+  it('turns without recorded usage (0 tokens, e.g. conversation end markers) stay out of the median', () => {
+    const policy = new TokenOutlierPolicy({ aboveMedianTimes: 4, windowMs: 600_000, minSamples: 10 });
+    for (let i = 0; i < 40; i++) {
+      policy.evaluate(turn({ totalTokens: 100, now: T0 + 2 * i }));
+      policy.evaluate(turn({ totalTokens: 0, now: T0 + 2 * i + 1 }));
+    }
+    expect(policy.threshold(T0 + 100)).toBeCloseTo(400, -1); // 4 × a median of 100 (DDSketch: within its relative accuracy)
+    expect(policy.evaluate(turn({ totalTokens: 10_000, now: T0 + 100 })).matched).toBe(true);
+  });
+
   it('the median k-times rule does not fire while the median is 0', () => {
     const policy = new TokenOutlierPolicy({ aboveMedianTimes: 4, windowMs: 600_000, minSamples: 10 });
     for (let i = 0; i < 100; i++) policy.evaluate(turn({ totalTokens: 0, now: T0 + i }));
