@@ -147,7 +147,8 @@ describe('review loop: live failures become offline dataset rows', () => {
     expect(byConversation['conv-physio'].provenance).toMatchObject({ traceId: traces['conv-physio'], reviewItemId: queued['conv-physio'] });
     expect(byConversation['conv-physio'].provenance.spanId).toMatch(/^[0-9a-f]{16}$/);
 
-    const experiments = join(dir, 'experiments.db');
+    // Experiments live in the same store file as the live scores and the review queue (DESIGN.md, the flow).
+    const experiments = storePath;
     const evaluated = await runCli(['eval', '--agent', 'examples/offline/agent.ts', '--dataset', file, '--experiment', 'after-harvest', '--store', experiments, '--concurrency', '2']);
     expect(evaluated.code).toBe(0);
     const stored = new ExperimentsStore(experiments);
