@@ -1,22 +1,32 @@
 /**
  * `npm run demo`: a support agent in five verticals and three languages, run
  * through the real `openai` client with tracejudge's instrumentation and the
- * EvaluationSpanProcessor. Prints, per conversation, which checks failed and
- * on which values; the spans (with the evaluation events on them) go to
- * OTEL_EXPORTER_OTLP_ENDPOINT when set, else to out/demo-traces.jsonl.
+ * package root's one-call `setupTracejudge` with examples/demo/tracejudge.yaml:
+ * inline checks on every reply, a stratified sampling decision on every turn
+ * (with live outlier triggers and a judge budget), and the LLM judge on the
+ * sampled conversations, its results held onto the turn span they grade.
+ * Prints, per conversation, the failed checks, the sampling decision and the
+ * judge results, then a table per stratum, judge calls and cost against the
+ * budget. The spans go to OTEL_EXPORTER_OTLP_ENDPOINT when set, else to
+ * $TRACEJUDGE_DEMO_OUT/demo-traces.jsonl (default out/).
  */
 import { rmSync } from 'node:fs';
+import { join } from 'node:path';
 import OpenAI from 'openai';
-import { instrumentOpenAI, otlpTraceExporterFromEnv, setupTracejudge } from '../../instrumentation/index.ts';
+import { instrumentOpenAI, otlpTraceExporterFromEnv } from '../../instrumentation/index.ts';
 import { OtlpJsonFileExporter } from '../../instrumentation/otlp-file-exporter.ts';
-import { EvaluationSpanProcessor } from '../../processors/index.ts';
-import type { EvaluationResult } from '../../src/model/index.ts';
-import type { EvaluationTarget } from '../../src/results/index.ts';
+import { setupTracejudge } from '../../src/index.ts';
+import type { EvaluationResult } from '../../src/index.ts';
 import { runScenario } from './agent.ts';
+import { printConversation, printTotals } from './report.ts';
+import { routineScenarios, WARM_UP_CONVERSATIONS } from './routine-traffic.ts';
 import { scenarios } from './scenarios.ts';
+import { SpanLog } from './span-log.ts';
 import { startStandInModel, type StandInModel } from './stand-in-model.ts';
 
-const OUT_FILE = 'out/demo-traces.jsonl';
+const OUT_DIR = process.env.TRACEJUDGE_DEMO_OUT || 'out';
+const OUT_FILE = join(OUT_DIR, 'demo-traces.jsonl');
+const CONFIG = join(import.meta.dirname, 'tracejudge.yaml');
 
 async function main(): Promise<void> {
   const useRealModel = Boolean(process.env.OPENAI_API_KEY || process.env.OPENAI_BASE_URL);
@@ -24,62 +34,71 @@ async function main(): Promise<void> {
   if (!useRealModel) {
     standIn = await startStandInModel();
     console.log(`No OPENAI_API_KEY / OPENAI_BASE_URL set: the model is a SCRIPTED STAND-IN on ${standIn.baseURL}`);
-    console.log('(its answers are fixed in examples/demo/scenarios.ts, some with deliberate hallucinations).\n');
+    console.log('(its answers are fixed in examples/demo/scenarios.ts, some with deliberate hallucinations).');
+    console.log('The LLM judge is the SCRIPTED STAND-IN too: it marks a conversation unfaithful when a reply contains a value');
+    console.log('the script notes as made up (examples/demo/stand-in-judge.ts). Set OPENAI_API_KEY for real judgments.\n');
   }
   const model = process.env.DEMO_MODEL ?? (useRealModel ? 'gpt-4.1-mini' : 'standin-support-1');
+  // The config reads these (${DEMO_JUDGE_*}): the stand-in server, or the real endpoint with your key.
+  process.env.DEMO_JUDGE_MODEL ??= useRealModel ? 'gpt-4.1-mini' : 'standin-judge-1';
+  process.env.DEMO_JUDGE_BASE_URL ??= standIn?.baseURL ?? process.env.OPENAI_BASE_URL ?? 'https://api.openai.com/v1';
+  process.env.DEMO_JUDGE_API_KEY ??= process.env.OPENAI_API_KEY ?? 'demo-stand-in';
+  process.env.TRACEJUDGE_DEMO_OUT = OUT_DIR;
 
   const toCollector = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
   if (!toCollector) rmSync(OUT_FILE, { force: true });
-  const exporter = toCollector ? otlpTraceExporterFromEnv() : new OtlpJsonFileExporter(OUT_FILE);
+  rmSync(join(OUT_DIR, 'review-queue.jsonl'), { force: true });
+  const spanLog = new SpanLog(toCollector ? otlpTraceExporterFromEnv() : new OtlpJsonFileExporter(OUT_FILE));
 
-  const results = new Map<string, { target: EvaluationTarget; result: EvaluationResult }[]>();
-  const tracing = setupTracejudge({
+  const checks = new Map<string, EvaluationResult[]>();
+  const telemetry = await setupTracejudge({
     serviceName: 'tracejudge-demo-support-agent',
-    exporter,
-    spanProcessors: (downstream) => [
-      new EvaluationSpanProcessor({
-        downstream,
-        sinks: [
-          {
-            write(batch, target) {
-              const list = results.get(target.conversationId) ?? [];
-              for (const result of batch) list.push({ target, result });
-              results.set(target.conversationId, list);
-            },
-          },
-        ],
-      }),
+    exporter: spanLog,
+    config: CONFIG,
+    sinks: [
+      {
+        write(batch, target) {
+          const deterministic = batch.filter((result) => result.source === 'deterministic');
+          checks.set(target.conversationId, [...(checks.get(target.conversationId) ?? []), ...deterministic]);
+        },
+      },
     ],
+    batch: { scheduledDelayMillis: 200 },
+    online: { cohortAttributes: ['app.vertical', 'app.language'], drainTimeoutMs: 30_000 },
   });
 
+  const configuredRates = new Map(telemetry.config.sampling.strata.map((stratum) => [stratum.name, stratum.rate]));
   const client = instrumentOpenAI(
     new OpenAI({ apiKey: process.env.OPENAI_API_KEY ?? 'demo-stand-in', baseURL: standIn?.baseURL ?? process.env.OPENAI_BASE_URL, maxRetries: 1, timeout: 60_000 }),
     { captureMessageContent: true },
   );
 
-  let failedConversations = 0;
-  for (const scenario of scenarios) {
+  // Routine traffic first: it warms the outlier sketches, and only its sampled conversations are printed.
+  console.log(`${WARM_UP_CONVERSATIONS} routine conversations warm the outlier sketches; the sampled ones and the two outliers are shown:`);
+  const all = [...routineScenarios, ...scenarios];
+  for (const scenario of all) {
     await runScenario(scenario, { client, model });
-    const failures = (results.get(scenario.id) ?? []).filter(({ result }) => result.label === 'fail' || result.error);
-    const checked = (results.get(scenario.id) ?? []).length;
-    const header = `${scenario.id}  [${scenario.vertical}, ${scenario.language}, ${scenario.turns.length} turns]`;
-    if (failures.length === 0) {
-      console.log(`✔ ${header}: ${checked} commitment check(s), all grounded`);
-      continue;
-    }
-    failedConversations++;
-    console.log(`✘ ${header}: ${failures.length} of ${checked} check(s) failed`);
-    for (const { result } of failures) {
-      const values = result.details?.ungrounded_values;
-      const shown = Array.isArray(values) ? values.join(', ') : (result.error?.message ?? '');
-      console.log(`    ${result.name}: ${shown}`);
-    }
+    // A demo prints each conversation's results in order: flushing waits for its judgment and exports
+    // the held span. A service never needs this; spans leave on their own within holdMs.
+    await telemetry.forceFlush();
+    const quiet = scenario.flow === 'faq' && !scenario.id.startsWith('demo-outlier');
+    printConversation(scenario, checks.get(scenario.id) ?? [], spanLog.of(scenario.id), quiet, configuredRates);
+    if (scenario === routineScenarios.at(-1)) console.log('\nThe support conversations:');
   }
 
-  await tracing.shutdown();
+  await telemetry.shutdown();
   await standIn?.close();
-  console.log(`\n${scenarios.length} conversations, ${failedConversations} with ungrounded commitments.`);
-  console.log(toCollector ? `Spans exported to ${process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT}.` : `Spans with evaluation events written to ${OUT_FILE} (try: npx tracejudge check --in ${OUT_FILE} --out -).`);
+  printTotals({
+    scenarios: all,
+    checks,
+    spanLog,
+    budget: telemetry.config.sampling.budget,
+    judgeModel: telemetry.config.judge?.model ?? 'none',
+    standIn: standIn !== undefined,
+    spansWent: toCollector ? `exported to ${process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT ?? process.env.OTEL_EXPORTER_OTLP_ENDPOINT}` : `written to ${OUT_FILE}`,
+    reviewFile: join(OUT_DIR, 'review-queue.jsonl'),
+    tryCheck: toCollector ? undefined : `npx tracejudge check --in ${OUT_FILE} --out -`,
+  });
 }
 
 main().catch((error: unknown) => {

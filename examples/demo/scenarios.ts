@@ -17,8 +17,12 @@ export interface ScriptedTurn {
   readonly toolCalls?: readonly ScriptedToolCall[];
   /** What the model finally says. */
   readonly reply: string;
-  /** For the reader: which value in `reply` is made up, if any. */
+  /** Which value in `reply` is made up, if any (first the value, then why); the stand-in judge looks for that value. */
   readonly hallucinates?: string;
+  /** Stand-in model only: answer this turn this much later (a slow turn, for the latency outlier trigger). */
+  readonly latencyMs?: number;
+  /** Stand-in model only: report this many prompt tokens (a huge turn, for the token outlier trigger). */
+  readonly promptTokens?: number;
 }
 
 export type Outcome = 'escalated' | 'booking_made' | 'ticket_created' | 'feedback_negative' | 'feedback_positive';

@@ -1,16 +1,21 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { routineScenarios } from './routine-traffic.ts';
 import { scenarios, type ScriptedTurn } from './scenarios.ts';
+import { isJudgeRequest, judge, madeUpValues } from './stand-in-judge.ts';
 
 /**
  * A scripted OpenAI-compatible Chat Completions server on 127.0.0.1, used when
  * no real model is configured. It recognises the user's latest line, asks for
  * the scripted tool calls first, and once tool results are in, answers with
- * the scripted reply (streamed when the request asks for it).
+ * the scripted reply (streamed when the request asks for it). Requests from
+ * tracejudge's LLM judge get a scripted judgment (stand-in-judge.ts).
  */
 
+const allScenarios = [...scenarios, ...routineScenarios];
 const turnsByUserText = new Map<string, ScriptedTurn>();
-for (const scenario of scenarios) for (const turn of scenario.turns) turnsByUserText.set(turn.user, turn);
+for (const scenario of allScenarios) for (const turn of scenario.turns) turnsByUserText.set(turn.user, turn);
+const MADE_UP = madeUpValues(allScenarios);
 
 interface ChatMessage {
   role: string;
@@ -28,19 +33,26 @@ function lastUserText(messages: ChatMessage[]): { text: string; toolResultsSince
   return { text: '', toolResultsSince: false };
 }
 
-function completion(model: string, message: Record<string, unknown>, finishReason: string, promptChars: number): unknown {
+function completion(model: string, message: Record<string, unknown>, finishReason: string, promptChars: number, promptTokens?: number): unknown {
   const content = typeof message.content === 'string' ? message.content : '';
+  const prompt = promptTokens ?? Math.ceil(promptChars / 4);
+  const completionTokens = Math.max(1, Math.ceil(content.length / 4));
   return {
     id: `chatcmpl-standin-${Math.random().toString(36).slice(2, 10)}`,
     object: 'chat.completion',
     created: Math.floor(Date.now() / 1000),
     model,
     choices: [{ index: 0, message: { refusal: null, ...message }, finish_reason: finishReason, logprobs: null }],
-    usage: { prompt_tokens: Math.ceil(promptChars / 4), completion_tokens: Math.max(1, Math.ceil(content.length / 4)), total_tokens: 0 },
+    usage: { prompt_tokens: prompt, completion_tokens: completionTokens, total_tokens: prompt + completionTokens },
   };
 }
 
-export function answer(body: { model: string; messages: ChatMessage[] }): { message: Record<string, unknown>; finishReason: string } {
+export function answer(body: { model: string; messages: ChatMessage[]; response_format?: { type?: string } }): {
+  message: Record<string, unknown>;
+  finishReason: string;
+  turn?: ScriptedTurn;
+} {
+  if (isJudgeRequest(body)) return { message: { role: 'assistant', content: JSON.stringify(judge(body, MADE_UP)) }, finishReason: 'stop' };
   const { text, toolResultsSince } = lastUserText(body.messages);
   const turn = turnsByUserText.get(text);
   if (!turn) return { message: { role: 'assistant', content: "I'm the demo stand-in model and have no script for that." }, finishReason: 'stop' };
@@ -50,9 +62,9 @@ export function answer(body: { model: string; messages: ChatMessage[] }): { mess
       type: 'function',
       function: { name: call.name, arguments: JSON.stringify(call.arguments) },
     }));
-    return { message: { role: 'assistant', content: null, tool_calls: toolCalls }, finishReason: 'tool_calls' };
+    return { message: { role: 'assistant', content: null, tool_calls: toolCalls }, finishReason: 'tool_calls', turn };
   }
-  return { message: { role: 'assistant', content: turn.reply }, finishReason: 'stop' };
+  return { message: { role: 'assistant', content: turn.reply }, finishReason: 'stop', turn };
 }
 
 export interface StandInModel {
@@ -68,7 +80,7 @@ export async function startStandInModel(): Promise<StandInModel> {
       res.writeHead(404, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { message: `no route ${req.url}` } }));
       return;
     }
-    let body: { model: string; messages: ChatMessage[]; stream?: boolean };
+    let body: { model: string; messages: ChatMessage[]; stream?: boolean; response_format?: { type?: string } };
     try {
       body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {
@@ -76,9 +88,10 @@ export async function startStandInModel(): Promise<StandInModel> {
       return;
     }
     const promptChars = JSON.stringify(body.messages).length;
-    const { message, finishReason } = answer(body);
+    const { message, finishReason, turn } = answer(body);
+    if (turn?.latencyMs) await new Promise((resolve) => setTimeout(resolve, turn.latencyMs));
     if (!body.stream) {
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion(body.model, message, finishReason, promptChars)));
+      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion(body.model, message, finishReason, promptChars, turn?.promptTokens)));
       return;
     }
     // Streaming: content in word-sized deltas, tool calls whole, usage in a last chunk.
@@ -95,7 +108,8 @@ export async function startStandInModel(): Promise<StandInModel> {
     }
     res.write(chunk({}, finishReason));
     const completionTokens = Math.max(1, Math.ceil(String(message.content ?? '').length / 4));
-    res.write(chunk(null, null, { prompt_tokens: Math.ceil(promptChars / 4), completion_tokens: completionTokens, total_tokens: Math.ceil(promptChars / 4) + completionTokens }));
+    const promptTokens = turn?.promptTokens ?? Math.ceil(promptChars / 4);
+    res.write(chunk(null, null, { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens }));
     res.end('data: [DONE]\n\n');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));

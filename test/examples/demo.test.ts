@@ -1,0 +1,116 @@
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodeTraceRequestJson } from '../../src/collector/otlp/index.ts';
+import type { DecodedSpan } from '../../src/collector/otlp/index.ts';
+
+const REPO = fileURLToPath(new URL('../../', import.meta.url));
+
+interface DemoRun {
+  readonly code: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let dir: string;
+let run: DemoRun;
+
+/** `npm run demo`'s entry under the Node 24 running vitest, offline (stand-in model and judge), output under a temp dir. */
+function runDemo(outDir: string): Promise<DemoRun> {
+  const env: Record<string, string> = { PATH: process.env.PATH ?? '', TRACEJUDGE_DEMO_OUT: outDir };
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['examples/demo/run.ts'], { cwd: REPO, env, stdio: 'pipe' });
+    const stdout: Buffer[] = [];
+    const stderr: Buffer[] = [];
+    child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
+    child.stderr.on('data', (chunk: Buffer) => stderr.push(chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr: Buffer.concat(stderr).toString('utf8') }));
+  });
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tracejudge-demo-'));
+  run = await runDemo(dir);
+}, 60_000);
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+/** The lines printed for one conversation: its header and the indented lines under it. */
+function block(id: string): string[] {
+  const lines = run.stdout.split('\n');
+  const start = lines.findIndex((line) => line.includes(` ${id} `));
+  if (start === -1) return [];
+  const out = [lines[start]];
+  for (const line of lines.slice(start + 1)) {
+    if (!line.startsWith('    ')) break;
+    out.push(line);
+  }
+  return out;
+}
+
+describe('npm run demo (stand-in model and judge)', () => {
+  it('exits 0 and says the model and the judge are the scripted stand-in', () => {
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    expect(run.stdout).toContain('the model is a SCRIPTED STAND-IN');
+    expect(run.stdout).toContain('The LLM judge is the SCRIPTED STAND-IN too');
+  });
+
+  it('flags each hallucinating conversation with the made-up value, samples it on the failed check, and the judge scores it low', () => {
+    const expected: Record<string, string> = {
+      'demo-clinic-002': 'commitment.time: a las 17:30',
+      'demo-salon-001': 'commitment.price: $180',
+      'demo-salon-002': 'commitment.price: 35 €',
+      'demo-bank-001': 'commitment.refund: $25',
+      'demo-ecommerce-002': 'commitment.refund: 139,85 €',
+      'demo-it-001': 'commitment.time: 3 PM',
+    };
+    for (const [id, failure] of Object.entries(expected)) {
+      const lines = block(id);
+      expect(lines[0], id).toMatch(/^✘ /);
+      expect(lines, id).toContain(`    ${failure}`);
+      expect(lines.join('\n'), id).toContain('reason check_failed');
+      expect(lines.join('\n'), id).toMatch(/judge: faithfulness 0\.00 unfaithful · policy_compliance 0\.25 violation {2}\(events on the held turn span\)/);
+    }
+  });
+
+  it('shows the escalation trigger, both outlier triggers and grounded conversations judged high', () => {
+    expect(block('demo-bank-002').join('\n')).toMatch(/SAMPLED — stratum escalations, rate 1\.000, reason escalation[\s\S]*judge: faithfulness 1\.00 faithful/);
+    expect(block('demo-outlier-slow').join('\n')).toContain('reason latency_outlier');
+    expect(block('demo-outlier-tokens').join('\n')).toContain('reason token_outlier');
+    expect(block('demo-clinic-001')[0]).toMatch(/^✔ .*all grounded/);
+  });
+
+  it('prints the stratum table, judge calls and cost against the budget, and where the spans went', () => {
+    expect(run.stdout).toMatch(/stratum\s+sampled\/seen/);
+    for (const stratum of ['routine', 'tool_calls', 'escalations', 'non_english']) expect(run.stdout).toMatch(new RegExp(`\\n  ${stratum}\\s+\\d+/\\d+`));
+    expect(run.stdout).toMatch(/Judge \(the scripted stand-in judge\): \d+ results \(0 errors\), \d+ low scores/);
+    expect(run.stdout).toMatch(/Judge cost: \$\d+\.\d{4} — [\d.]+% of the \$1\/hour ceiling/);
+    expect(run.stdout).toContain(`written to ${join(dir, 'demo-traces.jsonl')}`);
+  });
+
+  it('writes the spans with check and judge evaluation events, and the low scores to the review queue', async () => {
+    const spans: DecodedSpan[] = (await readFile(join(dir, 'demo-traces.jsonl'), 'utf8'))
+      .split('\n')
+      .filter((line) => line !== '')
+      .flatMap((line) => decodeTraceRequestJson(line).spans);
+    const events = spans.flatMap((span) => span.events.filter((event) => event.name === 'gen_ai.evaluation.result').map((event) => ({ span, attributes: event.attributes })));
+    const failedPrice = events.find((event) => event.attributes['gen_ai.evaluation.name'] === 'commitment.price' && event.attributes['gen_ai.evaluation.score.label'] === 'fail');
+    expect(failedPrice?.attributes['tracejudge.ungrounded_values']).toEqual(['$180']);
+    const judged = events.filter((event) => event.attributes['tracejudge.evaluation.source'] === 'judge');
+    expect(judged.length).toBeGreaterThanOrEqual(12);
+    const unfaithful = judged.find((event) => event.span.attributes['gen_ai.conversation.id'] === 'demo-it-001' && event.attributes['gen_ai.evaluation.name'] === 'faithfulness')!;
+    expect(unfaithful.attributes['gen_ai.evaluation.score.label']).toBe('unfaithful');
+    expect(unfaithful.span.name).toMatch(/^invoke_agent /);
+    // The conversation was sampled at its first turn (the failed check); every turn span carries its own decision.
+    const turns = spans.filter((span) => span.name.startsWith('invoke_agent') && span.attributes['gen_ai.conversation.id'] === 'demo-it-001');
+    expect(turns.map((span) => span.attributes['tracejudge.sampling.reason'])).toContain('check_failed');
+    const review = (await readFile(join(dir, 'review-queue.jsonl'), 'utf8')).split('\n').filter((line) => line !== '');
+    expect(review.some((line) => line.includes('demo-it-001') && line.includes('faithfulness'))).toBe(true);
+  });
+});
