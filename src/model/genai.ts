@@ -1,5 +1,5 @@
 import { GenAI } from './attributes.ts';
-import { decodeBestEffort, decodeStructured, describeType, isRecord, readCount, readString, UNREADABLE } from './decode.ts';
+import { decodeBestEffort, decodeToolResult, decodeStructured, describeType, isRecord, readCount, readString, UNREADABLE } from './decode.ts';
 import type { ReadContext } from './decode.ts';
 import { requestedToolCalls, toolNameFromSpanName } from './draft.ts';
 import type { Draft } from './draft.ts';
@@ -52,7 +52,7 @@ function readToolExecution(a: Attributes, spanName: string, ctx: ReadContext): T
     id,
     name ?? toolNameFromSpanName(spanName),
     decodeBestEffort(GenAI.TOOL_CALL_ARGUMENTS, rawArgs, ctx),
-    decodeBestEffort(GenAI.TOOL_CALL_RESULT, rawResult, ctx),
+    decodeToolResult(GenAI.TOOL_CALL_RESULT, rawResult, ctx),
   );
 }
 

@@ -1,5 +1,5 @@
 import type { GroundingSource, GroundingSourceKind } from './conversation.ts';
-import { textOf } from './decode.ts';
+import { sourceTextOf } from './decode.ts';
 import type { Message } from './messages.ts';
 import type { SpanView } from './span-view.ts';
 
@@ -18,7 +18,7 @@ export function groundingSourcesOf(view: SpanView): GroundingSource[] {
   for (const text of view.systemInstructions) add('system_instructions', text);
   for (const message of view.inputMessages) addMessage(message, add);
   for (const call of view.toolCalls) {
-    if (call.result !== undefined && call.result !== null) add('tool_result', textOf(call.result));
+    if (call.result !== undefined && call.result !== null) add('tool_result', sourceTextOf(call.result));
   }
   for (const text of view.retrievedContext) add('retrieved_context', text);
   return sources;
@@ -27,7 +27,7 @@ export function groundingSourcesOf(view: SpanView): GroundingSource[] {
 function addMessage(message: Message, add: (kind: GroundingSourceKind, text: string) => void): void {
   // Tool answers may come in any role (semconv `tool`, Anthropic-style `user`): the part type decides.
   for (const part of message.parts) {
-    if (part.type === 'tool_call_response') add('tool_result', textOf(part.response));
+    if (part.type === 'tool_call_response') add('tool_result', sourceTextOf(part.response));
   }
   const kind = TEXT_SOURCE_BY_ROLE[message.role];
   if (kind === undefined) return;

@@ -1,6 +1,6 @@
 import type { AttributeScan } from './attribute-scan.ts';
 import { OpenInference } from './attributes.ts';
-import { decodeBestEffort, parseJson, readCount, readString, UNREADABLE } from './decode.ts';
+import { decodeBestEffort, decodeToolResult, parseJson, readCount, readString, UNREADABLE } from './decode.ts';
 import type { ReadContext } from './decode.ts';
 import { requestedToolCalls } from './draft.ts';
 import type { Draft } from './draft.ts';
@@ -40,7 +40,7 @@ export function readOpenInference(a: Attributes, scan: AttributeScan, draft: Dra
     if (draft.toolCalls.length === 0 && (input !== undefined || output !== undefined || a[OpenInference.TOOL_NAME] !== undefined)) {
       const name = readString(OpenInference.TOOL_NAME, a[OpenInference.TOOL_NAME], ctx) ?? draft.spanName;
       const args = decodeBestEffort(OpenInference.INPUT_VALUE, input, ctx);
-      draft.toolCalls = [toolCall(undefined, name, args, decodeBestEffort(OpenInference.OUTPUT_VALUE, output, ctx))];
+      draft.toolCalls = [toolCall(undefined, name, args, decodeToolResult(OpenInference.OUTPUT_VALUE, output, ctx))];
     }
   } else if (kind === undefined ? CONVERSATIONAL_OPERATIONS.has(draft.operation) : CONVERSATIONAL_KINDS.has(kind)) {
     // Without message lists, the span's input is what the user said and its output the reply.

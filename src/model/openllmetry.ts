@@ -1,6 +1,6 @@
 import type { AttributeScan } from './attribute-scan.ts';
 import { OpenLLMetry } from './attributes.ts';
-import { decodeBestEffort, parseJson, readString, UNREADABLE } from './decode.ts';
+import { decodeBestEffort, decodeToolResult, parseJson, readString, UNREADABLE } from './decode.ts';
 import type { ReadContext } from './decode.ts';
 import { requestedToolCalls } from './draft.ts';
 import type { Draft } from './draft.ts';
@@ -37,7 +37,7 @@ export function readOpenLLMetry(a: Attributes, scan: AttributeScan, draft: Draft
     if (draft.toolCalls.length > 0) return;
     const name = readString(OpenLLMetry.ENTITY_NAME, a[OpenLLMetry.ENTITY_NAME], ctx) ?? draft.spanName;
     const args = decodeBestEffort(OpenLLMetry.ENTITY_INPUT, input, ctx);
-    draft.toolCalls = [toolCall(undefined, name, args, decodeBestEffort(OpenLLMetry.ENTITY_OUTPUT, output, ctx))];
+    draft.toolCalls = [toolCall(undefined, name, args, decodeToolResult(OpenLLMetry.ENTITY_OUTPUT, output, ctx))];
     return;
   }
   if (kind === 'agent') draft.agentName ??= readString(OpenLLMetry.ENTITY_NAME, a[OpenLLMetry.ENTITY_NAME], ctx);

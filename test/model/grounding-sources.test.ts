@@ -50,6 +50,15 @@ describe('groundingSourcesOf', () => {
     expect(sources.map(({ kind, text }) => ({ kind, text }))).toEqual([{ kind: 'tool_result', text: '{"price_per_night":140}' }]);
   });
 
+  it('grounds a JSON string tool result on the text the tool returned (no re-serialization), escapes spelled out', () => {
+    const asGiven = sourcesOf('execute_tool get_room_price', { 'gen_ai.tool.call.result': '{"price_per_night": 140, "currency": "EUR"}' });
+    expect(asGiven.map((s) => s.text)).toEqual(['{"price_per_night": 140, "currency": "EUR"}']);
+    const escaped = sourcesOf('execute_tool get_room_price', { 'gen_ai.tool.call.result': '{"price": "\\u20ac140"}' });
+    expect(escaped.map((s) => s.text)).toEqual(['{"price":"€140"}']);
+    const view = normalizeSpan(spanRecord({ name: 'execute_tool x', attributes: { 'gen_ai.tool.call.result': '{"price_per_night": 140}' } }));
+    expect(view.toolCalls[0].result).toEqual({ price_per_night: 140 });
+  });
+
   it('takes document contents from a retriever span', () => {
     const sources = sourcesOf(openinference.retriever.name, openinference.retriever.attributes);
     expect(sources.map((s) => s.kind)).toEqual(['retrieved_context', 'retrieved_context']);
