@@ -19,8 +19,8 @@ import type { AgentContext, DatasetRow, OfflineAgent } from '../src/offline/inde
 import { ExperimentsStore } from '../src/store/experiments-store.ts';
 import type { StoredRun } from '../src/store/experiments-store.ts';
 import { agent } from '../examples/offline/agent.ts';
+import { runSuite, type BenchRow } from './bench-table.ts';
 
-export type BenchRow = { name: string; value: number; unit: string; baseline?: number; ratio?: number; target?: string };
 
 const CONCURRENCY = 4;
 
@@ -118,8 +118,5 @@ export function compareBench(): BenchRow[] {
 
 if (import.meta.main) {
   const which = process.argv[2];
-  const rows = [...(which !== 'compare' ? await runnerBench() : []), ...(which !== 'runner' ? compareBench() : [])];
-  for (const row of rows) {
-    console.log(`${row.name.padEnd(50)} ${row.value.toFixed(1).padStart(10)} ${row.unit}${row.baseline !== undefined ? `  (bare ${row.baseline.toFixed(1)}, ×${row.ratio?.toFixed(3)})` : ''}${row.target ? `  target ${row.target}` : ''}`);
-  }
+  await runSuite('Offline runner and compare', async () => [...(which !== 'compare' ? await runnerBench() : []), ...(which !== 'runner' ? compareBench() : [])]);
 }
