@@ -46,11 +46,18 @@ export class OnlineTally {
   readonly #reader = new SummaryReader();
   readonly #provider = new MeterProvider({ readers: [this.#reader] });
   readonly meter: Meter = this.#provider.getMeter('tracejudge');
+  readonly #routed: Record<string, number> = {};
   readonly #lowJudgeScores: Record<string, number> = {};
-  /** Given to the stage as a review sink: it receives only results below `review.below` and failed checks. */
+  /**
+   * Given to the stage as a review sink: it receives exactly the results below `review.below` and failed checks.
+   * Counted here, not from the low-score metric, which counts once per review destination.
+   */
   readonly lowJudgeScores: ResultSink = {
     write: (results: readonly EvaluationResult[]) => {
-      for (const result of results) if (result.source === 'judge') this.#lowJudgeScores[result.name] = (this.#lowJudgeScores[result.name] ?? 0) + 1;
+      for (const result of results) {
+        this.#routed[result.name] = (this.#routed[result.name] ?? 0) + 1;
+        if (result.source === 'judge') this.#lowJudgeScores[result.name] = (this.#lowJudgeScores[result.name] ?? 0) + 1;
+      }
     },
   };
 
@@ -93,9 +100,8 @@ export class OnlineTally {
       if (attributes[MetricAttributes.TOKEN_TYPE] === 'output') judgeTokens.output += value;
       else judgeTokens.input += value;
     });
-    const lowScores = tallyBy(points.get(MetricNames.LOW_SCORES), EvaluationAttributes.NAME);
     const shed = tallyBy(points.get(MetricNames.SHED), MetricAttributes.SHED_REASON);
-    return { judgeModel: extra.judgeModel, turnsByStratum, conversationsSampled, judgeCalls, judgeErrors, judgeCostUsd, judgeTokens, lowScores, lowJudgeScores: { ...this.#lowJudgeScores }, shed, delivered: extra.delivered, childSpanLines: extra.childSpanLines };
+    return { judgeModel: extra.judgeModel, turnsByStratum, conversationsSampled, judgeCalls, judgeErrors, judgeCostUsd, judgeTokens, lowScores: { ...this.#routed }, lowJudgeScores: { ...this.#lowJudgeScores }, shed, delivered: extra.delivered, childSpanLines: extra.childSpanLines };
   }
 
   async shutdown(): Promise<void> {
