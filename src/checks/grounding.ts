@@ -17,6 +17,8 @@ const GROUNDING_KINDS: ReadonlySet<string> = new Set(['tool_result', 'system_ins
 const MAX_AMOUNTS = 1 << 16;
 const MAX_OPERANDS = 256;
 const MAX_OCCURRENCES = 4;
+const MINUTES_PER_DAY = 24 * 60;
+const TIME_BITSET_WORDS = MINUTES_PER_DAY / 32;
 
 /**
  * The facts a conversation's grounding sources state, read incrementally:
@@ -30,7 +32,12 @@ export class GroundingIndex implements GroundingFactsSink {
   readonly #operands = new Map<number, (string | null)[]>();
   readonly #quantities = new Set<number>();
   readonly #percents = new Set<number>();
-  readonly #times = new Uint8Array(24 * 60);
+  /**
+   * Minutes of the day stated, one bit each, allocated with the first time: 180
+   * bytes where a byte per minute took 1,440 (outside the JS heap, so it showed
+   * as RSS: −60 MiB for 50,000 conversations, bench/processor-overhead.ts).
+   */
+  #times: Uint32Array | undefined;
   #consumed = 0;
   #lastSource: GroundingSource | undefined;
   #skippedSources = 0;
@@ -84,11 +91,18 @@ export class GroundingIndex implements GroundingFactsSink {
   }
 
   addTime(minutes: number): void {
-    if (minutes >= 0 && minutes < 1440) this.#times[minutes] = 1;
+    if (!(minutes >= 0 && minutes < MINUTES_PER_DAY)) return;
+    const times = (this.#times ??= new Uint32Array(TIME_BITSET_WORDS));
+    times[minutes >>> 5] |= 1 << (minutes & 31);
   }
 
   hasTime(minutes: number, alternate = -1): boolean {
-    return this.#times[minutes] === 1 || (alternate >= 0 && this.#times[alternate] === 1);
+    return this.#hasMinute(minutes) || (alternate >= 0 && this.#hasMinute(alternate));
+  }
+
+  #hasMinute(minutes: number): boolean {
+    const times = this.#times;
+    return times !== undefined && minutes >= 0 && minutes < MINUTES_PER_DAY && ((times[minutes >>> 5] >>> (minutes & 31)) & 1) === 1;
   }
 
   hasPercent(percent: number): boolean {
@@ -132,7 +146,7 @@ export class GroundingIndex implements GroundingFactsSink {
     this.#operands.clear();
     this.#quantities.clear();
     this.#percents.clear();
-    this.#times.fill(0);
+    this.#times = undefined;
     this.#consumed = 0;
     this.#skippedSources = 0;
     this.#lastSource = undefined;
