@@ -7,6 +7,7 @@ import type { Attributes, EvaluationResult, NormalizeOptions, SpanRecord } from 
 import { contentProblemAttributes, SpanEventSink } from '../src/results/index.ts';
 import type { EvaluationTarget, MutableSpanTarget, ResultSink } from '../src/results/index.ts';
 import { ConversationMemory } from './conversation-memory.ts';
+import { rememberEndingView } from './ending-view.ts';
 import type { ConversationLimits } from './conversation-memory.ts';
 import { replyFingerprint } from './reply-fingerprint.ts';
 import { reportError } from './report-error.ts';
@@ -159,6 +160,7 @@ export class EvaluationPipeline {
     const memory = this.#memory;
     memory.expire(now);
     const view = normalizeSpan(span, this.#normalize);
+    rememberEndingView(target, view, this.#normalize);
     if (view.conversationId !== undefined) this.#bind(span.traceId, view.conversationId, now);
     const problems = view.problems;
     if (problems.length > 0) {

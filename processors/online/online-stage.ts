@@ -1,12 +1,13 @@
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace';
 import type { Evaluator, JudgeTarget } from '../../src/judge/evaluator.ts';
-import { durationMs, normalizeSpan, resolveConversationKey, spanRecordFromReadable } from '../../src/model/index.ts';
+import { durationMs, resolveConversationKey, spanRecordFromReadable } from '../../src/model/index.ts';
 import type { NormalizeOptions, SpanRecord, SpanView } from '../../src/model/index.ts';
 import { TracejudgeAttributes } from '../../src/results/names.ts';
 import type { EvaluationMetrics } from '../../src/results/metrics.ts';
 import type { ResultSink } from '../../src/results/result-sink.ts';
 import { decisionAttributes } from '../../src/sampling/index.ts';
 import type { BudgetReservation, Decision, StratifiedSampler } from '../../src/sampling/index.ts';
+import { endingViewOf } from '../ending-view.ts';
 import { reportError } from '../report-error.ts';
 import type { ForwardSpan, SpanStage } from '../span-stage.ts';
 import { ConversationBuffer } from './conversation-buffer.ts';
@@ -117,8 +118,9 @@ export class OnlineEvaluationStage implements SpanStage {
 
   onEnding(span: Span): void {
     if (this.#closed || span.attributes[TracejudgeAttributes.EVALUATION_SPAN] === true) return;
-    const record = spanRecordFromReadable(span);
-    const view = normalizeSpan(record, this.#normalize);
+    // The inline stage has normalized this span already (same onEnding): read once.
+    const view = endingViewOf(span, () => spanRecordFromReadable(span), this.#normalize);
+    const record = view.span;
     const now = this.#now();
     const isTurn = view.operation === 'invoke_agent' || (view.operation === 'chat' && !this.#agentTraces.has(record.traceId));
     if (!isTurn) {
