@@ -1,6 +1,6 @@
 import { currencyBefore, currencyOf, isMinorUnitWord, TRAILING_CODE } from './currency.ts';
 import type { NumberToken } from './number.ts';
-import { SPACE } from './number.ts';
+import { SPACE, isSpaceCode } from './number.ts';
 
 /** A money amount as written, with where it is and what it means. */
 export interface MoneyMention {
@@ -24,12 +24,18 @@ const PREFIXED_TAIL = new RegExp(
 export function moneyWithPrefix(text: string, number: NumberToken): MoneyMention | undefined {
   const prefix = currencyBefore(text, number.start);
   if (prefix === undefined) return undefined;
-  PREFIXED_TAIL.lastIndex = number.end;
-  const tail = PREFIXED_TAIL.exec(text);
+  // Every part of the tail is optional and starts with a space, k / K, `.` or `,`: nothing else can follow.
+  const next = text.charCodeAt(number.end);
+  const tail = next === 107 || next === 75 || next === 46 || next === 44 || isSpaceCode(next) ? tailAt(text, number.end) : null;
   const end = tail === null ? number.end : number.end + tail[0].length;
   const minor = tail !== null && tail[1] !== undefined ? number.minor * 1000 : number.minor;
   const currency = tail !== null && tail[2] !== undefined ? tail[2] : prefix.currency;
   return { kind: 'money', start: prefix.start, end, text: text.slice(prefix.start, end), minor, currency };
+}
+
+function tailAt(text: string, at: number): RegExpExecArray | null {
+  PREFIXED_TAIL.lastIndex = at;
+  return PREFIXED_TAIL.exec(text);
 }
 
 /** The amount of `number` followed by a currency marker (`45 €`, `45 dollars`, `3K EUR`, `50 cents`). */

@@ -41,7 +41,8 @@ export function readTime(text: string, number: NumberToken, after: RegExpExecArr
     const afterEnd = number.end + after[0].length;
     if (after[AFTER.H_MINUTES] !== undefined && !dotted) {
       if (!liberal && DURATION_BEFORE.has(wordBefore(text, at))) return undefined;
-      minute = Number(after[AFTER.H_MINUTES]);
+      const digits = after[AFTER.H_MINUTES]; // exactly two digits (AFTER_NUMBER)
+      minute = (digits.charCodeAt(0) - 48) * 10 + digits.charCodeAt(1) - 48;
       end = afterEnd;
       isTime = true;
     } else if (after[AFTER.MERIDIEM] !== undefined || after[AFTER.UHR] !== undefined) {
