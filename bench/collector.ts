@@ -84,7 +84,10 @@ export async function runCollectorBench(options: { phaseSeconds?: number } = {})
     const refused = (p: Phase) => (p.load.statuses['429'] ?? 0) + (p.load.statuses['503'] ?? 0);
     const lost = (p: Phase) => {
       const { receiver, forwarder } = p.server.stats;
-      const dropped = Object.values(forwarder.dropped as Record<string, number>).reduce((a, b) => a + b, 0);
+      // `queue_full` counts refusals at enqueue: those requests were answered 429 and never accepted.
+      const dropped = Object.entries(forwarder.dropped as Record<string, number>)
+        .filter(([reason]) => reason !== 'queue_full')
+        .reduce((sum, [, count]) => sum + count, 0);
       return receiver.spansAccepted - forwarder.forwardedSpans - dropped;
     };
     const relayRate = spansPerSecond(relay);
