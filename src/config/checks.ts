@@ -25,7 +25,11 @@ export const ChecksConfigSchema = z
   .strictObject({
     /** Check names to run; absent means every built-in check. */
     enabled: checkNames.optional(),
-    /** Characters of a reply the checks read (64 KiB, the checks' own default); longer replies are checked on their start and the result says so. */
+    /**
+     * Characters of a reply the checks read; longer replies are checked on their start and the result
+     * says so. 64 KiB: src/checks' DEFAULT_MAX_SCANNED_CHARS, written out because src/config imports
+     * nothing of ours (test/checks/scan-cap-default.test.ts keeps the two equal).
+     */
     maxScannedChars: positiveInt().prefault(65_536),
   })
   .prefault({});
