@@ -78,9 +78,19 @@ export class EvaluationSpanProcessor implements SpanProcessor {
     return { ...stats, errors: stats.errors + this.#stageErrors, stageErrors: this.#stageErrors };
   }
 
-  /** stage₁.onEnd → stage₂.onEnd → … → downstream.onEnd, each link forwarding at most once. */
+  /**
+   * stage₁.onEnd → stage₂.onEnd → … → downstream.onEnd, each link forwarding at most once.
+   * Stages forward held spans later, from a hold timer or a judge answer, outside any hook's
+   * try: a downstream that throws there must not crash the process nor stop the other spans.
+   */
   #chain(): ForwardSpan {
-    let next: ForwardSpan = (span) => this.#downstream.onEnd(span);
+    let next: ForwardSpan = (span) => {
+      try {
+        this.#downstream.onEnd(span);
+      } catch (error) {
+        reportError('tracejudge downstream.onEnd', error, ++this.#stageErrors);
+      }
+    };
     for (const stage of [...this.#stages].reverse()) {
       const after = next;
       if (stage.attach) this.#guard(stage, 'attach', () => stage.attach?.(after));

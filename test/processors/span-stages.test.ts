@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { EvaluationSpanProcessor } from '../../processors/index.ts';
 import type { ForwardSpan, SpanStage } from '../../processors/index.ts';
 import { runTurn } from './support/agent-spans.ts';
 import { evaluationEvents, sdkHarness } from './support/harness.ts';
@@ -88,5 +90,28 @@ describe('EvaluationSpanProcessor stages', () => {
     expect(calls).toEqual(['stage']);
     // The SimpleSpanProcessor shut its InMemorySpanExporter down, which clears it.
     expect(h.spans()).toHaveLength(0);
+  });
+
+  it('a downstream that throws on a span forwarded later (timer, judge answer) does not throw into the caller nor stop the other spans', async () => {
+    const exporter = new InMemorySpanExporter();
+    const simple = new SimpleSpanProcessor({ exporter });
+    let throwsLeft = 1;
+    const downstream = Object.assign(Object.create(simple) as SimpleSpanProcessor, {
+      onEnd(span: ReadableSpan): void {
+        if (throwsLeft-- > 0) throw new Error('downstream broke');
+        simple.onEnd(span);
+      },
+    });
+    const holding = new HoldingStage();
+    const processor = new EvaluationSpanProcessor({ downstream, stages: [holding] });
+    const provider = new TracerProvider({ spanProcessors: [processor] });
+    runTurn(provider.getTracer('agent'), spec);
+    expect(holding.held).toHaveLength(3);
+    const [first, ...rest] = holding.held.splice(0);
+    // As a HoldQueue timer or a judge answer would: outside any stage hook's try.
+    expect(() => first.forward(first.span)).not.toThrow();
+    for (const { span, forward } of rest) forward(span);
+    expect(exporter.getFinishedSpans()).toHaveLength(2);
+    expect(processor.stats().stageErrors).toBe(1);
   });
 });
