@@ -17,3 +17,4 @@ export { LowScoreSink, isLowScore, type LowScoreSinkOptions } from './low-score-
 export { JsonlFileSink, type JsonlFileSinkOptions, type JsonlFileSinkStats, type JsonlResultLine } from './jsonl-file-sink.ts';
 export { WebhookSink, type WebhookPayload, type WebhookSinkOptions, type WebhookSinkStats } from './webhook-sink.ts';
 export { appendEvents, evaluationChildSpan, resultEvents, type ChildSpanInit, type JudgeResultContext } from './evaluation-span.ts';
+export { LogEventSink, type LogEventSinkOptions, type LogEventSinkStats } from './log-event-sink.ts';
