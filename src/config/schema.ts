@@ -11,6 +11,7 @@ import { reviewSection } from './review.ts';
 import { storeSection } from './store.ts';
 import { privacySection } from './privacy.ts';
 import { offlineSection } from './offline.ts';
+import { eventsSection } from './events.ts';
 
 /**
  * The config file, section by section. A new section is a file of its own
@@ -28,6 +29,7 @@ export const configSections = {
   store: storeSection,
   privacy: privacySection,
   offline: offlineSection,
+  events: eventsSection,
 } as const satisfies Record<string, ConfigSection>;
 
 type SectionShape<T extends Record<string, ConfigSection>> = { -readonly [K in keyof T]: T[K]['schema'] };
