@@ -9,6 +9,7 @@ import { ConfigError, parseConfig, resolveConfig } from './config/index.ts';
 import type { TracejudgeConfig, TracejudgeConfigInput } from './config/index.ts';
 import { LlmJudge } from './judge/index.ts';
 import type { Evaluator, JudgeTarget } from './judge/index.ts';
+import { LogEventSink } from './results/index.ts';
 import type { ResultSink } from './results/index.ts';
 
 export interface SetupOptions extends Omit<InstrumentationSetupOptions, 'spanProcessors'> {
@@ -81,7 +82,9 @@ export async function setupTracejudge(options: SetupOptions): Promise<Tracejudge
     setup = setupInstrumentation({
       ...instrumentation,
       spanProcessors: (downstream) => {
-        pipeline = new EvaluationPipeline({ ...pipelineOptionsFromConfig(config), sinks: [...(online?.checkSinks ?? []), ...sinks] });
+        // Inline-only mode has no online stage to add the log-event sink (`events.logs`) to its check sinks.
+        const checkSinks = online?.checkSinks ?? (config.events.logs ? [new LogEventSink({ ...(onlineSetup.loggerProvider && { loggerProvider: onlineSetup.loggerProvider }) })] : []);
+        pipeline = new EvaluationPipeline({ ...pipelineOptionsFromConfig(config), sinks: [...checkSinks, ...sinks] });
         processor = new EvaluationSpanProcessor({ downstream, pipeline, stages: online ? [online.stage] : [] });
         return [processor];
       },

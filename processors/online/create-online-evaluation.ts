@@ -1,10 +1,11 @@
-import type { Meter } from '@opentelemetry/api';
+import type { LoggerProvider, Meter } from '@opentelemetry/api';
 import type { SpanProcessor } from '@opentelemetry/sdk-trace';
 import type { TracejudgeConfig } from '../../src/config/index.ts';
 import { LlmJudge } from '../../src/judge/index.ts';
 import type { Evaluator, LlmJudgeOptions } from '../../src/judge/index.ts';
 import { PiiMasker } from '../../src/privacy/index.ts';
 import { JsonlFileSink } from '../../src/results/jsonl-file-sink.ts';
+import { LogEventSink } from '../../src/results/log-event-sink.ts';
 import { LowScoreSink } from '../../src/results/low-score-sink.ts';
 import { EvaluationMetrics } from '../../src/results/metrics.ts';
 import { startMetricsExport } from '../../src/results/metrics-export.ts';
@@ -34,6 +35,8 @@ export interface OnlineStageSetup {
   readonly scope?: OnlineScope;
   /** Default: `tracejudge` meter of a Prometheus endpoint when `metrics.prometheus` is set, else of the global provider. */
   readonly meter?: Meter;
+  /** With `events.logs`: where the log-based result events go. Default: the global LoggerProvider. */
+  readonly loggerProvider?: LoggerProvider;
   /** Cohort attributes on score metrics (bounded values each), e.g. [app.vertical, app.language]. */
   readonly cohortAttributes?: readonly string[];
   /** More review destinations (e.g. the store's review queue); they receive low scores and failed checks only. */
@@ -83,7 +86,8 @@ export async function createOnlineStage(config: TracejudgeConfig, setup: OnlineS
   const judge = setup.evaluator ?? (config.judge ? new LlmJudge({ ...config.judge, scope, redact: masker.redactor(), ...setup.judgeOptions }) : undefined);
   const review = reviewSinks(config, setup.reviewSinks ?? []);
   const lowScores = review.sinks.map((sink) => new LowScoreSink(sink, { below: config.review.below, onRouted: (result) => metrics.lowScore(result.name) }));
-  const sinks = store ? [...lowScores, store.sink] : lowScores;
+  // Each sink here gets the check results (`checkSinks`) and, through the stage's delivery, the judge results.
+  const sinks: ResultSink[] = [...lowScores, ...(store ? [store.sink] : []), ...(config.events.logs ? [logEventSink(setup.loggerProvider)] : [])];
   stage = new OnlineEvaluationStage({
     sampler,
     ...(judge && { evaluator: judge }),
@@ -160,6 +164,11 @@ function reviewSinks(config: TracejudgeConfig, extra: readonly ResultSink[]): { 
     files.push(new WebhookSink({ url: webhook.url, timeoutMs: webhook.timeout, maxRetries: webhook.maxRetries, maxQueued: webhook.maxQueued, headers }));
   }
   return { sinks: [...files, ...extra], flush: async () => void (await Promise.all(files.map((sink) => sink.flush()))) };
+}
+
+/** Log-based result events (`events.logs`), beside the span events; failures reported through `diag`. */
+function logEventSink(loggerProvider: LoggerProvider | undefined): LogEventSink {
+  return new LogEventSink({ ...(loggerProvider && { loggerProvider }), onError: (error, failures) => reportError('tracejudge log events', error, failures) });
 }
 
 /** The store and its sink: every judged reply and failed check, masked; low ones queued for review unless `review.queue` is off. */
