@@ -187,6 +187,8 @@ export class OnlineEvaluationStage implements SpanStage {
     return {
       heldSpans: this.hold.size,
       heldBytes: this.hold.bytes,
+      /** Conversations whose last held turn span is remembered (bounded by the open conversations). */
+      candidateSpans: this.#candidates.size,
       holdExpired: this.hold.expired,
       holdRefused: this.hold.refused,
       openConversations: this.buffer.size,
@@ -301,13 +303,14 @@ export class OnlineEvaluationStage implements SpanStage {
   }
 
   #shedConversation(state: ConversationState, reason: 'evicted' | 'shutdown'): void {
+    const candidate = this.#candidates.get(state.key);
+    // Forgotten whatever happens next: an evicted conversation never comes back to clear its entry.
+    this.#candidates.delete(state.key);
     if (!state.sampling || state.judging || state.turns.length <= state.judgedTurnCount) return;
     this.#count(reason);
     this.#metrics?.shed(reason);
     for (const reservation of state.reservations.splice(0)) this.#sampler.budget.release(reservation);
-    const candidate = this.#candidates.get(state.key);
     if (candidate !== undefined) this.hold.release(candidate);
-    this.#candidates.delete(state.key);
   }
 
   #count(reason: string): void {
