@@ -2,7 +2,7 @@ import { request } from 'node:http';
 import { createGzip, gzipSync } from 'node:zlib';
 import { ExportResultCode } from '@opentelemetry/core';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decodeExportTraceResponseProtobuf, decodeRpcStatusProtobuf } from '../../src/collector/otlp/index.ts';
 import { recordSpans } from './otlp/sdk-spans.ts';
 import { turnSpecs } from '../cli/support/turns.ts';
@@ -237,13 +237,14 @@ describe('backpressure, logs, health and shutdown', () => {
   });
 
   it('answers 503 with Retry-After when request bytes in flight pass the bound', async () => {
-    const { url } = await setUp({ maxBodyBytes: 1000, maxInFlightBytes: 1500 });
+    const { url, running } = await setUp({ maxBodyBytes: 1000, maxInFlightBytes: 1500 });
     // A slow sender holds 900 bytes of a 1000-byte body…
     const slow = request(`${url}/v1/traces`, { method: 'POST', headers: { ...JSON_TYPE, 'content-length': '1000' } });
     slow.on('error', () => {});
     const slowResponse = new Promise<number>((resolve) => slow.on('response', (res) => (res.resume(), resolve(res.statusCode ?? 0))));
     slow.write(' '.repeat(900));
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    // Wait until the receiver holds them (a fixed sleep can be too short on a loaded machine).
+    await vi.waitFor(() => expect(running.service.stats().receiver.inFlightBytes).toBeGreaterThanOrEqual(900), { timeout: 10_000, interval: 10 });
     // …so another 700 bytes do not fit.
     const busy = await post(`${url}/v1/traces`, ' '.repeat(700), JSON_TYPE);
     expect([busy.status, busy.headers['retry-after'], JSON.parse(busy.body.toString()).message]).toEqual([
