@@ -18,7 +18,8 @@ export class CompositeEvaluator implements Evaluator {
   }
 
   async evaluate(target: EvaluationTarget, signal?: AbortSignal): Promise<EvaluationResult[]> {
-    const settled = await Promise.allSettled(this.#evaluators.map((evaluator) => evaluator.evaluate(target, signal)));
+    // Called inside an async arrow: an evaluator that throws before returning a promise is a rejection like any other.
+    const settled = await Promise.allSettled(this.#evaluators.map(async (evaluator) => evaluator.evaluate(target, signal)));
     const results: EvaluationResult[] = [];
     settled.forEach((outcome, index) => {
       const evaluator = this.#evaluators[index];

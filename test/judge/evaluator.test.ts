@@ -63,6 +63,20 @@ describe('Evaluator: the judge and user-written evaluators plug in the same way'
     ]);
   });
 
+  it('an evaluator that throws synchronously (not an async function) also costs only its own results', async () => {
+    const sync = {
+      name: 'sync_broken',
+      evaluate() {
+        throw new Error('bad config');
+      },
+    } as unknown as Evaluator;
+    const results = await new CompositeEvaluator([sync, replyLength]).evaluate(bookingConversation());
+    expect(results).toEqual([
+      { name: 'sync_broken', source: 'judge', error: { type: 'evaluator_failed', message: 'evaluator "sync_broken" threw: bad config' } },
+      expect.objectContaining({ name: 'reply_length', score: 1 }),
+    ]);
+  });
+
   it('passes the caller signal to every evaluator', async () => {
     const controller = new AbortController();
     const pending = new CompositeEvaluator([slowLookup, replyLength]).evaluate(bookingConversation(), controller.signal);
