@@ -30,7 +30,7 @@ describe('a judge that fails never costs a span', () => {
   for (const [how, reply, errorType] of failures) {
     it(`judge ${how}: every span exported, the result carries error.type ${errorType}`, async () => {
       // Only the hanging judge needs a short timeout; the others answer, and on a loaded 2-core machine an answer can take over 300 ms.
-      harness = await startOnlineHarness(() => reply, { judge: { timeout: reply.hang ? '300ms' : '5s', maxRetries: 0, holdMs: 10_000 } });
+      harness = await startOnlineHarness(() => reply, { judge: { timeout: 'hang' in reply ? '300ms' : '5s', maxRetries: 0, holdMs: 10_000 } });
       const h = harness;
       const conversation = h.conversation(`conv-${errorType}`);
       let last = '';
