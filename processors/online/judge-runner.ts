@@ -1,5 +1,6 @@
 import type { Evaluator, JudgeTarget } from '../../src/judge/evaluator.ts';
 import type { EvaluationResult } from '../../src/model/evaluation-result.ts';
+import { reportError } from '../report-error.ts';
 
 export interface JudgeRunnerOptions {
   /** Judgments started and not answered; beyond it new work is shed (counted), spans flow on. */
@@ -31,6 +32,7 @@ export class JudgeRunner {
   readonly #jobs = new Set<Job>();
   started = 0;
   lateAnswers = 0;
+  deliveryErrors = 0;
 
   constructor(evaluator: Evaluator, options: JudgeRunnerOptions) {
     this.#evaluator = evaluator;
@@ -94,6 +96,9 @@ export class JudgeRunner {
     try {
       results = await this.#evaluator.evaluate(target, job.controller.signal);
       if (!Array.isArray(results)) throw new TypeError(`evaluator ${this.#evaluator.name} resolved with ${typeof results}, expected an array of results`);
+      // Delivery reads every result (error, details, name): a null in the list would throw there, off the span path.
+      const bad = results.findIndex((result: unknown) => typeof result !== 'object' || result === null || typeof (result as EvaluationResult).name !== 'string');
+      if (bad !== -1) throw new TypeError(`evaluator ${this.#evaluator.name} resolved with results[${bad}] = ${describe(results[bad])}, expected a result object with a name`);
     } catch (error) {
       // The Evaluator contract says never reject; a user-written one might.
       results = failure(job.names, 'judge_failed', error instanceof Error ? error.message : String(error));
@@ -108,10 +113,20 @@ export class JudgeRunner {
     clearTimeout(job.timer);
     this.#jobs.delete(job);
     job.controller.abort(new Error('judgment settled'));
-    job.deliver(results);
+    try {
+      job.deliver(results);
+    } catch (error) {
+      // Runs from a timer or a promise callback: a throw here would crash the process (unhandled rejection).
+      reportError('tracejudge judge delivery', error, ++this.deliveryErrors);
+    }
   }
 }
 
 export function failure(names: readonly string[], type: string, message: string): EvaluationResult[] {
   return names.map((name) => ({ name, source: 'judge', error: { type, message } }));
+}
+
+function describe(value: unknown): string {
+  if (value === null) return 'null';
+  return typeof value === 'object' ? 'an object without a string "name"' : `${typeof value} ${String(value).slice(0, 40)}`;
 }

@@ -198,7 +198,7 @@ export class OnlineEvaluationStage implements SpanStage {
       shed: { ...this.#shedCounts },
       delivered: this.#delivery.counts(),
       buffer: { ...this.buffer.counters },
-      errors: this.errors,
+      errors: this.errors + (this.#runner?.deliveryErrors ?? 0),
     };
   }
 

@@ -39,3 +39,22 @@ describe('online stage memory', () => {
     expect(stats.candidateSpans).toBeLessThanOrEqual(2);
   });
 });
+
+describe('a user evaluator resolving malformed results', () => {
+  it('resolving [null]: the held span is exported at once with a judge_failed result, nothing thrown off the span path', async () => {
+    const malformed = { name: 'malformed', evaluate: async () => [null] } as unknown as Evaluator;
+    harness = await startOnlineHarness(() => judgeAnswer(5), { judge: { holdMs: 60_000 } }, { evaluator: malformed });
+    const h = harness;
+    const conversation = h.conversation('conv-malformed');
+    let last = '';
+    await conversation.turn('Is it shipped?', async (turn) => {
+      last = turn.span.spanContext().spanId;
+      turn.reply('Yes.');
+      conversation.end();
+    });
+    await waitFor(() => h.spans().some((span) => span.spanContext().spanId === last), 5_000);
+    const result = h.results(last).find((attributes) => attributes['gen_ai.evaluation.name'] === 'malformed');
+    expect(result?.['error.type']).toBe('judge_failed');
+    expect(String(result?.['gen_ai.evaluation.explanation'] ?? result?.['error.message'] ?? '')).toMatch(/results\[0\]/);
+  });
+});
