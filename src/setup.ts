@@ -1,10 +1,12 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
+import type { LoggerProvider } from '@opentelemetry/api';
 import { parse as parseYaml } from 'yaml';
 import { setupTracejudge as setupInstrumentation, TracejudgeSetupError } from '../instrumentation/setup.ts';
 import type { TracejudgeSetup as InstrumentationSetup, TracejudgeSetupOptions as InstrumentationSetupOptions } from '../instrumentation/setup.ts';
 import { createOnlineStage, EvaluationPipeline, EvaluationSpanProcessor, pipelineOptionsFromConfig } from '../processors/index.ts';
 import type { OnlineEvaluationStage, OnlineStageParts, OnlineStageSetup, ProcessorStats } from '../processors/index.ts';
+import { reportError } from '../processors/report-error.ts';
 import { ConfigError, parseConfig, resolveConfig } from './config/index.ts';
 import type { TracejudgeConfig, TracejudgeConfigInput } from './config/index.ts';
 import { LlmJudge } from './judge/index.ts';
@@ -83,7 +85,7 @@ export async function setupTracejudge(options: SetupOptions): Promise<Tracejudge
       ...instrumentation,
       spanProcessors: (downstream) => {
         // Inline-only mode has no online stage to add the log-event sink (`events.logs`) to its check sinks.
-        const checkSinks = online?.checkSinks ?? (config.events.logs ? [new LogEventSink({ ...(onlineSetup.loggerProvider && { loggerProvider: onlineSetup.loggerProvider }) })] : []);
+        const checkSinks = online?.checkSinks ?? (config.events.logs ? [logEventSink(onlineSetup.loggerProvider)] : []);
         pipeline = new EvaluationPipeline({ ...pipelineOptionsFromConfig(config), sinks: [...checkSinks, ...sinks] });
         processor = new EvaluationSpanProcessor({ downstream, pipeline, stages: online ? [online.stage] : [] });
         return [processor];
@@ -125,6 +127,11 @@ async function configOf(given: TracejudgeConfigInput | string | undefined): Prom
   // Parsed once more only for its top-level keys: parseConfig already reported any syntax error.
   const raw = parseYaml(text) as Record<string, unknown> | null;
   return { config, sections: new Set(Object.keys(raw ?? {})) };
+}
+
+/** Log-based result events (`events.logs`) beside the span events; failures reported through `diag`. */
+function logEventSink(loggerProvider: LoggerProvider | undefined): LogEventSink {
+  return new LogEventSink({ ...(loggerProvider && { loggerProvider }), onError: (error, failures) => reportError('tracejudge log events', error, failures) });
 }
 
 /** The evaluator, with what it returns also written to `sinks` (a sink that fails never affects the span path). */

@@ -1,7 +1,7 @@
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import type { LogRecordProcessor, ReadableLogRecord } from '@opentelemetry/sdk-logs';
-import { SeverityNumber } from '@opentelemetry/api';
-import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import { context, logs as otelLogs, propagation, SeverityNumber, trace } from '@opentelemetry/api';
+import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startConversation } from '../../instrumentation/index.ts';
 import { createOnlineEvaluation } from '../../processors/index.ts';
@@ -9,6 +9,7 @@ import type { OnlineEvaluation } from '../../processors/index.ts';
 import { ConfigError, resolveConfig } from '../../src/config/index.ts';
 import type { EvaluationResult } from '../../src/model/index.ts';
 import { evaluationEventAttributes, LogEventSink } from '../../src/results/index.ts';
+import { setupTracejudge } from '../../src/index.ts';
 import { installContextManager } from '../instrumentation/tracing-harness.ts';
 import { CollectingExporter, judgeAnswer, waitFor } from '../processors/support/online-harness.ts';
 import { startOpenAITestServer } from '../support/openai-test-server.ts';
@@ -177,5 +178,41 @@ describe('createOnlineEvaluation with events.logs', () => {
     await waitFor(() => server!.requests.length === 1 && exporter.spans.some((span) => span.events.some((event) => event.attributes?.['gen_ai.evaluation.name'] === 'faithfulness')));
     expect(exporter.spans.some((span) => span.events.some((event) => event.attributes?.['gen_ai.evaluation.name'] === 'commitment.price'))).toBe(true);
     expect(logs.records()).toEqual([]);
+  });
+});
+
+describe('setupTracejudge with events.logs, inline checks only', () => {
+  afterEach(() => {
+    // NodeSDK.start registers globals; leave none behind.
+    trace.disable();
+    context.disable();
+    propagation.disable();
+    otelLogs.disable();
+  });
+
+  it('the check results reach the LoggerProvider NodeSDK installs from sdk.logRecordProcessors', async () => {
+    const logExporter = new InMemoryLogRecordExporter();
+    const spanExporter = new InMemorySpanExporter();
+    const setup = await setupTracejudge({
+      serviceName: 'log-events-test',
+      exporter: spanExporter,
+      config: { events: { logs: true } },
+      sdk: { logRecordProcessors: [new SimpleLogRecordProcessor({ exporter: logExporter })] },
+    });
+    try {
+      const conversation = startConversation({ id: 'conv-inline-logs', agentName: 'support', captureContent: true });
+      await conversation.turn('How much is the suite?', async (turn) => {
+        await turn.tool('lookup_price', { room: 'suite' }, () => ({ price: '$249.00' }));
+        turn.reply('The suite is $199.00 per night.');
+      });
+      // NodeSDK's resource detectors are async: the simple processor exports once they settle.
+      await waitFor(() => logExporter.getFinishedLogRecords().length > 0);
+      const price = logExporter.getFinishedLogRecords().find((record) => record.attributes['gen_ai.evaluation.name'] === 'commitment.price');
+      expect(price?.eventName).toBe('gen_ai.evaluation.result');
+      expect(price?.attributes['gen_ai.evaluation.score.label']).toBe('fail');
+      expect(price?.attributes['tracejudge.conversation.id']).toBe('conv-inline-logs');
+    } finally {
+      await setup.shutdown();
+    }
   });
 });
