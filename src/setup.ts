@@ -10,6 +10,7 @@ import { reportError } from '../processors/report-error.ts';
 import { ConfigError, parseConfig, resolveConfig } from './config/index.ts';
 import type { TracejudgeConfig, TracejudgeConfigInput } from './config/index.ts';
 import { LlmJudge } from './judge/index.ts';
+import { PiiMasker } from './privacy/index.ts';
 import type { Evaluator, JudgeTarget } from './judge/index.ts';
 import { LogEventSink } from './results/index.ts';
 import type { ResultSink } from './results/index.ts';
@@ -71,7 +72,9 @@ export async function setupTracejudge(options: SetupOptions): Promise<Tracejudge
   let pipeline: EvaluationPipeline | undefined;
   let online: OnlineStageParts | undefined;
   if (wantsOnline) {
-    const judge = evaluator ?? (config.judge ? new LlmJudge({ ...config.judge, scope: onlineSetup.scope ?? config.judge.scope, ...onlineSetup.judgeOptions }) : undefined);
+    // Built here (to tee its results to `sinks`), so it needs the `privacy` masking createOnlineStage gives the judge it builds.
+    const redact = config.judge ? new PiiMasker(config.privacy).redactor() : undefined;
+    const judge = evaluator ?? (config.judge ? new LlmJudge({ ...config.judge, scope: onlineSetup.scope ?? config.judge.scope, redact, ...onlineSetup.judgeOptions }) : undefined);
     online = await createOnlineStage(config, {
       ...onlineSetup,
       ...(judge && { evaluator: sinks.length > 0 ? teeTo(judge, sinks) : judge }),

@@ -110,6 +110,32 @@ describe('setupTracejudge (package root)', () => {
     expect(setup.stats().online?.delivered.spanEvents).toBe(1);
   });
 
+  it('masks personal data (privacy section) in what the judge it builds is sent', async () => {
+    const judge = await startOpenAITestServer(() => ({ json: chatCompletion(JSON.stringify({ reasoning: 'ok', score: 5, label: 'faithful' })) }));
+    cleanups.push(() => judge.close());
+    const receiver = await startReceiver();
+    cleanups.push(() => receiver.close());
+    const setup = await setupTracejudge({
+      serviceName: 'hotel-agent',
+      exporter: new OTLPTraceExporter({ url: receiver.url }),
+      config: {
+        sampling: { strata: [{ name: 'everything', rate: 1 }], budget: { maxJudgeCostShareOfInference: null } },
+        judge: { model: 'gpt-4.1-mini', baseURL: judge.baseURL, rubrics: ['faithfulness'], maxRetries: 0, timeout: '5s', holdMs: 10_000 },
+      },
+      online: { judgeOptions: { apiKey: 'test-key' } },
+    });
+    const conversation = startConversation({ id: 'root-pii', agentName: 'concierge' });
+    await conversation.turn('Send the invoice to ana.lopez@example.com please', async (turn) => {
+      turn.reply('Done, it went to ana.lopez@example.com.');
+    });
+    conversation.end();
+    await setup.shutdown();
+    expect(judge.requests).toHaveLength(1);
+    const sent = JSON.stringify(judge.requests[0].body);
+    expect(sent).toContain('Send the invoice to');
+    expect(sent).not.toContain('ana.lopez@example.com');
+  });
+
   it('reads a config file (with ${ENV} substitution) and names what is wrong in bad options', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'tracejudge-setup-'));
     cleanups.push(() => rm(dir, { recursive: true, force: true }));
