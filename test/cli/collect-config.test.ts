@@ -1,13 +1,15 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CaptureServer } from '../collector/forwarder-capture-server.ts';
 import { post } from '../collector/receiver-support.ts';
 import { REPO } from './support/cli-process.ts';
+import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
+
+afterAll(removeTempDirs);
 
 /** The environment without OTLP / tracejudge variables, plus what a test passes. */
 function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
@@ -52,7 +54,7 @@ function collect(args: string[], env: NodeJS.ProcessEnv): Run {
 }
 
 function configFile(yaml: string): string {
-  const path = join(mkdtempSync(join(tmpdir(), 'tracejudge-collect-')), 'tracejudge.yaml');
+  const path = join(makeTempDir('tracejudge-collect-'), 'tracejudge.yaml');
   writeFileSync(path, yaml);
   return path;
 }

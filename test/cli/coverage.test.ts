@@ -1,16 +1,18 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { recordConversations, TracejudgeStore } from '../../src/store/index.ts';
 import { conversationRecord } from '../store/support/records.ts';
 import { runCli } from './support/cli-process.ts';
+import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
+
+afterAll(removeTempDirs);
 
 const DAY = 86_400_000;
 
 /** Five live first turns in the last week (two near the one dataset row), one older that is outside the window. */
 function seeded(): { dir: string; store: string; datasets: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'tracejudge-coverage-'));
+  const dir = makeTempDir('tracejudge-coverage-');
   const store = join(dir, 'store.db');
   const datasets = join(dir, 'datasets');
   mkdirSync(datasets);
@@ -77,5 +79,5 @@ describe('tracejudge coverage', () => {
     const broken = await runCli(['coverage', '--dataset', 'golden', '--datasets-dir', datasets, '--store', corrupt]);
     expect(broken.code).toBe(1);
     expect(broken.stderr).toContain(`store ${corrupt} is not a tracejudge store or is corrupt`);
-  });
+  }, 120_000);
 });

@@ -1,11 +1,13 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { recordConversations, TracejudgeStore } from '../../src/store/index.ts';
 import type { ConversationRecord } from '../../src/store/index.ts';
 import { conversationRecord } from '../store/support/records.ts';
 import { runCli } from './support/cli-process.ts';
+import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
+
+afterAll(removeTempDirs);
 
 const DAY = 86_400_000;
 
@@ -15,7 +17,7 @@ const DAY = 86_400_000;
  * human decision of 0 in shop's current period, and shop scores of 0 older than the window.
  */
 function seeded(): { dir: string; store: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'tracejudge-drift-'));
+  const dir = makeTempDir('tracejudge-drift-');
   const store = join(dir, 'store.db');
   const now = Date.now();
   const records: ConversationRecord[] = [];
@@ -71,5 +73,5 @@ describe('tracejudge drift', () => {
     const missingConfig = await runCli(['drift', '--config', join(dir, 'nope.yaml')]);
     expect(missingConfig.code).toBe(1);
     expect(missingConfig.stderr).toContain('cannot read the file');
-  });
+  }, 120_000);
 });

@@ -1,12 +1,14 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chatCompletion, startOpenAITestServer, type OpenAITestServer } from '../support/openai-test-server.ts';
 import { ConfigError, parseConfig } from '../../src/config/index.ts';
 import { ExperimentsStore } from '../../src/store/experiments-store.ts';
+import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
+
+afterAll(removeTempDirs);
 
 function issuesOf(yaml: string, env: Record<string, string> = {}): string[] {
   try {
@@ -42,7 +44,7 @@ describe('offline config section', () => {
 
 const run = promisify(execFile);
 const MAIN = resolve(import.meta.dirname, '../../src/cli/main.ts');
-const dir = mkdtempSync(join(tmpdir(), 'tj-offline-config-'));
+const dir = makeTempDir('tj-offline-config-');
 let server: OpenAITestServer;
 
 async function cli(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {

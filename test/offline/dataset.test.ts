@@ -1,8 +1,10 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { appendRows, DatasetError, listDatasets, loadDataset, parseRows } from '../../src/offline/index.ts';
+import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
+
+afterAll(removeTempDirs);
 
 const row = (id: string, extra: Record<string, unknown> = {}) => ({ id, input: `question ${id}`, tags: { vertical: 'salon' }, ...extra });
 
@@ -32,7 +34,7 @@ describe('dataset rows', () => {
 
 describe('append-only datasets', () => {
   it('changes the version on append and refuses an existing id without touching the file', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tj-ds-'));
+    const dir = makeTempDir('tj-ds-');
     const first = await appendRows('support', [row('a'), row('b', { provenance: { source: 'harvested', traceId: 'abc' } })], dir);
     expect(first.rows).toHaveLength(2);
     const second = await appendRows('support', [row('c')], dir);
@@ -47,7 +49,7 @@ describe('append-only datasets', () => {
   });
 
   it('fails to load a file with bad rows, listing every problem', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'tj-ds-'));
+    const dir = makeTempDir('tj-ds-');
     const path = join(dir, 'bad.jsonl');
     writeFileSync(path, `${JSON.stringify(row('a'))}\n${JSON.stringify({ id: 'b' })}\n`);
     const error = await loadDataset(path).catch((caught: unknown) => caught);

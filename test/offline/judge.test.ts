@@ -1,8 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { OpenAI } from 'openai';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { chatCompletion, startOpenAITestServer, type OpenAITestServer, type RecordedRequest, type ScriptedReply } from '../support/openai-test-server.ts';
 import { parseConfig } from '../../src/config/index.ts';
 import {
@@ -10,6 +8,9 @@ import {
 } from '../../src/offline/index.ts';
 import type { Dataset, OfflineAgent, OfflineJudging, RunCase } from '../../src/offline/index.ts';
 import { ExperimentsStore } from '../../src/store/experiments-store.ts';
+import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
+
+afterAll(removeTempDirs);
 
 let server: OpenAITestServer | undefined;
 let judging: OfflineJudging | undefined;
@@ -121,7 +122,7 @@ describe('the judge config section in an experiment', () => {
     });
     const config = parseConfig(`judge:\n  model: judge-model\n  baseURL: ${server.baseURL}\n  maxRetries: 0\n  rubrics: [correctness, tone]\n`, { env: {} });
     judging = offlineJudging(config.judge!, { OPENAI_API_KEY: 'test' });
-    const store = new ExperimentsStore(join(mkdtempSync(join(tmpdir(), 'tj-judge-')), 'tracejudge.db'));
+    const store = new ExperimentsStore(join(makeTempDir('tj-judge-'), 'tracejudge.db'));
     stores.push(store);
     const options = { agent, agentModule: 'unit', dataset: dataset(), store, concurrency: 3, evaluators: [...builtinReferenceEvaluators, ...judging.referenceEvaluators], judges: judging.evaluators };
 

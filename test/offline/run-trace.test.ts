@@ -1,8 +1,6 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { trace } from '@opentelemetry/api';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { parseRows, startOfflineTracing } from '../../src/offline/index.ts';
 import type { Dataset, OfflineAgent, OfflineTracing } from '../../src/offline/index.ts';
 import { BatchedRunWriter } from '../../src/offline/runner/batched-run-writer.ts';
@@ -10,6 +8,9 @@ import { runOne } from '../../src/offline/runner/run-one.ts';
 import { builtinReferenceEvaluators } from '../../src/offline/evaluators/index.ts';
 import { runExperiment } from '../../src/offline/runner/index.ts';
 import { ExperimentsStore } from '../../src/store/experiments-store.ts';
+import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
+
+afterAll(removeTempDirs);
 
 function dataset(count: number): Dataset {
   const lines = Array.from({ length: count }, (_, i) => JSON.stringify({ id: `r${i}`, input: `book slot ${i}`, reference: { expectedToolCalls: [{ name: 'book_slot', arguments: { slot: i } }] } }));
@@ -41,7 +42,7 @@ afterEach(async () => {
 });
 
 function newStore(): ExperimentsStore {
-  const store = new ExperimentsStore(join(mkdtempSync(join(tmpdir(), 'tj-mem-')), 'tracejudge.db'));
+  const store = new ExperimentsStore(join(makeTempDir('tj-mem-'), 'tracejudge.db'));
   stores.push(store);
   return store;
 }

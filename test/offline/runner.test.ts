@@ -1,15 +1,16 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { compareExperiments, expectedOutcome, expectedToolCalls, exactMatch, facts, parseRows, runExperiment } from '../../src/offline/index.ts';
 import type { Dataset, OfflineAgent, RunCase } from '../../src/offline/index.ts';
 import { ExperimentsStore } from '../../src/store/experiments-store.ts';
+import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
+
+afterAll(removeTempDirs);
 
 const stores: ExperimentsStore[] = [];
 afterEach(() => { for (const store of stores.splice(0)) store.close(); });
 function store(): ExperimentsStore {
-  const s = new ExperimentsStore(join(mkdtempSync(join(tmpdir(), 'tj-exp-')), 'tracejudge.db'));
+  const s = new ExperimentsStore(join(makeTempDir('tj-exp-'), 'tracejudge.db'));
   stores.push(s);
   return s;
 }

@@ -1,14 +1,16 @@
-import { appendFileSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { PiiMasker } from '../../src/privacy/index.ts';
 import { listReviewItems, StoreResultSink, TracejudgeStore } from '../../src/store/index.ts';
 import { runCli } from '../cli/support/cli-process.ts';
+import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
+
+afterAll(removeTempDirs);
 
 /** A store with three low-scored conversations (PII in them, masked by the sink) and one good one. */
 function seededStore(): { dir: string; path: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'tracejudge-review-'));
+  const dir = makeTempDir('tracejudge-review-');
   const path = join(dir, 'store.db');
   const store = TracejudgeStore.open(path);
   const sink = new StoreResultSink(store, { masker: new PiiMasker(), flushDelayMs: 60_000 });
@@ -27,6 +29,8 @@ function seededStore(): { dir: string; path: string } {
 }
 
 describe('tracejudge review / harvest', () => {
+  // Each test runs the CLI as several child processes (~2 s each on a loaded 2-core machine): the
+  // first one took 27 s of the default 30 s, so these carry their own timeout.
   it('harvests the weakest, takes scripted decisions, applies two rows without PII, deduplicated', async () => {
     const { dir, path } = seededStore();
     const datasets = join(dir, 'datasets');
@@ -72,7 +76,7 @@ describe('tracejudge review / harvest', () => {
     const record = JSON.parse(readFileSync(otlp, 'utf8').split('\n')[0]!).resourceLogs[0].scopeLogs[0].logRecords[0];
     expect(record.eventName).toBe('gen_ai.evaluation.result');
     expect(record.attributes).toContainEqual({ key: 'tracejudge.evaluation.source', value: { stringValue: 'human' } });
-  });
+  }, 120_000);
 
   it('refuses to apply when the dataset changed since the items were read, appending nothing', async () => {
     const { dir, path } = seededStore();
@@ -89,7 +93,7 @@ describe('tracejudge review / harvest', () => {
     expect(refused.code).toBe(1);
     expect(refused.stderr).toContain(`dataset regressions changed since review item(s) ${item!.id} were read`);
     expect(readFileSync(join(datasets, 'regressions.jsonl'), 'utf8')).toBe(foreign);
-  });
+  }, 120_000);
 
   it('interactive review over piped stdin: confirm with a note, reject, then quit', async () => {
     const { path } = seededStore();
@@ -105,7 +109,7 @@ describe('tracejudge review / harvest', () => {
       ['rejected', undefined],
       ['pending', undefined],
     ]);
-  });
+  }, 120_000);
 
   it('bad flags get clear errors', async () => {
     const { path } = seededStore();
@@ -114,5 +118,5 @@ describe('tracejudge review / harvest', () => {
     expect((await runCli(['review', '--store', path, '--relabel', '1'])).stderr).toContain('--relabel ID needs --label');
     expect((await runCli(['harvest', '--store', path, '--lowest', '3', '--since', 'soon'])).stderr).toContain('--since expects a duration like 7d');
     expect((await runCli(['harvest', '--store', path, '--apply'])).stderr).toContain('--apply needs --dataset NAME');
-  });
+  }, 120_000);
 });

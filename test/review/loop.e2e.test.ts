@@ -1,5 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,6 +13,9 @@ import { installContextManager } from '../instrumentation/tracing-harness.ts';
 import { CollectingExporter, judgeAnswer, waitFor } from '../processors/support/online-harness.ts';
 import { startOpenAITestServer } from '../support/openai-test-server.ts';
 import type { OpenAITestServer } from '../support/openai-test-server.ts';
+import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
+
+afterAll(removeTempDirs);
 
 const EMAIL = 'ana.lopez@example.com';
 const CARD = '4111 1111 1111 1111';
@@ -26,7 +28,7 @@ const CARD = '4111 1111 1111 1111';
  * dataset gains exactly the two confirmed rows → `tracejudge eval` runs them.
  */
 describe('review loop: live failures become offline dataset rows', () => {
-  const dir = mkdtempSync(join(tmpdir(), 'tracejudge-loop-'));
+  const dir = makeTempDir('tracejudge-loop-');
   const storePath = join(dir, 'tracejudge.db');
   const datasets = join(dir, 'datasets');
   let server: OpenAITestServer;

@@ -1,9 +1,12 @@
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import type { EvaluationResult } from '../../src/model/evaluation-result.ts';
 import { PiiMasker } from '../../src/privacy/index.ts';
 import { countConversations, listConversations, listReviewItems, StoreResultSink, TracejudgeStore } from '../../src/store/index.ts';
 import type { StoreTarget } from '../../src/store/index.ts';
 import { tempStorePath } from './support/records.ts';
+import { removeTempDirs } from '../support/temp-dir.ts';
+
+afterAll(removeTempDirs);
 
 const masker = new PiiMasker();
 const judged = (score: number): EvaluationResult[] => [{ name: 'faithfulness', score, label: score < 0.5 ? 'unfaithful' : 'faithful', source: 'judge' }];

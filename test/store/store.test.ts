@@ -3,9 +3,12 @@ import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { DatabaseSync } from 'node:sqlite';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { countConversations, listConversations, migrations, recordConversations, SCHEMA_VERSION, StoreError, TracejudgeStore } from '../../src/store/index.ts';
 import { conversationRecord, tempStorePath } from './support/records.ts';
+import { removeTempDirs } from '../support/temp-dir.ts';
+
+afterAll(removeTempDirs);
 
 const run = promisify(execFile);
 const DAY = 86_400_000;

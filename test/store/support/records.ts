@@ -1,10 +1,9 @@
-import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConversationRecord } from '../../../src/store/index.ts';
+import { makeTempDir } from '../../support/temp-dir.ts';
 
 export function tempStorePath(): string {
-  return join(mkdtempSync(join(tmpdir(), 'tracejudge-store-')), 'tracejudge.db');
+  return join(makeTempDir('tracejudge-store-'), 'tracejudge.db');
 }
 
 let next = 0;
