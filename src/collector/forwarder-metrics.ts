@@ -24,6 +24,7 @@ export class ForwarderTelemetry {
   retries = 0;
   logsForwarded = 0;
   logsFailed = 0;
+  admittedOverBound = 0;
   private readonly dropped = zeroDrops();
   private readonly unreported = zeroDrops();
   private readonly lastDetail: Partial<Record<DropReason, string>> = {};
@@ -81,6 +82,7 @@ export class ForwarderTelemetry {
       forwardedBatches: this.forwardedBatches,
       retried: this.retries + gauges.exporterRetries,
       dropped: { ...this.dropped },
+      admittedOverBound: this.admittedOverBound,
       queuedSpans: gauges.queuedSpans,
       queuedBytes: gauges.queuedBytes,
       persistedBatches: gauges.persistedBatches,

@@ -5,12 +5,13 @@ import { ForwarderTelemetry } from './forwarder-metrics.ts';
 import { SpanBatcher, type SpanBatch } from './forwarder-batcher.ts';
 import { deliver, type DeliveryContext, type DeliveryOutcome } from './forwarder-delivery.ts';
 import { FlushTracker } from './forwarder-flush.ts';
+import { ShutdownLeftovers } from './forwarder-leftovers.ts';
 import { encodeBatch, type SendResult } from './forwarder-senders.ts';
 import { approximateSpanBytes } from './forwarder-span-size.ts';
 import { Upstream } from './forwarder-upstream.ts';
 import { PersistentQueue } from './persistent-queue.ts';
 import { RetryQueue, type QueuedBatch } from './retry-queue.ts';
-import type { ForwarderStats, LogsForwardResult, SpanForwarder } from './span-forwarder.ts';
+import type { EnqueueOptions, ForwarderStats, LogsForwardResult, SpanForwarder } from './span-forwarder.ts';
 
 export interface ForwarderOptions {
   /** Where the forwarder's metrics go; the global provider (at construction) by default. */
@@ -50,6 +51,7 @@ export class OtlpForwarder implements SpanForwarder {
   private readonly workers = new Set<Promise<void>>();
   private readonly flushes = new FlushTracker();
   private readonly batcher: SpanBatcher;
+  private readonly leftovers: ShutdownLeftovers;
   private openTimer: NodeJS.Timeout | undefined;
   private inFlight = 0;
   private persisted = 0;
@@ -81,6 +83,7 @@ export class OtlpForwarder implements SpanForwarder {
         bytesSent: this.upstream.bytesSent,
       }),
     });
+    this.leftovers = new ShutdownLeftovers(this.store, config.protocol, this.logger, this.telemetry);
     this.deliveryContext = {
       policy: config.retry,
       signal: this.stopping.signal,
@@ -97,7 +100,7 @@ export class OtlpForwarder implements SpanForwarder {
     this.pump();
   }
 
-  enqueue(spans: ReadableSpan[]): boolean {
+  enqueue(spans: ReadableSpan[], options: EnqueueOptions = {}): boolean {
     try {
       if (spans.length === 0) return true;
       if (!this.accepting) {
@@ -106,7 +109,13 @@ export class OtlpForwarder implements SpanForwarder {
       }
       let bytes = 0;
       for (const span of spans) bytes += approximateSpanBytes(span);
-      if (!this.queue.admit(spans.length, bytes)) {
+      if (options.force) {
+        // Already accepted (released from a judge hold at shutdown): never refused for the bound.
+        if (!this.queue.admit(spans.length, bytes)) {
+          this.queue.hold(spans.length, bytes);
+          this.telemetry.admittedOverBound += spans.length;
+        }
+      } else if (!this.queue.admit(spans.length, bytes)) {
         this.telemetry.drop('queue_full', spans.length);
         return false;
       }
@@ -144,8 +153,9 @@ export class OtlpForwarder implements SpanForwarder {
   }
 
   /**
-   * Stops accepting, drains until the deadline, then stops: batches on disk stay there for the
-   * next start; spans only in memory are counted dropped (`shutdown_deadline`).
+   * Stops accepting and waits for the upstream until the deadline, then stops: batches on disk
+   * stay there for the next start, and spans only in memory are written to the queue file too;
+   * without one they are lost, counted (`shutdown_deadline`) and logged as an error.
    */
   shutdown(timeoutMs = this.shutdownTimeoutMs): Promise<void> {
     this.closing ??= this.close(timeoutMs);
@@ -163,7 +173,9 @@ export class OtlpForwarder implements SpanForwarder {
     this.stopping.abort();
     await Promise.allSettled([...this.workers]);
     for (const batch of this.queue.takeAll()) this.settle(batch, { outcome: 'abandoned' });
-    if (this.store && this.leftOnDisk > 0) this.logger.info(`${this.leftOnDisk} batches stay in ${this.store.path} for the next start`);
+    this.leftovers.report(timeoutMs);
+    const onDisk = this.leftOnDisk + this.leftovers.keptBatches;
+    if (this.store && onDisk > 0) this.logger.info(`${onDisk} batches stay in ${this.store.path} for the next start`);
     await this.upstream.close(Math.max(0, deadline - Date.now()));
     this.telemetry.close();
     this.store?.close();
@@ -230,7 +242,7 @@ export class OtlpForwarder implements SpanForwarder {
       this.telemetry.forwardedSpans += spanCount;
       this.telemetry.forwardedBatches++;
     } else if (result.outcome === 'abandoned') {
-      if (payload.kind === 'spans') this.telemetry.drop('shutdown_deadline', spanCount);
+      if (payload.kind === 'spans') this.leftovers.take(payload.spans);
     } else {
       this.telemetry.drop(result.outcome, spanCount, result.detail);
     }

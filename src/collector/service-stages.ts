@@ -58,6 +58,7 @@ export class StageDriver {
   readonly #late: ReadableSpan[] = [];
   #retry: NodeJS.Timeout | undefined;
   #batch: ReadableSpan[] | undefined;
+  #stopping = false;
   errors = 0;
 
   constructor(stages: readonly SpanStage[], forwarder: SpanForwarder, hasRoom: (spans: number) => boolean) {
@@ -99,14 +100,15 @@ export class StageDriver {
     return now;
   }
 
-  /** After the stages' shutdown released what they held: offer the late spans until `deadline`. */
-  async drainLate(deadline: number): Promise<void> {
-    while (this.#late.length > 0 && Date.now() < deadline) {
-      this.#offerLate();
-      if (this.#late.length > 0) await new Promise((resolve) => setTimeout(resolve, LATE_RETRY_MS));
-    }
-    clearTimeout(this.#retry);
-    if (this.#late.length > 0) diag.warn(`tracejudge collect: ${this.#late.length} held spans could not be queued before the shutdown deadline`);
+  /**
+   * At stop, after the stages' shutdown released what they held: the late spans go to the
+   * forwarder now, past its queue bound if need be (`force`). They were accepted, and no new
+   * traffic is taken any more, so waiting for room would only let a deadline drop them. From
+   * here on, late spans are handed over the same way.
+   */
+  flushLate(): void {
+    this.#stopping = true;
+    this.#offerLate();
   }
 
   #chain(index: number, span: ReadableSpan): void {
@@ -142,9 +144,17 @@ export class StageDriver {
     clearTimeout(this.#retry);
     this.#retry = undefined;
     if (this.#late.length === 0) return;
-    // Spans already accepted are never refused for good: they wait for room instead.
-    if (this.#hasRoom(this.#late.length) && this.#forwarder.enqueue([...this.#late])) this.#late.length = 0;
-    else {
+    // Spans already accepted are never refused for good: while running they wait for room
+    // (new requests get 429 meanwhile); at stop they are taken past the bound.
+    const handedOver = this.#stopping
+      ? this.#forwarder.enqueue([...this.#late], { force: true })
+      : this.#hasRoom(this.#late.length) && this.#forwarder.enqueue([...this.#late]);
+    if (handedOver) this.#late.length = 0;
+    else if (this.#stopping) {
+      // Only after the forwarder's own shutdown began (counted there as `shutdown`).
+      diag.error(`tracejudge collect: ${this.#late.length} spans released after the forwarder stopped could not be forwarded`);
+      this.#late.length = 0;
+    } else {
       this.#retry = setTimeout(() => this.#offerLate(), LATE_RETRY_MS);
       this.#retry.unref();
     }

@@ -28,8 +28,6 @@ export interface CollectorServiceOptions {
    * Held spans are forwarded when released; stopping shuts the stages down first.
    */
   readonly stages?: readonly SpanStage[];
-  /** How long a stop waits for released spans to find room in the forwarding queue (default 10 s). */
-  readonly stopTimeoutMs?: number;
 }
 
 export interface CollectorStats {
@@ -56,7 +54,6 @@ export class CollectorService implements ReceiverIntake {
   readonly #maxQueuedSpans: number | undefined;
   readonly #stages: readonly SpanStage[];
   readonly #driver: StageDriver | undefined;
-  readonly #stopTimeoutMs: number;
   #stopping: Promise<void> | undefined;
 
   constructor(options: CollectorServiceOptions) {
@@ -64,7 +61,6 @@ export class CollectorService implements ReceiverIntake {
     this.#forwarder = options.forwarder;
     this.#maxQueuedSpans = options.forwarderMaxQueuedSpans;
     this.#stages = options.stages ?? [];
-    this.#stopTimeoutMs = options.stopTimeoutMs ?? 10_000;
     this.#driver = this.#stages.length > 0 ? new StageDriver(this.#stages, this.#forwarder, (spans) => !this.#wouldOverflow(spans)) : undefined;
     this.#receiver = new OtlpHttpReceiver(this, {
       ...options.receiver,
@@ -112,16 +108,17 @@ export class CollectorService implements ReceiverIntake {
 
   /**
    * Graceful stop (SIGTERM): refuse new requests, finish the ones in progress
-   * (their spans are evaluated and enqueued), then flush and shut the forwarder.
+   * (their spans are evaluated and enqueued), release what the stages hold, then shut the
+   * forwarder, which flushes within its own shutdown deadline.
    */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       await this.#receiver.drain();
-      const deadline = Date.now() + this.#stopTimeoutMs;
-      // Stages release what they hold (judge results past the deadline land on child spans).
+      // Stages release what they hold, bounded by their drain deadline (judge results past it
+      // land on child spans or carry error.type).
       for (const stage of this.#stages) await stage.shutdown?.().catch(() => undefined);
-      await this.#driver?.drainLate(deadline);
-      await this.#forwarder.forceFlush();
+      // Released spans were accepted: handed over even past the queue bound, never left behind.
+      this.#driver?.flushLate();
       await this.#forwarder.shutdown();
       this.#receiver.unobserve();
     })();

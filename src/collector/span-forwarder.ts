@@ -7,7 +7,8 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
  * - `rejected`: the upstream answered a non-retryable status (400, 401, 413, 500…: spec, "Failures").
  * - `retries_exhausted`: still failing when `retry.maxElapsed` ran out.
  * - `shutdown`: offered after `shutdown()` began.
- * - `shutdown_deadline`: still in memory when the shutdown deadline passed.
+ * - `shutdown_deadline`: still in memory when the shutdown deadline passed and there was no queue
+ *   file to keep them in (no `queue.persistPath`, or writing it failed) — accepted spans lost.
  * - `export_error`: the batch could not be serialized or read back.
  */
 export type DropReason = 'queue_full' | 'rejected' | 'retries_exhausted' | 'shutdown' | 'shutdown_deadline' | 'export_error';
@@ -29,6 +30,12 @@ export interface ForwarderStats {
   readonly retried: number;
   /** Spans dropped, by reason. */
   readonly dropped: Readonly<Record<DropReason, number>>;
+  /**
+   * Spans taken past the queue bound because they had already been accepted (`enqueue` with
+   * `force`: spans a judge hold released at shutdown). Counted, since they can push memory
+   * above `queue.maxSpans` / `maxBytes` for the length of the shutdown.
+   */
+  readonly admittedOverBound: number;
   /** Gauge: spans accepted and not yet forwarded or dropped (open batch, queue, in flight). */
   readonly queuedSpans: number;
   /** Gauge: approximate bytes of those spans (exact serialized size for persisted batches). */
@@ -48,12 +55,22 @@ export interface LogsForwardResult {
   readonly retryAfterMs?: number;
 }
 
+export interface EnqueueOptions {
+  /**
+   * The spans were already accepted (their sender got 200 and forgot them), e.g. spans a judge
+   * hold released at shutdown: take them even past the queue bound, counted in
+   * `admittedOverBound`. The bound is back-pressure on new traffic; refusing these would lose
+   * them. Never for new traffic. Does not bypass the refusal once `shutdown()` began.
+   */
+  readonly force?: boolean;
+}
+
 /**
  * What the OTLP receiver hands decoded batches to (collector mode). `enqueue` never blocks and
  * never throws: `false` means saturated and the caller answers 429/503 so the sender retries.
  */
 export interface SpanForwarder {
-  enqueue(spans: ReadableSpan[]): boolean;
+  enqueue(spans: ReadableSpan[], options?: EnqueueOptions): boolean;
   /** POST an OTLP logs request body unchanged to the upstream's logs URL. */
   forwardLogs?(body: Buffer, contentType: string, contentEncoding?: string): Promise<LogsForwardResult>;
   forceFlush(timeoutMs?: number): Promise<void>;
