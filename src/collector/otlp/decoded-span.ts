@@ -110,33 +110,6 @@ export interface DecodedSpanInit {
   readonly traceId: string;
   readonly spanId: string;
   readonly parentSpanId?: string;
-  readonly traceState: string;
-  readonly name: string;
-  readonly kind: number;
-  readonly startTimeUnixNano: bigint;
-  readonly endTimeUnixNano: bigint;
-  readonly attributes: Attributes;
-  readonly droppedAttributesCount: number;
-  readonly events: DecodedEvent[];
-  readonly droppedEventsCount: number;
-  readonly links: readonly DecodedLink[];
-  readonly droppedLinksCount: number;
-  readonly status: { readonly code: StatusCode; readonly message?: string };
-  readonly flags: number;
-  readonly resource: DecodedResource;
-  readonly scope: DecodedScope;
-  readonly sizes: AttributeSizes;
-}
-
-/**
- * A span decoded from OTLP (JSON or protobuf). It is the `SpanRecord` the
- * pipeline reads, the target the pipeline adds evaluation events to, and, via
- * `toReadableSpan()`, what the official OTLP exporters serialize.
- */
-export class DecodedSpan implements SpanRecord {
-  readonly traceId: string;
-  readonly spanId: string;
-  readonly parentSpanId?: string;
   /** W3C tracestate exactly as received ("" when none). */
   readonly traceState: string;
   readonly name: string;
@@ -157,28 +130,20 @@ export class DecodedSpan implements SpanRecord {
   readonly resource: DecodedResource;
   readonly scope: DecodedScope;
   readonly sizes: AttributeSizes;
+}
+
+/**
+ * A span decoded from OTLP (JSON or protobuf). It is the `SpanRecord` the
+ * pipeline reads, the target the pipeline adds evaluation events to, and, via
+ * `toReadableSpan()`, what the official OTLP exporters serialize.
+ */
+// The fields are declared once, in DecodedSpanInit; the class takes them as they are.
+export interface DecodedSpan extends DecodedSpanInit {}
+export class DecodedSpan implements SpanRecord {
   #readable?: ReadableSpan;
 
   constructor(init: DecodedSpanInit) {
-    this.traceId = init.traceId;
-    this.spanId = init.spanId;
-    if (init.parentSpanId !== undefined) this.parentSpanId = init.parentSpanId;
-    this.traceState = init.traceState;
-    this.name = init.name;
-    this.kind = init.kind;
-    this.startTimeUnixNano = init.startTimeUnixNano;
-    this.endTimeUnixNano = init.endTimeUnixNano;
-    this.attributes = init.attributes;
-    this.droppedAttributesCount = init.droppedAttributesCount;
-    this.events = init.events;
-    this.droppedEventsCount = init.droppedEventsCount;
-    this.links = init.links;
-    this.droppedLinksCount = init.droppedLinksCount;
-    this.status = init.status;
-    this.flags = init.flags;
-    this.resource = init.resource;
-    this.scope = init.scope;
-    this.sizes = init.sizes;
+    Object.assign(this, init);
   }
 
   get resourceAttributes(): Attributes {
