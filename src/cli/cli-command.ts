@@ -32,3 +32,6 @@ export interface CliCommand {
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
 }
+
+/** commander option parser for a repeatable flag (`--gate A --gate B` → [A, B]). */
+export const repeatable = (value: string, previous: string[]): string[] => [...previous, value];

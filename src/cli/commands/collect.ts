@@ -12,7 +12,7 @@ import { SamplingSettingsError } from '../../sampling/index.ts';
 import { DEFAULT_BEARER_TOKEN_ENV, parseListenAddress } from '../../config/receiver.ts';
 import type { ListenAddress } from '../../config/receiver.ts';
 import type { CliCommand, CliIo } from '../cli-command.ts';
-import { CliUsageError, ExitCode } from '../cli-command.ts';
+import { CliUsageError, ExitCode, repeatable } from '../cli-command.ts';
 import { cliConfig, cliPipelineOptions } from '../cli-config.ts';
 
 interface CollectFlags {
@@ -153,7 +153,6 @@ async function collect(flags: CollectFlags, io: CliIo): Promise<number> {
   return ExitCode.OK;
 }
 
-const collectList = (value: string, previous: string[]) => [...previous, value];
 
 export const collectCommand: CliCommand = {
   name: 'collect',
@@ -169,7 +168,7 @@ export const collectCommand: CliCommand = {
       .option('--forward <url>', 'OTLP/HTTP traces endpoint to forward to (else forward.endpoint or OTEL_EXPORTER_OTLP_*)')
       .option('--max-body-bytes <n>', 'request body limit after decompression (else receiver.maxBodyBytes, default 64 MiB)')
       .option('--max-in-flight-bytes <n>', 'bytes of request bodies read at once before 503 (else receiver.maxInFlightBytes, default 256 MiB)')
-      .option('--auth-header <name=ENV_VAR>', 'require header NAME with the value of variable ENV_VAR (repeatable)', collectList, [])
+      .option('--auth-header <name=ENV_VAR>', 'require header NAME with the value of variable ENV_VAR (repeatable)', repeatable, [])
       .option('--metrics-listen <host:port>', 'serve Prometheus metrics on GET /metrics here (else metrics.prometheus.listen)')
       .addHelpText(
         'after',

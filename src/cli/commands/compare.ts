@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import type { CliCommand, CliIo } from '../cli-command.ts';
-import { CliUsageError, ExitCode } from '../cli-command.ts';
+import { CliUsageError, ExitCode, repeatable } from '../cli-command.ts';
 import { cliConfig } from '../cli-config.ts';
 import { ExperimentsStore } from '../../store/experiments-store.ts';
 import { compareExperiments, CompareError, evaluateGate, renderReport } from '../../offline/index.ts';
@@ -45,7 +45,6 @@ async function compare(baselineName: string, candidateName: string, flags: Compa
   }
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export const compareCommand: CliCommand = {
   name: 'compare',
@@ -55,9 +54,9 @@ export const compareCommand: CliCommand = {
       .description('compare two stored experiments (A = baseline, B = candidate) per evaluator and tag, paired on rows')
       .argument('<baseline>')
       .argument('<candidate>')
-      .option('--gate <rule>', 'gate rule, repeatable (e.g. "*: max-drop 1.5%", "latency.p95: max-increase 20%"); replaces offline.gate of the config', collect, [])
+      .option('--gate <rule>', 'gate rule, repeatable (e.g. "*: max-drop 1.5%", "latency.p95: max-increase 20%"); replaces offline.gate of the config', repeatable, [])
       .option('--config <file>', 'tracejudge config: offline.gate and offline.store')
-      .option('--report <format file...>', 'also write a report: md|json|html FILE (repeatable)', collect, [])
+      .option('--report <format file...>', 'also write a report: md|json|html FILE (repeatable)', repeatable, [])
       .option('--shared-rows', 'compare on the rows both share even if the dataset versions differ')
       .option('--seed <n>', 'bootstrap seed', '20260101')
       .option('--store <file>', 'experiments database (default: offline.store, else .tracejudge/tracejudge.db)')

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { writeFile } from 'node:fs/promises';
 import cliProgress from 'cli-progress';
 import type { CliCommand, CliIo } from '../cli-command.ts';
-import { CliUsageError, ExitCode } from '../cli-command.ts';
+import { CliUsageError, ExitCode, repeatable } from '../cli-command.ts';
 import { cliConfig, cliPipelineOptions } from '../cli-config.ts';
 import { parseDurationMs } from '../../config/index.ts';
 import type { TracejudgeConfig } from '../../config/index.ts';
@@ -179,7 +179,6 @@ async function evaluate(flags: EvalFlags, io: CliIo): Promise<number> {
   }
 }
 
-const collect = (value: string, previous: string[]) => [...previous, value];
 
 export const evalCommand: CliCommand = {
   name: 'eval',
@@ -194,8 +193,8 @@ export const evalCommand: CliCommand = {
       .option('--repetitions <n>', 'runs per row (default: offline.repetitions of the config, else 1)')
       .option('--concurrency <n>', 'runs at once (default: offline.concurrency, else 4)')
       .option('--timeout <duration>', 'per-run timeout, ms or 30s / 2m; a run past it is recorded as an error (default: offline.timeout, else 60s)')
-      .option('--gate <rule>', 'gate rule, repeatable (e.g. "tag:vertical=*: max-drop 1.5%"); replaces offline.gate of the config', collect, [])
-      .option('--report <format file...>', 'also write a report: md|json|html FILE (repeatable)', collect, [])
+      .option('--gate <rule>', 'gate rule, repeatable (e.g. "tag:vertical=*: max-drop 1.5%"); replaces offline.gate of the config', repeatable, [])
+      .option('--report <format file...>', 'also write a report: md|json|html FILE (repeatable)', repeatable, [])
       .option('--config <file>', 'tracejudge config (YAML or JSON): offline defaults, checks, judge rubrics')
       .option('--resume', 'continue a stored experiment (only missing runs are made)')
       .option('--shared-rows', 'compare on the rows both experiments share even if the dataset versions differ')
