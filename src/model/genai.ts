@@ -4,7 +4,8 @@ import type { ReadContext } from './decode.ts';
 import { requestedToolCalls, toolNameFromSpanName } from './draft.ts';
 import type { Draft } from './draft.ts';
 import { readMessages, readSystemInstructions } from './genai-messages.ts';
-import type { ToolCall } from './messages.ts';
+import type { Message, ToolCall } from './messages.ts';
+import { ContentMemo } from './content-memo.ts';
 import { toolCall } from './shapes.ts';
 import type { Attributes } from './span-record.ts';
 
@@ -25,11 +26,11 @@ export function readGenAI(attributes: Attributes, draft: Draft, ctx: ReadContext
     readCount(GenAI.USAGE_COMPLETION_TOKENS_OLD, a[GenAI.USAGE_COMPLETION_TOKENS_OLD], ctx);
 
   const system = a[GenAI.SYSTEM_INSTRUCTIONS];
-  if (system !== undefined) draft.systemInstructions = readSystemInstructions(GenAI.SYSTEM_INSTRUCTIONS, system, ctx);
+  if (system !== undefined) draft.systemInstructions = remembered(system, systemMemo, ctx, () => readSystemInstructions(GenAI.SYSTEM_INSTRUCTIONS, system, ctx));
   const input = a[GenAI.INPUT_MESSAGES];
   if (input !== undefined) draft.inputMessages = readMessages(GenAI.INPUT_MESSAGES, input, ctx);
   const output = a[GenAI.OUTPUT_MESSAGES];
-  if (output !== undefined) draft.outputMessages = readMessages(GenAI.OUTPUT_MESSAGES, output, ctx, 'assistant');
+  if (output !== undefined) draft.outputMessages = remembered(output, outputMemo, ctx, () => readMessages(GenAI.OUTPUT_MESSAGES, output, ctx, 'assistant'));
 
   if (draft.operation === 'execute_tool') {
     const call = readToolExecution(a, draft.spanName, ctx);
@@ -39,6 +40,24 @@ export function readGenAI(attributes: Attributes, draft: Draft, ctx: ReadContext
   }
   const documents = a[GenAI.RETRIEVAL_DOCUMENTS];
   if (documents !== undefined) draft.retrievedContext = readRetrievalDocuments(documents, ctx);
+}
+
+/**
+ * The system prompt comes again on every chat span of a conversation, and a reply
+ * on both the `invoke_agent` span and its `chat` child: read each string once.
+ * Input messages are not remembered — the history grows, so they rarely repeat.
+ */
+const systemMemo = new ContentMemo<string[]>(64, 64);
+const outputMemo = new ContentMemo<Message[]>(64, 64);
+
+function remembered<T>(raw: Attributes[string], memo: ContentMemo<T>, ctx: ReadContext, read: () => T): T {
+  if (typeof raw !== 'string') return read();
+  const known = memo.get(raw, ctx);
+  if (known !== undefined) return known;
+  const problemsBefore = ctx.problems.length;
+  const value = read();
+  if (ctx.problems.length === problemsBefore) memo.set(raw, ctx, value);
+  return value;
 }
 
 /** An execute_tool span is one call: name, arguments and result, decoded best-effort. */
