@@ -63,7 +63,9 @@ function simpleValue(value: unknown): AttributeValue | undefined {
       break;
   }
   if (value === null) return undefined;
-  if (Array.isArray(value)) return simpleArray(value);
+  // An empty list says nothing the label does not (e.g. no ungrounded values on a pass), and every
+  // attribute is paid for again in each export: left out.
+  if (Array.isArray(value)) return value.length === 0 ? undefined : simpleArray(value);
   return safeJson(value);
 }
 

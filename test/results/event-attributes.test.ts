@@ -31,6 +31,13 @@ describe('evaluationEventAttributes', () => {
     expect(attributes['tracejudge.grounded']).toBe(false);
   });
 
+  it('leaves out empty lists, which every export would otherwise carry for nothing', () => {
+    const passed = { ...failedPrice, label: 'pass', score: 1, details: { ungrounded_values: [], values_checked: 2 } };
+    const attributes = evaluationEventAttributes(passed);
+    expect(attributes).not.toHaveProperty('tracejudge.ungrounded_values');
+    expect(attributes['tracejudge.values_checked']).toBe(2);
+  });
+
   it('adds gen_ai.response.id and extras under tracejudge.*', () => {
     const attributes = evaluationEventAttributes(failedPrice, {
       responseId: 'chatcmpl-42',
