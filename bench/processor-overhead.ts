@@ -18,12 +18,12 @@ import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import { context, SpanKind, trace } from '@opentelemetry/api';
-import type { Tracer } from '@opentelemetry/api';
+import type { Attributes, Context, Tracer } from '@opentelemetry/api';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { ExportResult } from '@opentelemetry/core';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { BatchSpanProcessor, InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
-import type { ReadableSpan, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, Span, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
 import { EvaluationPipeline, EvaluationSpanProcessor } from '../processors/index.ts';
 import { spanRecordFromReadable } from '../src/model/index.ts';
 import type { SpanRecord } from '../src/model/index.ts';
@@ -88,12 +88,27 @@ function replyText(i: number): string {
   );
 }
 
-/** One agent turn through `tracer`, content built per turn as an instrumentation would. */
-export function agentTurn(tracer: Tracer, i: number): void {
+/** A reply that commits to nothing (no price, time or refund): most replies of a support conversation. */
+function routineReplyText(i: number): string {
+  return (
+    `Thanks for your patience. I have looked up order 4588${i % 100} and opened case CS-${20_000 + i} for the torn sleeve, ` +
+    'so the warehouse team can see the photos you sent. The replacement rain jacket in size M is reserved for you and the case notes ' +
+    'say the damage was reported on delivery, so nothing else is needed from your side. You will get an e-mail confirmation as soon as the parcel ' +
+    'leaves the warehouse, with a tracking link. If the new jacket does not fit, just reply to that e-mail and we will sort it out. ' +
+    'Is there anything else I can help you with today, for example the other items of your order or your account details?'
+  );
+}
+
+/**
+ * One agent turn through `tracer`, content built per turn as an instrumentation would.
+ * One turn in `commitEvery` has a reply quoting prices, a time and a refund; the others commit to nothing.
+ */
+export function agentTurn(tracer: Tracer, i: number, commitEvery = 1): void {
   const conversationId = `conv-${Math.floor(i / TURNS_PER_CONVERSATION)}`;
   const user = USER[i % USER.length].replace('{order}', `4588${i % 100}`);
   const userMessage = { role: 'user', parts: [{ type: 'text', content: user }] };
-  const reply = JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: replyText(i) }], finish_reason: 'stop' }]);
+  const text = i % commitEvery === 0 ? replyText(i) : routineReplyText(i);
+  const reply = JSON.stringify([{ role: 'assistant', parts: [{ type: 'text', content: text }], finish_reason: 'stop' }]);
   const turn = tracer.startSpan('invoke_agent support', {
     attributes: {
       'gen_ai.operation.name': 'invoke_agent',
@@ -145,18 +160,60 @@ function median(values: readonly number[]): number {
 }
 
 /** Microseconds per span for `turns` turns, exported in batches of 128 turns. */
-async function timeRun(processor: SpanProcessor, turns: number, offset: number): Promise<number> {
+async function timeRun(processor: SpanProcessor, turns: number, offset: number, commitEvery = 1): Promise<number> {
   const provider = new TracerProvider({ spanProcessors: [processor] });
   const tracer = provider.getTracer('bench-agent');
   const chunk = 128;
   const start = performance.now();
   for (let done = 0; done < turns; done += chunk) {
-    for (let i = done; i < Math.min(turns, done + chunk); i++) agentTurn(tracer, offset + i);
+    for (let i = done; i < Math.min(turns, done + chunk); i++) agentTurn(tracer, offset + i, commitEvery);
     await provider.forceFlush();
   }
   const elapsed = performance.now() - start;
   await provider.shutdown();
   return (elapsed * 1000) / (turns * SPANS_PER_TURN);
+}
+
+/**
+ * The floor: the result events an evaluation writes, added with no evaluation at
+ * all (attributes recorded from a real run of the processor, per chat span). What
+ * this costs over the plain pipeline is the price of the events alone — the
+ * bigger spans the exporter serializes — which no faster check can remove.
+ */
+class EventsOnlyProcessor implements SpanProcessor {
+  readonly #downstream: SpanProcessor;
+  readonly #events: readonly { name: string; attributes: Attributes }[];
+  constructor(downstream: SpanProcessor, events: readonly { name: string; attributes: Attributes }[]) {
+    this.#downstream = downstream;
+    this.#events = events;
+  }
+  onStart(span: Span, parent: Context): void {
+    this.#downstream.onStart(span, parent);
+  }
+  onEnding(span: Span): void {
+    if (span.name.startsWith('chat ')) {
+      for (const event of this.#events) span.addEvent(event.name, { ...event.attributes, 'gen_ai.response.id': (span.attributes['gen_ai.response.id'] as string) });
+    }
+  }
+  onEnd(span: ReadableSpan): void {
+    this.#downstream.onEnd(span);
+  }
+  forceFlush(): Promise<void> {
+    return this.#downstream.forceFlush();
+  }
+  shutdown(): Promise<void> {
+    return this.#downstream.shutdown();
+  }
+}
+
+/** The events the processor writes on one turn of this workload, as recorded from a real run. */
+function recordedTurnEvents(): { name: string; attributes: Attributes }[] {
+  const exporter = new InMemorySpanExporter();
+  const provider = new TracerProvider({ spanProcessors: [new EvaluationSpanProcessor({ downstream: new SimpleSpanProcessor({ exporter }) })] });
+  agentTurn(provider.getTracer('bench-agent'), 0);
+  const events = exporter.getFinishedSpans().flatMap((span) => span.events);
+  if (events.length === 0) throw new Error('the processor wrote no events on the workload');
+  return events.map((event) => ({ name: event.name, attributes: { ...event.attributes } }));
 }
 
 function batch(exporter: SpanExporter): BatchSpanProcessor {
@@ -165,20 +222,32 @@ function batch(exporter: SpanExporter): BatchSpanProcessor {
 
 async function measureOverhead(runs: number, turns: number, encoding: Encoding): Promise<BenchRow[]> {
   const plain: number[] = [];
+  const eventsOnly: number[] = [];
   const evaluated: number[] = [];
+  const events = recordedTurnEvents();
   for (let run = 0; run <= runs; run++) {
     const offset = run * turns;
     const p = await timeRun(batch(new SerializingExporter(encoding)), turns, offset);
+    const f = await timeRun(new EventsOnlyProcessor(batch(new SerializingExporter(encoding)), events), turns, offset);
     const e = await timeRun(new EvaluationSpanProcessor({ downstream: batch(new SerializingExporter(encoding)) }), turns, offset);
     if (run > 0) {
       plain.push(p); // run 0 warms the JIT
+      eventsOnly.push(f);
       evaluated.push(e);
     }
   }
   const base = median(plain);
+  const floor = median(eventsOnly);
   const value = median(evaluated);
   return [
     { name: `plain BatchSpanProcessor + OTLP ${encoding} serialization`, value: round(base), unit: 'µs/span' },
+    {
+      name: `floor: same pipeline, the ${events.length} result events per turn added without evaluating (${encoding})`,
+      value: round(floor),
+      unit: 'µs/span',
+      baseline: round(base),
+      ratio: Number((floor / base).toFixed(3)),
+    },
     {
       name: `EvaluationSpanProcessor → same pipeline (${encoding})`,
       value: round(value),
@@ -188,6 +257,33 @@ async function measureOverhead(runs: number, turns: number, encoding: Encoding):
       target: '≤ 1.10×',
     },
   ];
+}
+
+/**
+ * The same comparison when one reply in `commitEvery` makes commitments: most replies of a support
+ * conversation quote nothing, and they carry no result events (results exist only for commitments).
+ */
+async function measureMixedOverhead(runs: number, turns: number, commitEvery: number): Promise<BenchRow> {
+  const plain: number[] = [];
+  const evaluated: number[] = [];
+  for (let run = 0; run <= runs; run++) {
+    const offset = run * turns;
+    const p = await timeRun(batch(new SerializingExporter('json')), turns, offset, commitEvery);
+    const e = await timeRun(new EvaluationSpanProcessor({ downstream: batch(new SerializingExporter('json')) }), turns, offset, commitEvery);
+    if (run > 0) {
+      plain.push(p);
+      evaluated.push(e);
+    }
+  }
+  const base = median(plain);
+  const value = median(evaluated);
+  return {
+    name: `EvaluationSpanProcessor (json), 1 reply in ${commitEvery} making commitments, the rest routine`,
+    value: round(value),
+    unit: 'µs/span',
+    baseline: round(base),
+    ratio: Number((value / base).toFixed(3)),
+  };
 }
 
 function collectGarbage(): () => void {
@@ -265,8 +361,9 @@ export async function runProcessorOverheadBench(options: { runs?: number; turns?
   const turns = options.turns ?? 1024;
   const json = await measureOverhead(runs, turns, 'json');
   const protobuf = await measureOverhead(runs, turns, 'protobuf');
+  const mixed = await measureMixedOverhead(runs, turns, 4);
   const alone = measurePipelineAlone(runs, turns);
-  return [...json, ...protobuf, alone, ...memory];
+  return [...json, ...protobuf, mixed, alone, ...memory];
 }
 
 
