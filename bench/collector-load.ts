@@ -32,6 +32,8 @@ export interface LoadResult {
   readonly spansPerRequest: number;
   readonly bytesPerRequest: number;
   readonly attributeBytesPerSpan: number;
+  /** CPU time (user + system) this process spent during the run: sending, and sinking what the collector forwards. */
+  readonly cpuMs: number;
 }
 
 const TURNS_PER_REQUEST = 50;
@@ -70,6 +72,7 @@ async function run(options: LoadRun): Promise<LoadResult> {
   let accepted = 0;
   let skipped = 0;
   let inFlight = 0;
+  const cpuAtStart = process.cpuUsage();
   const started = performance.now();
   const deadline = started + options.durationMs;
   const one = async () => {
@@ -104,6 +107,7 @@ async function run(options: LoadRun): Promise<LoadResult> {
     await Promise.all(pending);
   }
   const elapsedMs = performance.now() - started;
+  const cpu = process.cpuUsage(cpuAtStart);
   agent.destroy();
   const sorted = Float64Array.from(latencies).sort();
   return {
@@ -116,6 +120,7 @@ async function run(options: LoadRun): Promise<LoadResult> {
     spansPerRequest: template.spans,
     bytesPerRequest: template.body.byteLength,
     attributeBytesPerSpan: template.attributeBytesPerSpan,
+    cpuMs: (cpu.user + cpu.system) / 1000,
   };
 }
 

@@ -4,6 +4,7 @@ import type { SpanRejection } from './decode-error.ts';
 import { OtlpDecodeError, rejectionOf } from './decode-error.ts';
 import type { DecodedLink } from './decoded-span.ts';
 import { DecodedEvent, DecodedResource, DecodedScope, DecodedSpan } from './decoded-span.ts';
+import { FlatStringReader } from './flat-string-reader.ts';
 import { bytesId, parentBytesId, SPAN_ID_BYTES, TRACE_ID_BYTES } from './ids.ts';
 import type { PbAnyValue, PbExportTraceServiceRequest, PbKeyValue, PbLink, PbSpan } from './proto-schema.ts';
 import { longToBigInt, ProtoTypes } from './proto-schema.ts';
@@ -121,7 +122,7 @@ function spanOf(span: PbSpan, path: string, resource: DecodedResource, scope: De
 export function decodeTraceRequestProtobuf(body: Uint8Array): DecodedTraceRequest {
   let request: PbExportTraceServiceRequest;
   try {
-    request = ProtoTypes.ExportTraceServiceRequest.decode(body) as unknown as PbExportTraceServiceRequest;
+    request = ProtoTypes.ExportTraceServiceRequest.decode(new FlatStringReader(body)) as unknown as PbExportTraceServiceRequest;
   } catch (error) {
     throw new OtlpDecodeError('', `not a valid OTLP protobuf ExportTraceServiceRequest: ${(error as Error).message}`);
   }

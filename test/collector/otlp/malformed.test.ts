@@ -126,6 +126,26 @@ describe('bodies that are not a request at all', () => {
     expect(error.message).toMatch(/^not a valid OTLP protobuf ExportTraceServiceRequest: index out of range/);
   });
 
+  it('protobuf strings that are not UTF-8 are refused, short or long (proto3 strings are UTF-8)', () => {
+    for (const length of [3, 200]) {
+      const bad = Buffer.alloc(length, 0x61);
+      bad[1] = 0xff; // never valid in UTF-8
+      const keyValue = concat(Writer.create().uint32((1 << 3) | 2).string('k').finish(), field(2, field(1, bad)));
+      const spanBytes = concat(ProtoTypes.ExportTraceServiceRequest.lookupType('Span').encode(pbSpan()).finish(), field(9, keyValue));
+      const body = field(1, field(2, field(2, spanBytes)));
+      expect(decodeError(() => decodeTraceRequestProtobuf(body)).message).toMatch(/^not a valid OTLP protobuf ExportTraceServiceRequest: /);
+    }
+  });
+
+  it('protobuf strings keep every character: ASCII, accents, curly quotes, emoji, short and long', () => {
+    const values = ['plain ascii', 'café ’ 😀', `${'x'.repeat(100)} naïve ’quoted’ 😀 ${'y'.repeat(100)}`, ''];
+    const attributes = values.map((text, i) => ({ key: `k${i}`, value: { stringValue: text } }));
+    const decoded = decodeTraceRequestProtobuf(protobufRequest([pbSpan({ name: 'chat ’x’', attributes })]));
+    expect(decoded.rejected).toEqual([]);
+    expect(decoded.spans[0].name).toBe('chat ’x’');
+    expect(Object.values(decoded.spans[0].attributes)).toEqual(values);
+  });
+
   it('text that is not JSON is refused with the parser reason, not the content', () => {
     const error = decodeError(() => decodeTraceRequestJson('{"resourceSpans": [secret-customer-text'));
     expect(error.message).toMatch(/^not valid JSON: Unexpected token/);
