@@ -4,6 +4,13 @@ import { BufferReader } from 'protobufjs';
 // makes the request undecodable, answered 400, as before).
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
+const NATIVE_DECODE_MIN_BYTES = 64;
+
+/** Node's Buffer has it (what `toString('latin1', …)` calls after checking its arguments). */
+interface Latin1Slicer {
+  latin1Slice(start: number, end: number): string;
+}
+
 /**
  * A protobufjs reader whose strings come out as flat V8 strings.
  *
@@ -29,9 +36,12 @@ export class FlatStringReader extends BufferReader {
     if (end > this.len) throw new RangeError(`index out of range: ${start} + ${length} > ${this.len}`);
     this.pos = end;
     const buf = this.buf;
+    // Long strings: one native pass (validates and builds a flat string). Short ones (keys,
+    // names, ids): the call overhead dominates, so test for ASCII here and slice.
+    if (length >= NATIVE_DECODE_MIN_BYTES) return strictUtf8.decode(buf.subarray(start, end));
     for (let i = start; i < end; i++) {
       if (buf[i] > 0x7f) return strictUtf8.decode(buf.subarray(start, end));
     }
-    return buf.toString('latin1', start, end);
+    return (buf as unknown as Latin1Slicer).latin1Slice(start, end);
   }
 }

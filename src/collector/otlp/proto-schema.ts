@@ -12,16 +12,18 @@ const OTLP_TRACE_PROTO = `
 syntax = "proto3";
 package tracejudge.otlp;
 
+// common.proto declares these seven as \`oneof value\`. Here they are proto3 \`optional\` fields
+// (the same wire format; a member set to its default value still reads as set): protobufjs's
+// setter for a real oneof deletes the six other members on every value it decodes (measured: a
+// fifth of decoding). protobuf-decode.ts finds the member that is set.
 message AnyValue {
-  oneof value {
-    string string_value = 1;
-    bool bool_value = 2;
-    int64 int_value = 3;
-    double double_value = 4;
-    ArrayValue array_value = 5;
-    KeyValueList kvlist_value = 6;
-    bytes bytes_value = 7;
-  }
+  optional string string_value = 1;
+  optional bool bool_value = 2;
+  optional int64 int_value = 3;
+  optional double double_value = 4;
+  optional ArrayValue array_value = 5;
+  optional KeyValueList kvlist_value = 6;
+  optional bytes bytes_value = 7;
 }
 message ArrayValue { repeated AnyValue values = 1; }
 message KeyValueList { repeated KeyValue values = 1; }
@@ -119,8 +121,8 @@ export interface LongBits {
 }
 
 /** The decoded message shapes (protobufjs camel-cases field names). */
+export type AnyValueMember = 'stringValue' | 'boolValue' | 'intValue' | 'doubleValue' | 'arrayValue' | 'kvlistValue' | 'bytesValue';
 export interface PbAnyValue {
-  readonly value?: string; // the oneof's set field name
   readonly stringValue?: string;
   readonly boolValue?: boolean;
   readonly intValue?: LongBits | number;

@@ -6,13 +6,34 @@ import type { DecodedLink } from './decoded-span.ts';
 import { DecodedEvent, DecodedResource, DecodedScope, DecodedSpan } from './decoded-span.ts';
 import { FlatStringReader } from './flat-string-reader.ts';
 import { bytesId, parentBytesId, SPAN_ID_BYTES, TRACE_ID_BYTES } from './ids.ts';
-import type { PbAnyValue, PbExportTraceServiceRequest, PbKeyValue, PbLink, PbSpan } from './proto-schema.ts';
+import type { AnyValueMember, PbAnyValue, PbExportTraceServiceRequest, PbKeyValue, PbLink, PbSpan } from './proto-schema.ts';
 import { longToBigInt, ProtoTypes } from './proto-schema.ts';
 import type { DecodedTraceRequest } from './span-fields.ts';
 import { checkKind, checkStatusCode } from './span-fields.ts';
 
 const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
 const SAFE_MAX = BigInt(Number.MAX_SAFE_INTEGER);
+
+const MEMBERS: readonly AnyValueMember[] = ['stringValue', 'intValue', 'boolValue', 'doubleValue', 'kvlistValue', 'arrayValue', 'bytesValue'];
+
+/**
+ * The AnyValue member that is set: the only one of the seven the decoder made an own property.
+ * Two set is refused, as the JSON decoder refuses it (protobuf would keep the last one on the
+ * wire; no OTLP serializer writes two).
+ */
+function memberOf(value: PbAnyValue, path: string, key: string | number): AnyValueMember | undefined {
+  let found: AnyValueMember | undefined;
+  for (let i = 0; i < MEMBERS.length; i++) {
+    if (!Object.hasOwn(value, MEMBERS[i])) continue;
+    if (found !== undefined) {
+      throw new OtlpDecodeError(`${path}${keyPath(key)}`, `an AnyValue with more than one member set (${found}, ${MEMBERS[i]})`);
+    }
+    found = MEMBERS[i];
+  }
+  return found;
+}
+
+const keyPath = (key: string | number) => (typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(key)}]`);
 
 function anyValue(
   value: PbAnyValue | null | undefined,
@@ -22,8 +43,9 @@ function anyValue(
   tally: AttributeTally | undefined,
   depth: number,
 ): AttributeValue {
-  const field = value?.value; // protobufjs: the name of the oneof member that is set
-  if (value === null || value === undefined || field === undefined) return null;
+  if (value === null || value === undefined) return null;
+  const field = memberOf(value, path, key);
+  if (field === undefined) return null;
   if (tally !== undefined) tally.values++;
   switch (field) {
     case 'stringValue':
@@ -44,7 +66,7 @@ function anyValue(
       tally?.text(value.bytesValue!.length);
       return new Uint8Array(value.bytesValue!);
     default: {
-      const fieldPath = `${path}${typeof key === 'number' ? `[${key}]` : `[${JSON.stringify(key)}]`}.${field}`;
+      const fieldPath = `${path}${keyPath(key)}.${field}`;
       const valuePath = `${fieldPath}.values`;
       if (depth >= MAX_ANY_VALUE_DEPTH) {
         throw new OtlpDecodeError(fieldPath, `nested deeper than ${MAX_ANY_VALUE_DEPTH} levels of arrayValue / kvlistValue`);

@@ -137,6 +137,31 @@ describe('bodies that are not a request at all', () => {
     }
   });
 
+  it('a protobuf AnyValue with two members set rejects its span, naming the attribute', () => {
+    const anyValue = concat(
+      Writer.create().uint32((1 << 3) | 2).string('text').finish(), // string_value
+      Writer.create().uint32((2 << 3) | 0).bool(true).finish(), // bool_value
+    );
+    const keyValue = concat(Writer.create().uint32((1 << 3) | 2).string('both').finish(), field(2, anyValue));
+    const spanBytes = concat(ProtoTypes.ExportTraceServiceRequest.lookupType('Span').encode(pbSpan()).finish(), field(9, keyValue));
+    const result = decodeTraceRequestProtobuf(field(1, field(2, field(2, spanBytes))));
+    expect(result.spans).toEqual([]);
+    expect(result.rejected[0].message).toBe(
+      'resourceSpans[0].scopeSpans[0].spans[0].attributes["both"]: an AnyValue with more than one member set (stringValue, boolValue)',
+    );
+  });
+
+  it('protobuf members set to their default value are kept (false, 0, "")', () => {
+    const attributes = [
+      { key: 'f', value: { boolValue: false } },
+      { key: 'z', value: { intValue: 0 } },
+      { key: 'd', value: { doubleValue: 0 } },
+      { key: 'e', value: { stringValue: '' } },
+    ];
+    const decoded = decodeTraceRequestProtobuf(protobufRequest([pbSpan({ attributes })]));
+    expect(decoded.spans[0].attributes).toEqual({ f: false, z: 0, d: 0, e: '' });
+  });
+
   it('protobuf strings keep every character: ASCII, accents, curly quotes, emoji, short and long', () => {
     const values = ['plain ascii', 'café ’ 😀', `${'x'.repeat(100)} naïve ’quoted’ 😀 ${'y'.repeat(100)}`, ''];
     const attributes = values.map((text, i) => ({ key: `k${i}`, value: { stringValue: text } }));
