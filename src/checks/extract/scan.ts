@@ -27,7 +27,6 @@ export interface ScanOptions {
 
 /** ISO 8601 dates (group 1-2: the clock time of a date-time); the date parts are no amounts. */
 const ISO_DATE = /\d{4}-\d{2}-\d{2}(?:[T ](\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?/y;
-const DAY_MONTH_YEAR = /\d{1,2}([./])\d{1,2}\1\d{2,4}(?!\d)/y;
 const DIGIT = /\d/g;
 
 /**
@@ -67,8 +66,8 @@ function readAt(text: string, at: number, liberal: boolean, numbers: boolean, fo
     }
   }
   if (next === 46 || next === 47 || text.charCodeAt(at + 2) === 46 || text.charCodeAt(at + 2) === 47) {
-    DAY_MONTH_YEAR.lastIndex = at;
-    if (DAY_MONTH_YEAR.test(text)) return DAY_MONTH_YEAR.lastIndex;
+    const end = dayMonthYearEnd(text, at);
+    if (end !== -1) return end;
   }
   const number = readNumber(text, at);
   if (number === undefined) return endOfDigitRun(text, at);
@@ -104,7 +103,7 @@ function readAt(text: string, at: number, liberal: boolean, numbers: boolean, fo
     found.push(time);
     return time.end > number.end ? time.end : number.end;
   }
-  if (number.fractionDigits === 2 && PRICE_VERB_BEFORE.test(text.slice(Math.max(0, at - 24), at))) {
+  if (number.fractionDigits === 2 && isJsSpace(before) && PRICE_VERB_BEFORE.test(text.slice(Math.max(0, at - 24), at))) {
     // "the upgrade costs 14.99 a month": an amount without a currency is still money after a price verb.
     found.push({ kind: 'money', start: at, end: number.end, text: text.slice(at, number.end), minor: number.minor, currency: null });
     return number.end;
@@ -115,6 +114,29 @@ function readAt(text: string, at: number, liberal: boolean, numbers: boolean, fo
 
 const PRICE_VERB_BEFORE =
   /(?<![a-zà-ÿ])(?:costs?|priced at|charged?|pay|paid|cuesta|cuestan|cobra(?:mos)?|pagar|kostet|kosten|zahlen|bezahlen|coûte|coûtent|payer|factur[ée]e?s?)\s+$/i;
+
+/**
+ * End of a date `d.m.yy`, `dd/mm/yyyy` (one or two digits, the same `.` or `/` twice, two
+ * to four digits) at `at`, or -1. By hand: it is tried on every amount with cents ("89.90").
+ */
+function dayMonthYearEnd(text: string, at: number): number {
+  let i = isDigit(text.charCodeAt(at + 1)) ? at + 2 : at + 1;
+  const separator = text.charCodeAt(i);
+  if ((separator !== 46 && separator !== 47) || !isDigit(text.charCodeAt(i + 1))) return -1;
+  i = isDigit(text.charCodeAt(i + 2)) ? i + 3 : i + 2;
+  if (text.charCodeAt(i) !== separator) return -1;
+  const yearStart = ++i;
+  while (isDigit(text.charCodeAt(i))) i++;
+  return i - yearStart >= 2 && i - yearStart <= 4 ? i : -1;
+}
+
+/** `\s` of a JavaScript regular expression: PRICE_VERB_BEFORE ends in `\s+`. */
+function isJsSpace(code: number): boolean {
+  return (
+    (code >= 9 && code <= 13) || code === 32 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
+}
 
 function endOfWord(text: string, at: number): number {
   let i = at;
