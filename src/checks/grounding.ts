@@ -185,8 +185,11 @@ function agrees(currencies: readonly (string | null)[] | undefined, currency: st
   return false;
 }
 
+/** `(minor / 100).toFixed(2)`, which it equals for whole minor units below 10^15, without the float formatting. */
 function money(minor: number): string {
-  return (minor / 100).toFixed(2);
+  if (!Number.isSafeInteger(minor) || minor < 0 || minor >= 1e15) return (minor / 100).toFixed(2);
+  const cents = minor % 100;
+  return `${(minor - cents) / 100}.${cents < 10 ? '0' : ''}${cents}`;
 }
 
 /** Source text as given, or compact JSON when a caller passed the structured value. */
