@@ -51,6 +51,7 @@ if (mode === 'relay') {
     pipeline: pipelineOptionsFromConfig(resolveConfig({}, { env: {} })),
     receiver: receiverOptions,
     forwarderMaxQueuedSpans: forwardConfig.queue.maxSpans,
+    forwarderMaxQueuedBytes: forwardConfig.queue.maxBytes,
   });
   url = `http://127.0.0.1:${(await service.start()).port}`;
   stop = () => service.stop();

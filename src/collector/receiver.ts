@@ -13,8 +13,14 @@ import type { LogsForwardResult } from './span-forwarder.ts';
 
 /** Where the receiver hands what it accepted (the collector service). */
 export interface ReceiverIntake {
-  /** Takes decoded spans (evaluate, forward), or says why not, retryably. Never throws. */
-  acceptSpans(spans: DecodedSpan[]): { readonly accepted: true } | { readonly accepted: false; readonly status: 429 | 503; readonly message: string };
+  /**
+   * Takes decoded spans (evaluate, forward), or says why not, retryably. Never throws.
+   * `bodyBytes`: the request's decoded body size, an estimate of what the spans will queue.
+   */
+  acceptSpans(
+    spans: DecodedSpan[],
+    bodyBytes: number,
+  ): { readonly accepted: true } | { readonly accepted: false; readonly status: 429 | 503; readonly message: string };
   /** Relays an OTLP logs body unchanged; absent = logs are not accepted here. */
   forwardLogs?(body: Buffer, contentType: string, contentEncoding?: string): Promise<LogsForwardResult>;
   /** `undefined` when ready to take spans, else why not (for /readyz). */
@@ -201,7 +207,7 @@ export class OtlpHttpReceiver {
     try {
       const decoded = decodeTraceRequest(read.body, encoding);
       if (decoded.spans.length > 0) {
-        const outcome = this.#intake.acceptSpans(decoded.spans);
+        const outcome = this.#intake.acceptSpans(decoded.spans, read.body.byteLength);
         if (!outcome.accepted) {
           return sendFailure(response, outcome.status, encoding, outcome.message, { retryAfterSeconds: this.#options.retryAfterSeconds });
         }

@@ -20,6 +20,12 @@ export interface CollectorServiceOptions {
    * so spans evaluated and then refused would come back without their events.
    */
   readonly forwarderMaxQueuedSpans?: number;
+  /**
+   * The forwarder's queue bound in bytes (`forward.queue.maxBytes`), checked the same way before
+   * evaluation against the request's size. What passes both checks is enqueued whatever it
+   * weighs after evaluation (its events added): evaluated spans are never refused.
+   */
+  readonly forwarderMaxQueuedBytes?: number;
   /** Where the receiver's counters go (the forwarder takes its own at construction). */
   readonly meterProvider?: MeterProvider;
   /**
@@ -52,6 +58,7 @@ export class CollectorService implements ReceiverIntake {
   readonly #forwarder: SpanForwarder;
   readonly #receiver: OtlpHttpReceiver;
   readonly #maxQueuedSpans: number | undefined;
+  readonly #maxQueuedBytes: number | undefined;
   readonly #stages: readonly SpanStage[];
   readonly #driver: StageDriver | undefined;
   #stopping: Promise<void> | undefined;
@@ -60,6 +67,7 @@ export class CollectorService implements ReceiverIntake {
     this.#pipeline = new EvaluationPipeline(options.pipeline);
     this.#forwarder = options.forwarder;
     this.#maxQueuedSpans = options.forwarderMaxQueuedSpans;
+    this.#maxQueuedBytes = options.forwarderMaxQueuedBytes;
     this.#stages = options.stages ?? [];
     this.#driver = this.#stages.length > 0 ? new StageDriver(this.#stages, this.#forwarder, (spans) => !this.#wouldOverflow(spans)) : undefined;
     this.#receiver = new OtlpHttpReceiver(this, {
@@ -73,9 +81,9 @@ export class CollectorService implements ReceiverIntake {
     return this.#receiver.listen();
   }
 
-  acceptSpans(spans: DecodedSpan[]): { accepted: true } | { accepted: false; status: 429 | 503; message: string } {
+  acceptSpans(spans: DecodedSpan[], bodyBytes = 0): { accepted: true } | { accepted: false; status: 429 | 503; message: string } {
     // No check for stopping here: requests already being read when a stop begins are finished.
-    if (this.#wouldOverflow(spans.length)) {
+    if (this.#wouldOverflow(spans.length, bodyBytes)) {
       return { accepted: false, status: 429, message: 'forwarding queue full: the upstream is slower than the senders; retry later' };
     }
     // As an SDK drives a processor: every start first (children meet their parent's
@@ -88,8 +96,11 @@ export class CollectorService implements ReceiverIntake {
     for (const span of ended) this.#pipeline.onEnding(span, span);
     this.#driver?.ending(ended);
     const now = this.#driver ? this.#driver.end(ended) : spans.map((span) => span.toReadableSpan());
-    if (!this.#forwarder.enqueue(now)) {
-      return { accepted: false, status: 429, message: 'forwarder saturated; retry later' };
+    // Admitted above, and evaluated since: refusing now would have the sender retry spans whose
+    // replies count as checked, which would then travel without their events. Only a forwarder
+    // that is shutting down (or failing) still says no.
+    if (!this.#forwarder.enqueue(now, { force: true })) {
+      return { accepted: false, status: 503, message: 'forwarder not accepting spans (shutting down); retry later' };
     }
     return { accepted: true };
   }
@@ -134,8 +145,10 @@ export class CollectorService implements ReceiverIntake {
     return { receiver: this.#receiver.stats(), pipeline: this.#pipeline.stats(), forwarder: this.#forwarder.stats() };
   }
 
-  #wouldOverflow(spans: number): boolean {
-    if (this.#maxQueuedSpans === undefined) return false;
-    return this.#forwarder.stats().queuedSpans + spans > this.#maxQueuedSpans;
+  #wouldOverflow(spans: number, bytes = 0): boolean {
+    if (this.#maxQueuedSpans === undefined && this.#maxQueuedBytes === undefined) return false;
+    const queued = this.#forwarder.stats();
+    if (this.#maxQueuedSpans !== undefined && queued.queuedSpans + spans > this.#maxQueuedSpans) return true;
+    return this.#maxQueuedBytes !== undefined && queued.queuedBytes + bytes > this.#maxQueuedBytes;
   }
 }

@@ -31,9 +31,10 @@ export interface ForwarderStats {
   /** Spans dropped, by reason. */
   readonly dropped: Readonly<Record<DropReason, number>>;
   /**
-   * Spans taken past the queue bound because they had already been accepted (`enqueue` with
-   * `force`: spans a judge hold released at shutdown). Counted, since they can push memory
-   * above `queue.maxSpans` / `maxBytes` for the length of the shutdown.
+   * Spans taken past the queue bound because they had already been admitted (`enqueue` with
+   * `force`: a request that passed the bound check before evaluation and weighs more with its
+   * events, or spans a judge hold released at shutdown). Counted: they push memory above
+   * `queue.maxSpans` / `maxBytes` by at most what is in flight.
    */
   readonly admittedOverBound: number;
   /** Gauge: spans accepted and not yet forwarded or dropped (open batch, queue, in flight). */
@@ -57,10 +58,12 @@ export interface LogsForwardResult {
 
 export interface EnqueueOptions {
   /**
-   * The spans were already accepted (their sender got 200 and forgot them), e.g. spans a judge
-   * hold released at shutdown: take them even past the queue bound, counted in
-   * `admittedOverBound`. The bound is back-pressure on new traffic; refusing these would lose
-   * them. Never for new traffic. Does not bypass the refusal once `shutdown()` began.
+   * The spans were already admitted: a request the caller checked against the bound before
+   * evaluating it (refusing after evaluation would have the sender retry replies already
+   * counted as checked), or spans whose sender got 200 and forgot them (a judge hold released
+   * at shutdown). Taken even past the queue bound, counted in `admittedOverBound`. The bound is
+   * back-pressure on new traffic, checked before any work. Does not bypass the refusal once
+   * `shutdown()` began.
    */
   readonly force?: boolean;
 }

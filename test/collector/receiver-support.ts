@@ -34,6 +34,7 @@ export async function startService(
     forwarder,
     receiver: { host: '127.0.0.1', port: 0, ...receiver },
     forwarderMaxQueuedSpans: config.queue.maxSpans,
+    forwarderMaxQueuedBytes: config.queue.maxBytes,
   });
   const address = await service.start();
   return { service, forwarder, address, url: `http://127.0.0.1:${address.port}` };

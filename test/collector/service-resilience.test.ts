@@ -31,7 +31,7 @@ async function start(forward: Partial<ForwardConfigInput>, logger = recordingLog
   capture = await CaptureServer.start();
   const config = testConfig(capture.tracesUrl, forward);
   const forwarder = new OtlpForwarder(config, { logger, dropReportIntervalMs: 60_000, flushTimeoutMs: stopTimeoutMs, shutdownTimeoutMs: stopTimeoutMs });
-  service = new CollectorService({ forwarder, receiver: { host: '127.0.0.1', port: 0 }, forwarderMaxQueuedSpans: config.queue.maxSpans });
+  service = new CollectorService({ forwarder, receiver: { host: '127.0.0.1', port: 0 }, forwarderMaxQueuedSpans: config.queue.maxSpans, forwarderMaxQueuedBytes: config.queue.maxBytes });
   const url = `http://127.0.0.1:${(await service.start()).port}/v1/traces`;
   return { capture, service, forwarder, logger, url };
 }
@@ -61,20 +61,30 @@ describe('collector service with the upstream down', () => {
     expect(service.stats().receiver.requests).toMatchObject({ '/v1/traces 200': 5, '/v1/traces 429': 2 });
   });
 
-  it('counts spans the byte bound refuses as queue_full drops and reports them in one warning', async () => {
-    // The span bound is generous; the byte bound (checked by the forwarder itself) is what refuses.
-    const { capture, service: running, logger, url } = await start({ queue: { maxSpans: 10_000, maxBytes: 3000 } }, recordingLogger(), 500);
+  it('refuses by the byte bound before evaluating, so a retried turn is still evaluated once, with its events', async () => {
+    // The span bound is generous; the byte bound is what refuses, checked against the request's size.
+    const { capture, service: running, url } = await start({ queue: { maxSpans: 10_000, maxBytes: 4000 }, retry: { initialBackoff: '20ms', maxBackoff: '50ms', maxElapsed: 0 } });
     await capture.down();
     const statuses: number[] = [];
     for (let n = 1; n <= 6; n++) statuses.push((await post(url, await turnBody(n), JSON_TYPE)).status);
-    const refused = statuses.filter((status) => status === 429).length;
-    expect(refused).toBeGreaterThan(0);
-    expect(statuses.indexOf(429)).toBeGreaterThan(0);
-    expect(running.stats().forwarder.dropped.queue_full).toBe(refused * 3);
-    await running.stop();
-    service = undefined;
-    const reports = logger.warnings.filter((warning) => warning.includes('queue_full='));
-    expect(reports.length).toBeGreaterThanOrEqual(1);
-    expect(reports.join('\n')).toMatch(new RegExp(`"queue_full":${refused * 3}`));
+    const refused = statuses.map((status, i) => (status === 429 ? i + 1 : 0)).filter((n) => n > 0);
+    expect(refused.length).toBeGreaterThan(0);
+    expect(statuses[0]).toBe(200);
+    // Refused before any work: nothing evaluated for them, nothing dropped.
+    expect(running.stats().pipeline.repliesChecked).toBe(6 - refused.length);
+    expect(running.stats().forwarder.dropped.queue_full).toBe(0);
+
+    await capture.up();
+    for (const n of refused) {
+      // The sender retries when there is room again (a tiny bound: one turn at a time).
+      await eventually(() => running.stats().forwarder.queuedSpans === 0, 'the queue drained');
+      expect((await post(url, await turnBody(n), JSON_TYPE)).status).toBe(200);
+    }
+    await eventually(() => forwardedSpans(capture).length === 18, 'every turn delivered');
+    const chats = forwardedSpans(capture).filter((span) => span.name.startsWith('chat'));
+    expect(chats).toHaveLength(6);
+    // Every chat span, the retried ones included, carries its check result.
+    for (const chat of chats) expect(Object.keys(evaluationLabels(chat))).toEqual(['commitment.price']);
+    expect(running.stats().pipeline.repliesChecked).toBe(6);
   });
 });

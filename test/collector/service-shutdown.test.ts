@@ -66,6 +66,7 @@ async function startCollector(capture: CaptureServer, forward: Partial<ForwardCo
     forwarder,
     receiver: { host: '127.0.0.1', port: 0 },
     forwarderMaxQueuedSpans: config.queue.maxSpans,
+    forwarderMaxQueuedBytes: config.queue.maxBytes,
     pipeline: { sinks: online.checkSinks },
     stages: [online.stage],
   });

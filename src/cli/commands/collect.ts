@@ -121,6 +121,7 @@ async function collect(flags: CollectFlags, io: CliIo): Promise<number> {
     pipeline: { ...pipeline, sinks: [...(pipeline.sinks ?? []), ...online.checkSinks] },
     receiver,
     forwarderMaxQueuedSpans: forwardConfig.queue.maxSpans,
+    forwarderMaxQueuedBytes: forwardConfig.queue.maxBytes,
     stages: [online.stage],
     ...(meterProvider && { meterProvider }),
   });
