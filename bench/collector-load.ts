@@ -7,7 +7,7 @@
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { buildTemplate, requestBody } from './collector-workload.ts';
+import { buildTemplate, requestBody, TURNS_PER_REQUEST } from './collector-workload.ts';
 import type { RequestTemplate } from './collector-workload.ts';
 
 export interface LoadRun {
@@ -35,8 +35,6 @@ export interface LoadResult {
   /** CPU time (user + system) this process spent during the run: sending, and sinking what the collector forwards. */
   readonly cpuMs: number;
 }
-
-const TURNS_PER_REQUEST = 50;
 
 let template: RequestTemplate;
 let sequence = 0;

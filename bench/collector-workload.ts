@@ -14,6 +14,8 @@ import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@open
 import { ROOT_CONTEXT, trace } from '@opentelemetry/api';
 
 const SPANS_PER_TURN = 4;
+/** Agent turns per request the load generator sends (4 spans each). */
+export const TURNS_PER_REQUEST = 50;
 const TRACE_PREFIX = 'feedfacecafebeef';
 const CONVERSATION_PLACEHOLDER = (turn: number) => `CONVPLACE${String(turn).padStart(6, '0')}`;
 const conversationText = (n: number) => `conv-${String(n).padStart(10, '0')}`;

@@ -19,6 +19,8 @@ import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { LoadResult, LoadRun } from './collector-load.ts';
+import { measureFloors } from './collector-floors.ts';
+import { buildTemplate, TURNS_PER_REQUEST } from './collector-workload.ts';
 import { runSuite, type BenchRow } from './bench-table.ts';
 
 
@@ -66,6 +68,8 @@ const spansPerSecond = (p: Phase) => (p.load.spansAccepted / p.load.elapsedMs) *
 
 export async function runCollectorBench(options: { phaseSeconds?: number } = {}): Promise<BenchRow[]> {
   const durationMs = Math.min(MAX_PHASE_MS, (options.phaseSeconds ?? Number(process.env.BENCH_COLLECTOR_SECONDS ?? 10)) * 1000);
+  // Before any phase, while nothing else of the bench runs.
+  const floors = measureFloors(await buildTemplate(TURNS_PER_REQUEST), OPEN_CONVERSATIONS);
   const load = fork(`${HERE}collector-load.ts`, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     const { url: sinkUrl } = await nextMessage<{ url: string }>(load, 'sink');
@@ -106,6 +110,10 @@ export async function runCollectorBench(options: { phaseSeconds?: number } = {})
       { name: 'accepted at 2× rate', value: Math.round(spansPerSecond(overload)), unit: 'spans/s' },
       { name: 'requests answered 429/503 at 2× rate', value: refused(overload), unit: `of ${overload.load.requests} (${overload.load.skipped} not sent: ${OPEN_MAX_IN_FLIGHT} in flight)` },
       { name: 'accepted spans neither forwarded nor counted dropped (all phases)', value: lost(relay) + lost(checks) + lost(overload), unit: 'spans', target: '0' },
+      { name: 'floor: protobuf decode alone (in-process, no HTTP)', value: round(floors.decodeUs), unit: 'µs CPU/span' },
+      { name: 'floor: official ProtobufTraceSerializer alone, with the checks\' events', value: round(floors.serializeWithEventsUs), unit: 'µs CPU/span', baseline: round(floors.serializeUs) },
+      { name: 'floor: EvaluationPipeline alone (built-in checks, in-process)', value: round(floors.pipelineUs), unit: 'µs CPU/span' },
+      { name: 'one-core ceiling: 1e6 / (decode + pipeline + serialize); baseline: relay (no pipeline)', value: Math.round(1e6 / (floors.decodeUs + floors.pipelineUs + floors.serializeWithEventsUs)), unit: 'spans/s', baseline: Math.round(1e6 / (floors.decodeUs + floors.serializeUs)), target: '≥ 40000 needs these below 25 µs/span, or more cores' },
       { name: 'replies checked / checks failed (checks phase)', value: checks.server.stats.pipeline.repliesChecked, unit: `replies (${Object.values(checks.server.stats.pipeline.checksFailed as Record<string, number>).reduce((a, b) => a + b, 0)} failed results)` },
     ];
     return rows;
