@@ -9,9 +9,7 @@ import type { OnlineEvaluationStage, OnlineStageParts, OnlineStageSetup, Process
 import { reportError } from '../processors/report-error.ts';
 import { ConfigError, parseConfig, resolveConfig } from './config/index.ts';
 import type { TracejudgeConfig, TracejudgeConfigInput } from './config/index.ts';
-import { LlmJudge } from './judge/index.ts';
-import { PiiMasker } from './privacy/index.ts';
-import type { Evaluator, JudgeTarget } from './judge/index.ts';
+import type { Evaluator } from './judge/index.ts';
 import { LogEventSink } from './results/index.ts';
 import type { ResultSink } from './results/index.ts';
 
@@ -21,7 +19,10 @@ export interface SetupOptions extends Omit<InstrumentationSetupOptions, 'spanPro
    * (as `loadConfig` reads it, with `${ENV}` substitution). Default: `{}` (inline checks only).
    */
   readonly config?: TracejudgeConfigInput | string;
-  /** Also receive every result: inline check results as each reply is checked, judge results as the judge returns them. */
+  /**
+   * Also receive every result: inline check results as each reply is checked, judge results as they
+   * are settled — the judge's answers and what the stage settles itself (`judge_timeout`, `judge_queue_full`).
+   */
   readonly sinks?: readonly ResultSink[];
   /** Replaces the LLM judge built from `config.judge` (a user-written Evaluator); turns the online stage on. */
   readonly evaluator?: Evaluator;
@@ -72,12 +73,12 @@ export async function setupTracejudge(options: SetupOptions): Promise<Tracejudge
   let pipeline: EvaluationPipeline | undefined;
   let online: OnlineStageParts | undefined;
   if (wantsOnline) {
-    // Built here (to tee its results to `sinks`), so it needs the `privacy` masking createOnlineStage gives the judge it builds.
-    const redact = config.judge ? new PiiMasker(config.privacy).redactor() : undefined;
-    const judge = evaluator ?? (config.judge ? new LlmJudge({ ...config.judge, scope: onlineSetup.scope ?? config.judge.scope, redact, ...onlineSetup.judgeOptions }) : undefined);
+    // `sinks` get every result through the stage: check results via its check sinks, judge results
+    // (those the stage settles itself included) via its delivery.
     online = await createOnlineStage(config, {
       ...onlineSetup,
-      ...(judge && { evaluator: sinks.length > 0 ? teeTo(judge, sinks) : judge }),
+      ...(evaluator && { evaluator }),
+      resultSinks: [...(onlineSetup.resultSinks ?? []), ...sinks],
       conversationOfTrace: (traceId) => pipeline?.conversationOfTrace(traceId),
     });
   }
@@ -88,8 +89,8 @@ export async function setupTracejudge(options: SetupOptions): Promise<Tracejudge
       ...instrumentation,
       spanProcessors: (downstream) => {
         // Inline-only mode has no online stage to add the log-event sink (`events.logs`) to its check sinks.
-        const checkSinks = online?.checkSinks ?? (config.events.logs ? [logEventSink(onlineSetup.loggerProvider)] : []);
-        pipeline = new EvaluationPipeline({ ...pipelineOptionsFromConfig(config), sinks: [...checkSinks, ...sinks] });
+        const checkSinks = online?.checkSinks ?? [...(config.events.logs ? [logEventSink(onlineSetup.loggerProvider)] : []), ...sinks];
+        pipeline = new EvaluationPipeline({ ...pipelineOptionsFromConfig(config), sinks: checkSinks });
         processor = new EvaluationSpanProcessor({ downstream, pipeline, stages: online ? [online.stage] : [] });
         return [processor];
       },
@@ -135,26 +136,4 @@ async function configOf(given: TracejudgeConfigInput | string | undefined): Prom
 /** Log-based result events (`events.logs`) beside the span events; failures reported through `diag`. */
 function logEventSink(loggerProvider: LoggerProvider | undefined): LogEventSink {
   return new LogEventSink({ ...(loggerProvider && { loggerProvider }), onError: (error, failures) => reportError('tracejudge log events', error, failures) });
-}
-
-/** The evaluator, with what it returns also written to `sinks` (a sink that fails never affects the span path). */
-function teeTo(inner: Evaluator, sinks: readonly ResultSink[]): Evaluator {
-  const withExtras = inner as Evaluator & { rubricsFor?: (target: JudgeTarget) => readonly { name: string }[]; close?: () => Promise<void> };
-  return {
-    name: inner.name,
-    ...(withExtras.rubricsFor && { rubricsFor: (target: JudgeTarget) => withExtras.rubricsFor!(target) }),
-    ...(withExtras.close && { close: () => withExtras.close!() }),
-    async evaluate(target, signal) {
-      const results = await inner.evaluate(target, signal);
-      const where = { conversationId: target.conversationId, traceId: target.traceId, spanId: target.spanId, ...(target.responseId !== undefined && { responseId: target.responseId }) };
-      for (const sink of sinks) {
-        try {
-          void Promise.resolve(sink.write(results, where)).catch(() => undefined);
-        } catch {
-          // a sink's own failure: the judgment is delivered regardless
-        }
-      }
-      return results;
-    },
-  } as Evaluator;
 }

@@ -110,6 +110,34 @@ describe('setupTracejudge (package root)', () => {
     expect(setup.stats().online?.delivered.spanEvents).toBe(1);
   });
 
+  it('the sinks also get the results the stage settles itself: a judge past the drain deadline is judge_timeout', async () => {
+    const receiver = await startReceiver();
+    cleanups.push(() => receiver.close());
+    const seen: EvaluationResult[] = [];
+    // An evaluator that never answers: only the stage's own deadline can settle its judgment.
+    const stuck = { name: 'stuck-judge', evaluate: () => new Promise<EvaluationResult[]>(() => {}) };
+    const setup = await setupTracejudge({
+      serviceName: 'hotel-agent',
+      exporter: new OTLPTraceExporter({ url: receiver.url }),
+      sinks: [{ write: (results) => void seen.push(...results) }],
+      evaluator: stuck,
+      config: { sampling: { strata: [{ name: 'everything', rate: 1 }], budget: { maxJudgeCostShareOfInference: null } } },
+      online: { drainTimeoutMs: 300 },
+    });
+    await hallucinatedTurn('root-stuck');
+    await setup.shutdown();
+
+    expect(seen.filter((result) => result.name === 'commitment.price')).toHaveLength(1);
+    const timedOut = seen.filter((result) => result.error?.type === 'judge_timeout');
+    expect(timedOut).toHaveLength(1);
+    expect(timedOut[0]?.error?.message).toMatch(/drain deadline/);
+    // The span still left, with the same result as an event.
+    const timeoutEvents = receiver.spans.flatMap((span) =>
+      span.events.filter((event) => event.name === 'gen_ai.evaluation.result' && event.attributes['error.type'] === 'judge_timeout').map(() => span.name),
+    );
+    expect(timeoutEvents).toEqual(['invoke_agent concierge']);
+  });
+
   it('masks personal data (privacy section) in what the judge it builds is sent', async () => {
     const judge = await startOpenAITestServer(() => ({ json: chatCompletion(JSON.stringify({ reasoning: 'ok', score: 5, label: 'faithful' })) }));
     cleanups.push(() => judge.close());

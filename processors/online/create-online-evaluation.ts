@@ -41,6 +41,12 @@ export interface OnlineStageSetup {
   readonly cohortAttributes?: readonly string[];
   /** More review destinations (e.g. the store's review queue); they receive low scores and failed checks only. */
   readonly reviewSinks?: readonly ResultSink[];
+  /**
+   * Destinations of every result: the inline checks' (through `checkSinks`) and the judge's,
+   * including the results the stage settles itself (`judge_timeout` at a drain deadline,
+   * `judge_queue_full`), which an evaluator wrapper would never see.
+   */
+  readonly resultSinks?: readonly ResultSink[];
   readonly hold?: Partial<Omit<HoldLimits, 'holdMs'>>;
   readonly buffer?: Partial<ConversationBufferLimits>;
   readonly maxJudgmentsInFlight?: number;
@@ -87,7 +93,12 @@ export async function createOnlineStage(config: TracejudgeConfig, setup: OnlineS
   const review = reviewSinks(config, setup.reviewSinks ?? []);
   const lowScores = review.sinks.map((sink) => new LowScoreSink(sink, { below: config.review.below, onRouted: (result) => metrics.lowScore(result.name) }));
   // Each sink here gets the check results (`checkSinks`) and, through the stage's delivery, the judge results.
-  const sinks: ResultSink[] = [...lowScores, ...(store ? [store.sink] : []), ...(config.events.logs ? [logEventSink(setup.loggerProvider)] : [])];
+  const sinks: ResultSink[] = [
+    ...lowScores,
+    ...(store ? [store.sink] : []),
+    ...(config.events.logs ? [logEventSink(setup.loggerProvider)] : []),
+    ...(setup.resultSinks ?? []),
+  ];
   stage = new OnlineEvaluationStage({
     sampler,
     ...(judge && { evaluator: judge }),
