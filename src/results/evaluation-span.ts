@@ -35,14 +35,31 @@ export function resultEvents(results: readonly EvaluationResult[], context: Judg
   return results.map((result) => ({ name: EVALUATION_RESULT_EVENT, time, attributes: evaluationEventAttributes(result, extras), droppedAttributesCount: 0 }));
 }
 
+/** What an SDK span keeps of its limits (sdk-trace 3.1 SpanImpl); absent on other ReadableSpans. */
+interface SdkSpanInternals {
+  readonly _spanLimits?: { readonly eventCountLimit?: number };
+  _droppedEventsCount?: number;
+}
+
 /**
  * Adds events to a span that has ended but is still held (not yet forwarded).
  * The SDK span's `events` is the array its exporter reads (sdk-trace 3.1
  * Span.events, returned as is to processors), so what is appended before
- * `forward` is exported with the span.
+ * `forward` is exported with the span. The span's event limit holds as it does
+ * for `addEvent`, which an ended span refuses: past it the oldest event goes
+ * and `droppedEventsCount` says so (exported as `dropped_events_count`).
  */
 export function appendEvents(span: ReadableSpan, events: readonly TimedEvent[]): void {
-  span.events.push(...events);
+  const internals = span as ReadableSpan & SdkSpanInternals;
+  const limit = internals._spanLimits?.eventCountLimit;
+  for (const event of events) {
+    if (limit !== undefined && span.events.length >= limit) {
+      if (typeof internals._droppedEventsCount === 'number') internals._droppedEventsCount++;
+      if (limit <= 0) continue;
+      span.events.shift();
+    }
+    span.events.push(event);
+  }
 }
 
 /** Where a child span goes: the evaluated span's context, resource and scope. */
