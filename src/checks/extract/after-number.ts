@@ -26,11 +26,34 @@ export const AFTER_NUMBER = new RegExp(
   'y',
 );
 
+/** A match of {@link AFTER_NUMBER}: what it took (`[0]`) and its groups, numbered by {@link AFTER}. */
+export type Qualifier = ArrayLike<string | undefined> & { readonly 0: string };
+
 /** Runs {@link AFTER_NUMBER} at `at` when the next characters can start one of its forms, else null. */
-export function qualifierAt(text: string, at: number): RegExpExecArray | null {
+export function qualifierAt(text: string, at: number): Qualifier | null {
   if (!mayQualify(text, at)) return null;
+  const symbol = symbolAfter(text, at);
+  if (symbol !== null) return symbol;
   AFTER_NUMBER.lastIndex = at;
   return AFTER_NUMBER.exec(text);
+}
+
+/**
+ * The match of AFTER_NUMBER when a currency symbol or `%` follows (after at most one
+ * space), built by hand: the most common qualifier ("45 €", "20 %") and the one the
+ * pattern reaches last. Only its first two forms can match there; for a symbol, the
+ * first (a marker, unless a number follows it: "5 € 10" is "€ 10"); for `%`, the second.
+ * null: run the pattern.
+ */
+function symbolAfter(text: string, at: number): Qualifier | null {
+  const i = isSpaceCode(text.charCodeAt(at)) ? at + 1 : at;
+  const code = text.charCodeAt(i);
+  if (code === 37) return [text.slice(at, i + 1), undefined, undefined, '%'];
+  if (code !== 36 && code !== 0x20ac && code !== 0xa3 && code !== 0xa5 && code !== 0x20b9) return null; // $ € £ ¥ ₹
+  const next = text.charCodeAt(i + 1);
+  const numberFollows = isDigit(next) || ((next === 32 || next === 0xa0 || next === 0x202f) && isDigit(text.charCodeAt(i + 2)));
+  if (numberFollows) return null;
+  return [text.slice(at, i + 1), undefined, text.charAt(i)];
 }
 
 /**

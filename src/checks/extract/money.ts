@@ -15,7 +15,7 @@ export interface MoneyMention {
 }
 
 // After a prefixed amount: `k` thousands (`$2k`, not `5 km`), `,-` / `.–` "no cents" (`€45,-`), an ISO code (`$45 USD`).
-const PREFIXED_TAIL = new RegExp(
+export const PREFIXED_TAIL = new RegExp(
   `(?:${SPACE}?([kK])(?![A-Za-z\\u00C0-\\u024F]))?(?:[.,][-–])?(?:${SPACE}(${TRAILING_CODE}))?`,
   'y',
 );
@@ -37,7 +37,7 @@ export function moneyWithPrefix(text: string, number: NumberToken): MoneyMention
  * amounts end a clause ("€45 will", "€45, so"): not running the regex for them is
  * measured time (bench/checks-throughput.ts).
  */
-function tailMayFollow(text: string, at: number): boolean {
+export function tailMayFollow(text: string, at: number): boolean {
   const next = text.charCodeAt(at);
   if (next === 107 || next === 75) return true;
   const second = text.charCodeAt(at + 1);

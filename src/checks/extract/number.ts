@@ -31,6 +31,14 @@ export function isSpaceCode(code: number): boolean {
   return code === 32 || code === 0xa0 || code === 0x202f || code === 0x2009;
 }
 
+/** `\s` of a JavaScript regular expression, for code that reads by hand what a regex with `\s` read. */
+export function isJsSpace(code: number): boolean {
+  return (
+    (code >= 9 && code <= 13) || code === 32 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
+  );
+}
+
 function isGroupSeparator(code: number): boolean {
   return code === 44 || code === 46 || code === 39 || isSpaceCode(code);
 }
@@ -43,7 +51,8 @@ export function readNumber(text: string, at: number): NumberToken | undefined {
   const length = text.length;
   let i = at;
   let integer = 0;
-  while (i < length && isDigit(text.charCodeAt(i))) integer = integer * 10 + text.charCodeAt(i++) - 48;
+  // charCodeAt past the end is NaN, which fails the test: no separate bound check.
+  for (let code = text.charCodeAt(i); code >= 48 && code <= 57; code = text.charCodeAt(++i)) integer = integer * 10 + code - 48;
   let integerDigits = i - at;
   if (integerDigits <= 3 && text.charCodeAt(at) !== 48) {
     let separator = -1;
@@ -66,7 +75,7 @@ export function readNumber(text: string, at: number): NumberToken | undefined {
   const mark = text.charCodeAt(i);
   if ((mark === 46 || mark === 44) && isDigit(text.charCodeAt(i + 1))) {
     let j = i + 1;
-    while (j < length && isDigit(text.charCodeAt(j))) fraction = fraction * 10 + text.charCodeAt(j++) - 48;
+    for (let code = text.charCodeAt(j); code >= 48 && code <= 57; code = text.charCodeAt(++j)) fraction = fraction * 10 + code - 48;
     fractionDigits = j - i - 1;
     if (fractionDigits > 2) return undefined;
     decimalMark = mark;

@@ -1,4 +1,5 @@
 import { AFTER } from './after-number.ts';
+import type { Qualifier } from './after-number.ts';
 import {
   DURATION_AFTER, DURATION_BEFORE, MERIDIEM, SPANISH_TAIL, TIME_BEFORE, clockTime, spanishHalf, spanishLead,
 } from './clock-time.ts';
@@ -15,7 +16,7 @@ const MERIDIEM_AT = new RegExp(`${SPACE}?${MERIDIEM}`, 'y');
  * of AFTER_NUMBER, or `:30` read here) and by Spanish "a las" before it.
  * `liberal` (sources) skips the guards against durations ("1:30 hours", "dans 2 h").
  */
-export function readTime(text: string, number: NumberToken, after: RegExpExecArray | null, liberal: boolean): ClockTimeMention | undefined {
+export function readTime(text: string, number: NumberToken, after: Qualifier | null, liberal: boolean): ClockTimeMention | undefined {
   const at = number.start;
   const hourDigits = number.integerDigits;
   if (hourDigits < 1 || hourDigits > 2) return undefined;
@@ -39,9 +40,9 @@ export function readTime(text: string, number: NumberToken, after: RegExpExecArr
     isTime = true;
   } else if (after !== null) {
     const afterEnd = number.end + after[0].length;
-    if (after[AFTER.H_MINUTES] !== undefined && !dotted) {
+    const digits = after[AFTER.H_MINUTES]; // exactly two digits (AFTER_NUMBER)
+    if (digits !== undefined && !dotted) {
       if (!liberal && DURATION_BEFORE.has(wordBefore(text, at))) return undefined;
-      const digits = after[AFTER.H_MINUTES]; // exactly two digits (AFTER_NUMBER)
       minute = (digits.charCodeAt(0) - 48) * 10 + digits.charCodeAt(1) - 48;
       end = afterEnd;
       isTime = true;

@@ -4,7 +4,7 @@ import type { ClockTimeMention } from './clock-time.ts';
 import { isLetter } from './currency.ts';
 import { moneyWithPrefix, moneyWithSuffix } from './money.ts';
 import type { MoneyMention } from './money.ts';
-import { endOfDigitRun, isDigit, readNumber } from './number.ts';
+import { endOfDigitRun, isDigit, isJsSpace, readNumber } from './number.ts';
 import type { NumberToken } from './number.ts';
 import type { PercentMention } from './percent.ts';
 import { readTime } from './read-time.ts';
@@ -35,18 +35,32 @@ const DIGIT = /\d/g;
  * a little work per number, whatever the language.
  */
 export function scanValues(text: string, options: ScanOptions = {}): ValueMention[] {
+  return scan(text, options.liberal === true, options.numbers === true, undefined);
+}
+
+/**
+ * A source's values (`liberal`, with bare numbers) but for the bare numbers starting
+ * at `known` (those a JSON key already stated): the scan reads them all the same,
+ * it only does not hand them out.
+ */
+export function scanSourceValues(text: string, known: ReadonlySet<number> | undefined): ValueMention[] {
+  return scan(text, true, true, known);
+}
+
+function scan(text: string, liberal: boolean, numbers: boolean, known: ReadonlySet<number> | undefined): ValueMention[] {
   const found: ValueMention[] = [];
-  const liberal = options.liberal === true;
   DIGIT.lastIndex = 0;
   while (DIGIT.test(text)) {
     const at = DIGIT.lastIndex - 1;
-    DIGIT.lastIndex = readAt(text, at, liberal, options.numbers === true, found);
+    DIGIT.lastIndex = readAt(text, at, liberal, numbers, known, found);
   }
   return found;
 }
 
 /** Reads the value at the digit `at` into `found`; returns where to go on. */
-function readAt(text: string, at: number, liberal: boolean, numbers: boolean, found: ValueMention[]): number {
+function readAt(
+  text: string, at: number, liberal: boolean, numbers: boolean, known: ReadonlySet<number> | undefined, found: ValueMention[],
+): number {
   const before = text.charCodeAt(at - 1);
   // Inside an identifier ("INC-40211", "#4521", "1Z999AA1", "ab12"), not "9am-5pm": skip it whole, cheaply.
   // An upper-case letter may end a currency code ("EUR45"), an "x" a quantity ("x3"): those go on.
@@ -77,7 +91,7 @@ function readAt(text: string, at: number, liberal: boolean, numbers: boolean, fo
     return prefixed.end;
   }
   if (before === 120 && !isLetter(text.charCodeAt(at - 2))) {
-    if (numbers) found.push(bareNumber(text, number)); // "x3": a quantity
+    if (numbers && (known === undefined || !known.has(at))) found.push(bareNumber(text, number)); // "x3": a quantity
     return number.end;
   }
   // Part of an identifier or a longer token: "BK77120", "#4521", ".50", "10:30:45".
@@ -88,9 +102,10 @@ function readAt(text: string, at: number, liberal: boolean, numbers: boolean, fo
     return number.end + 1;
   }
   const after = qualifierAt(text, number.end);
-  if (after !== null && after[AFTER.MARKER] !== undefined) {
+  const marker = after === null ? undefined : after[AFTER.MARKER];
+  if (after !== null && marker !== undefined) {
     const end = number.end + after[0].length;
-    found.push(moneyWithSuffix(text, number, end, after[AFTER.K] !== undefined, after[AFTER.MARKER]));
+    found.push(moneyWithSuffix(text, number, end, after[AFTER.K] !== undefined, marker));
     return end;
   }
   if (after !== null && after[AFTER.PERCENT] !== undefined) {
@@ -108,7 +123,7 @@ function readAt(text: string, at: number, liberal: boolean, numbers: boolean, fo
     found.push({ kind: 'money', start: at, end: number.end, text: text.slice(at, number.end), minor: number.minor, currency: null });
     return number.end;
   }
-  if (numbers) found.push(bareNumber(text, number));
+  if (numbers && (known === undefined || !known.has(at))) found.push(bareNumber(text, number));
   return number.end;
 }
 
@@ -119,7 +134,7 @@ const PRICE_VERB_BEFORE =
  * End of a date `d.m.yy`, `dd/mm/yyyy` (one or two digits, the same `.` or `/` twice, two
  * to four digits) at `at`, or -1. By hand: it is tried on every amount with cents ("89.90").
  */
-function dayMonthYearEnd(text: string, at: number): number {
+export function dayMonthYearEnd(text: string, at: number): number {
   let i = isDigit(text.charCodeAt(at + 1)) ? at + 2 : at + 1;
   const separator = text.charCodeAt(i);
   if ((separator !== 46 && separator !== 47) || !isDigit(text.charCodeAt(i + 1))) return -1;
@@ -128,14 +143,6 @@ function dayMonthYearEnd(text: string, at: number): number {
   const yearStart = ++i;
   while (isDigit(text.charCodeAt(i))) i++;
   return i - yearStart >= 2 && i - yearStart <= 4 ? i : -1;
-}
-
-/** `\s` of a JavaScript regular expression: PRICE_VERB_BEFORE ends in `\s+`. */
-function isJsSpace(code: number): boolean {
-  return (
-    (code >= 9 && code <= 13) || code === 32 || code === 0xa0 || code === 0x1680 || (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 || code === 0x2029 || code === 0x202f || code === 0x205f || code === 0x3000 || code === 0xfeff
-  );
 }
 
 function endOfWord(text: string, at: number): number {
