@@ -1,4 +1,5 @@
-import { scanValues } from './extract/scan.ts';
+import { forEachJsonNumber } from './extract/json-number.ts';
+import { scanSourceValues } from './extract/scan.ts';
 import { scanTimeWords } from './extract/time-words.ts';
 
 /** What a grounding source states, as the grounding index records it. */
@@ -13,14 +14,13 @@ export interface GroundingFactsSink {
 /** Sources are read liberally (stating more only grounds more) but not unboundedly. */
 export const MAX_SOURCE_SCANNED_CHARS = 1 << 20;
 
-const JSON_NUMBER = /"([A-Za-z_][\w.-]{0,63})"\s*:\s*"?(-?)(\d+(?:\.\d+)?)(?="?\s*[,}\]])/g;
 const CURRENCY_FIELD = /"(?:currency|currency_code|currencyCode|moneda|divisa|waehrung|währung|devise)"\s*:\s*"([A-Za-z]{3})"/g;
 /**
  * A count word before a word ("two nights"). Not inside a word: that is checked on each
  * match (WORD_CHAR on the character before), not by a leading lookbehind, which made the
  * engine test every position (measured: half this regex's time on tool results).
  */
-const COUNT_WORDS =
+export const COUNT_WORDS =
   /(two|three|four|five|six|seven|eight|nine|ten|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|deux|trois|quatre|cinq|sept|huit|neuf|dix) (?=[A-Za-z\u00C0-\u024F])/gi;
 const WORD_CHAR = /[A-Za-z\u00C0-\u024F]/i;
 const NUMBER_WORDS: Readonly<Record<string, number>> = {
@@ -29,7 +29,7 @@ const NUMBER_WORDS: Readonly<Record<string, number>> = {
   zwei: 2, drei: 3, vier: 4, fünf: 5, sechs: 6, sieben: 7, acht: 8, neun: 9, zehn: 10,
   deux: 2, trois: 3, quatre: 4, cinq: 5, sept: 7, huit: 8, neuf: 9, dix: 10,
 };
-const FULL_REFUND =
+export const FULL_REFUND =
   /full refund|refund in full|fully refund|reembolso (?:completo|total|íntegro)|(?:vollständige|volle) (?:Rück)?[Ee]rstattung|vollständig (?:zurück)?erstattet|remboursement (?:intégral|total|complet)|intégralement rembours/i;
 
 const MINOR_KEY = /cents|_minor|minor_?units/i;
@@ -40,9 +40,13 @@ const MONEY_KEY =
 const ID_KEY =
   /(?:^|_)(?:id|order|order_?number|ticket|case|ref|reference|phone|telephone|tel|tracking|account|iban|sku|zip|postal_?code|pedido|orden|bestellung|commande|numero|nummer|dossier)$/i;
 const CAMEL_ID_KEY = /[a-z]Id$/;
-/** Nor are numbers written right after an identifier's name ("order 4599", "Nr. 4711", "#4521"). */
+/**
+ * Nor are numbers written right after an identifier's name ("order 4599", "Nr. 4711", "#4521").
+ * Tried at the end of the 32 characters before the number (sticky, at their length) as a
+ * lookbehind: one backward attempt where `…\s*$` tried every start (measured: ~40% less).
+ */
 const ID_WORD_BEFORE =
-  /(?<![a-zà-ÿ])(?:order|ticket|case|ref|reference|invoice|account|phone|tel|pedido|orden|factura|bestellung|auftrag|rechnung|kundennummer|commande|facture|dossier|n[°º]|nr\.?|no\.?|#)\s*[:#]?\s*$/i;
+  /(?<=(?<![a-zà-ÿ])(?:order|ticket|case|ref|reference|invoice|account|phone|tel|pedido|orden|factura|bestellung|auftrag|rechnung|kundennummer|commande|facture|dossier|n[°º]|nr\.?|no\.?|#)\s*[:#]?\s*)/iy;
 const MONEY_WORD_BEFORE =
   /(?:price|cost|costs|total|amount|fee|rate|charge|charged|balance|paid|pay|due|precio|importe|coste|tarifa|cuesta|pagado|cobrado|preis|betrag|summe|gebühr|kosten|kostet|bezahlt|prix|montant|tarif|frais|coût|coûte|payé)[^.\n\d]{0,12}$/i;
 
@@ -56,12 +60,11 @@ export function readSourceFacts(source: string, sink: GroundingFactsSink): void 
   const text = source.length > MAX_SOURCE_SCANNED_CHARS ? source.slice(0, MAX_SOURCE_SCANNED_CHARS) : source;
   const currency = soleCurrency(text);
   let keyed: Set<number> | undefined;
-  JSON_NUMBER.lastIndex = 0;
-  for (let m = JSON_NUMBER.exec(text); m !== null; m = JSON_NUMBER.exec(text)) {
-    readJsonNumber(m[1], Number(m[3]), currency, sink);
-    (keyed ??= new Set()).add(m.index + m[0].length - m[3].length);
-  }
-  for (const value of scanValues(text, { liberal: true, numbers: true })) {
+  forEachJsonNumber(text, (key, digits, digitsStart) => {
+    readJsonNumber(key, Number(digits), currency, sink);
+    (keyed ??= new Set()).add(digitsStart);
+  });
+  for (const value of scanSourceValues(text, keyed)) {
     if (value.kind === 'time') {
       sink.addTime(value.minutes);
       if (value.alternate >= 0) sink.addTime(value.alternate);
@@ -69,9 +72,9 @@ export function readSourceFacts(source: string, sink: GroundingFactsSink): void 
       sink.addAmount(value.minor, value.currency, true);
     } else if (value.kind === 'percent') {
       sink.addPercent(value.percent);
-    } else if (keyed === undefined || !keyed.has(value.start)) {
+    } else {
       const before = text.slice(Math.max(0, value.start - 32), value.start);
-      if (ID_WORD_BEFORE.test(before)) continue;
+      if (endsWithIdentifierName(before)) continue;
       const whole = value.fractionDigits === 0;
       if (value.countsSomething && whole && value.minor >= 200 && value.minor <= 99_900) sink.addQuantity(value.minor / 100);
       const operand = !whole || MONEY_WORD_BEFORE.test(before);
@@ -79,6 +82,8 @@ export function readSourceFacts(source: string, sink: GroundingFactsSink): void 
     }
   }
   for (const time of scanTimeWords(text)) sink.addTime(time.minutes);
+  // Both patterns need a space; compact JSON (a tool result as JSON.stringify writes it) often has none.
+  if (text.indexOf(' ') === -1) return;
   COUNT_WORDS.lastIndex = 0;
   for (let m = COUNT_WORDS.exec(text); m !== null; m = COUNT_WORDS.exec(text)) {
     // Inside a word: go on from the next character, as a lookbehind would have.
@@ -88,13 +93,21 @@ export function readSourceFacts(source: string, sink: GroundingFactsSink): void 
   if (FULL_REFUND.test(text)) sink.addPercent(100);
 }
 
+/** Whether `before` ends with an identifier's name and at most a `:` or `#` ("order ", "Nr. ", "case #"). */
+export function endsWithIdentifierName(before: string): boolean {
+  ID_WORD_BEFORE.lastIndex = before.length;
+  return ID_WORD_BEFORE.test(before);
+}
+
 function readJsonNumber(key: string, number: number, currency: string | null, sink: GroundingFactsSink): void {
-  if (!Number.isFinite(number) || ID_KEY.test(key) || CAMEL_ID_KEY.test(key)) return;
-  if (MINOR_KEY.test(key)) {
+  if (!Number.isFinite(number)) return;
+  const meaning = keyMeaning(key);
+  if (meaning === 'identifier') return;
+  if (meaning === 'minor') {
     sink.addAmount(Math.round(number), currency, true);
-  } else if (PERCENT_KEY.test(key)) {
+  } else if (meaning === 'percent') {
     sink.addPercent(number);
-  } else if (MONEY_KEY.test(key)) {
+  } else if (meaning === 'money') {
     sink.addAmount(Math.round(number * 100), currency, true);
   } else {
     const whole = Number.isInteger(number);
@@ -104,6 +117,30 @@ function readJsonNumber(key: string, number: number, currency: string | null, si
     // JSON writes 45.5 for 45.50: any fraction reads as money, as in text.
     sink.addAmount(Math.round(number * 100), currency, !whole);
   }
+}
+
+type KeyMeaning = 'identifier' | 'minor' | 'percent' | 'money' | 'other';
+
+/**
+ * Tool results repeat their keys (a tool's schema is fixed), so what a key means is
+ * remembered rather than matched against five patterns for every number (measured:
+ * a third of reading a JSON number). Keys are at most 64 characters; the memo is
+ * bounded and starts over when full.
+ */
+const KEY_MEANINGS = new Map<string, KeyMeaning>();
+const MAX_KEY_MEANINGS = 1024;
+
+function keyMeaning(key: string): KeyMeaning {
+  let meaning = KEY_MEANINGS.get(key);
+  if (meaning === undefined) {
+    if (ID_KEY.test(key) || CAMEL_ID_KEY.test(key)) meaning = 'identifier';
+    else if (MINOR_KEY.test(key)) meaning = 'minor';
+    else if (PERCENT_KEY.test(key)) meaning = 'percent';
+    else meaning = MONEY_KEY.test(key) ? 'money' : 'other';
+    if (KEY_MEANINGS.size >= MAX_KEY_MEANINGS) KEY_MEANINGS.clear();
+    KEY_MEANINGS.set(key, meaning);
+  }
+  return meaning;
 }
 
 /** The one currency a JSON source declares for its plain numbers (`"currency": "EUR"`), if exactly one. */
