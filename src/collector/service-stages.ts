@@ -3,6 +3,7 @@ import type { AttributeValue, Attributes as ApiAttributes } from '@opentelemetry
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace';
 import type { ForwardSpan, SpanStage } from '../../processors/index.ts';
 import type { DecodedSpan } from './otlp/index.ts';
+import { flatValue } from './otlp/index.ts';
 import type { SpanForwarder } from './span-forwarder.ts';
 
 /**
@@ -21,7 +22,9 @@ function writableSpanOf(span: DecodedSpan): Span {
   const readable = span.toReadableSpan();
   const targets = new Set([readable.attributes as Record<string, unknown>, span.attributes as Record<string, unknown>]);
   const set = (key: string, value: unknown) => {
-    for (const target of targets) target[key] = value;
+    // Flat copies, as for events (otlp/flat-strings.ts): rope strings slow the serializer down.
+    const flat = flatValue(value);
+    for (const target of targets) target[key] = flat;
   };
   const writable = {
     setAttribute(key: string, value: AttributeValue) {

@@ -3,6 +3,7 @@ import type { InstrumentationScope } from '@opentelemetry/core';
 import type { Resource } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { Attributes, SpanEventRecord, SpanRecord, StatusCode } from '../../model/span-record.ts';
+import { withFlatStrings } from './flat-strings.ts';
 import { OtlpReadableSpan } from './readable-span.ts';
 import { sdkResourceOf, sdkScopeOf } from './sdk-values.ts';
 
@@ -153,11 +154,12 @@ export class DecodedSpan implements SpanRecord {
   /**
    * Adds an event (the pipeline's evaluation results). Without a time it is
    * stamped at the span's end: evaluation happens as the span ends, the output
-   * stays reproducible, and backends draw it inside the span.
+   * stays reproducible, and backends draw it inside the span. Its strings are
+   * copied flat (see {@link withFlatStrings}).
    */
   addEvent(name: string, attributes: ApiAttributes = {}, timeUnixNano: bigint = this.endTimeUnixNano): void {
     // API AnyValue is `unknown`; what the SDK would accept on an event, we keep and encode.
-    this.events.push(new DecodedEvent(name, timeUnixNano, attributes as Attributes));
+    this.events.push(new DecodedEvent(name, timeUnixNano, withFlatStrings(attributes) as Attributes));
   }
 
   /** The SDK view, built once; its `events` is this span's array, so added events are exported. */

@@ -10,6 +10,7 @@ export type { SpanRejection } from './decode-error.ts';
 export { DecodedEvent, DecodedResource, DecodedScope, DecodedSpan, nanosToHrTime } from './decoded-span.ts';
 export type { AttributeSizes, DecodedLink, DecodedScopeInit, DecodedSpanInit } from './decoded-span.ts';
 export { decodeTraceRequestJson, decodeTraceRequestValue } from './json-decode.ts';
+export { flatString, flatValue, withFlatStrings } from './flat-strings.ts';
 export { encodeTraceRequestJson } from './json-encode.ts';
 export { decodeTraceRequestProtobuf } from './protobuf-decode.ts';
 export { OtlpReadableSpan } from './readable-span.ts';
