@@ -1,6 +1,7 @@
 import type { EvaluationDetails, EvaluationResult } from '../model/evaluation-result.ts';
 import type { Support } from './grounding.ts';
 import type { ReplyFacts } from './reply-facts.ts';
+import { isJsSpace } from './extract/number.ts';
 
 /** A commitment the reply makes, and what supports it (undefined: nothing does). */
 export interface CheckedValue {
@@ -74,6 +75,27 @@ export function quote(text: string, start: number, end: number): string {
     const space = text.lastIndexOf(' ', to);
     if (space >= end) to = space;
   }
-  const inner = text.slice(from, to).replace(/\s+/g, ' ').trim();
+  const inner = oneLine(text.slice(from, to));
   return `${from > 0 ? '…' : ''}${inner}${to < text.length ? '…' : ''}`;
+}
+
+/**
+ * `text.replace(/\s+/g, ' ').trim()`, returning `text` itself when that changes
+ * nothing (single spaces between words, as most quotes are) without running the regex.
+ */
+export function oneLine(text: string): string {
+  const last = text.length - 1;
+  let previousSpace = true; // a space at the start is trimmed
+  for (let i = 0; i <= last; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 32) {
+      if (previousSpace || i === last) return text.replace(/\s+/g, ' ').trim();
+      previousSpace = true;
+    } else if (isJsSpace(code)) {
+      return text.replace(/\s+/g, ' ').trim();
+    } else {
+      previousSpace = false;
+    }
+  }
+  return text;
 }

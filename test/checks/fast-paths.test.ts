@@ -3,6 +3,7 @@ import { AFTER_NUMBER, qualifierAt } from '../../src/checks/extract/after-number
 import { PREFIXED_TAIL, tailMayFollow } from '../../src/checks/extract/money.ts';
 import { isJsSpace } from '../../src/checks/extract/number.ts';
 import { dayMonthYearEnd } from '../../src/checks/extract/scan.ts';
+import { oneLine } from '../../src/checks/commitment-result.ts';
 import { GroundingIndex } from '../../src/checks/grounding.ts';
 import { COUNT_WORDS, FULL_REFUND, endsWithIdentifierName } from '../../src/checks/source-facts.ts';
 import { decisionCases } from './decisions-golden.ts';
@@ -116,6 +117,16 @@ describe('fast paths read as the patterns they stand for', () => {
         index.addAmount(b, null, true);
         expect(index.supportOf(a + b, null)).toEqual({ step: 'sum', from: `${(a / 100).toFixed(2)} + ${(b / 100).toFixed(2)}` });
       }
+    }
+  });
+
+  it('oneLine puts a quote on one line as replace(/\\s+/g, " ").trim() does', () => {
+    for (const text of [...texts, '', ' ', 'a  b', ' a', 'a ', 'a\tb', 'a\u00a0b', 'a\nb', 'a b']) {
+      for (let from = 0; from < text.length; from += 17) {
+        const quoted = text.slice(from, from + 80);
+        expect(oneLine(quoted)).toBe(quoted.replace(/\s+/g, ' ').trim());
+      }
+      expect(oneLine(text)).toBe(text.replace(/\s+/g, ' ').trim());
     }
   });
 });
