@@ -8,34 +8,37 @@ export interface JsonNumberVisitor {
 /**
  * Every `"key": number` pair in `text`, in order, as the regular expression
  * `/"([A-Za-z_][\w.-]{0,63})"\s*:\s*"?(-?)(\d+(?:\.\d+)?)(?="?\s*[,}\]])/g` finds
- * them (its sign is not reported: sources state amounts, not debts), read by hand:
- * each part of that pattern has one way to match, so trying it at each `"` in
- * turn finds the same pairs without the engine's backtracking over every key and
- * string value (measured: the largest regex cost of reading a tool result).
+ * them (its sign is not reported: sources state amounts, not debts), read by hand.
+ * Each part of that pattern has one way to match, and a key holds no `"` or `:`, so
+ * each colon has at most one pair around it: its key is read backwards from the colon,
+ * its number forwards. JSON has half as many colons as quotes, and string values
+ * are never tried as keys (measured: the largest cost of reading a tool result).
  * test/checks/extract/json-number.test.ts holds the two readings equal.
  */
 export function forEachJsonNumber(text: string, visit: JsonNumberVisitor): void {
-  let quote = text.indexOf('"');
-  while (quote !== -1) {
-    const end = jsonNumberAt(text, quote, visit);
-    quote = text.indexOf('"', end === -1 ? quote + 1 : end);
+  let from = 0; // the pattern goes on after the last pair it found
+  let colon = text.indexOf(':');
+  while (colon !== -1) {
+    const end = jsonNumberAround(text, colon, from, visit);
+    if (end !== -1) from = end;
+    colon = text.indexOf(':', end === -1 ? colon + 1 : end);
   }
 }
 
-const MAX_KEY_TAIL = 63;
+const MAX_KEY = 64;
 
-/** Reads the pair opening at the `"` at `quote` (and visits it), returning where it ends; -1 when none opens there. */
-function jsonNumberAt(text: string, quote: number, visit: JsonNumberVisitor): number {
-  const keyStart = quote + 1;
-  if (!isKeyStart(text.charCodeAt(keyStart))) return -1;
-  let i = keyStart + 1;
-  while (isKeyChar(text.charCodeAt(i))) i++;
-  // `[\w.-]{0,63}` then `"`: a longer run of key characters leaves no `"` to match.
-  if (i - keyStart - 1 > MAX_KEY_TAIL || text.charCodeAt(i) !== 34) return -1;
-  const keyEnd = i;
-  i = skipSpace(text, i + 1);
-  if (text.charCodeAt(i) !== 58) return -1; // :
-  i = skipSpace(text, i + 1);
+/** Reads the pair whose colon is at `colon` and whose key opens at or after `from` (and visits it), returning its end; else -1. */
+function jsonNumberAround(text: string, colon: number, from: number, visit: JsonNumberVisitor): number {
+  let keyEnd = colon;
+  while (keyEnd > from && isJsSpace(text.charCodeAt(keyEnd - 1))) keyEnd--;
+  if (keyEnd === from || text.charCodeAt(keyEnd - 1) !== 34) return -1;
+  keyEnd--; // the key's closing quote
+  let keyStart = keyEnd;
+  while (keyStart > from && isKeyChar(text.charCodeAt(keyStart - 1))) keyStart--;
+  // `"[A-Za-z_][\w.-]{0,63}"`: an opening quote at or after `from`, then at most 64 key characters.
+  if (keyStart - 1 < from || text.charCodeAt(keyStart - 1) !== 34) return -1;
+  if (keyEnd - keyStart > MAX_KEY || !isKeyStart(text.charCodeAt(keyStart))) return -1;
+  let i = skipSpace(text, colon + 1);
   if (text.charCodeAt(i) === 34) i++;
   if (text.charCodeAt(i) === 45) i++; // -
   const digitsStart = i;
