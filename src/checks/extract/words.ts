@@ -29,6 +29,7 @@ const RENDRE_FORMS = new Set(['rendre', 'rendons', 'rendrons', 'rendra', 'rendu'
 const ABONO_FORMS = new Set(['abono', 'abonos', 'abonar', 'abonamos', 'abonaremos', 'abonado', 'abonada', 'abonará', 'abonarán', 'abonaría']);
 /** French "avoir" is the credit note only with an article ("un avoir"); otherwise it is the verb "to have". */
 const AVOIR_ARTICLES = new Set(['un', "l'", 'votre', 'cet', "d'un"]);
+const NOT_REFUNDABLE_DE = 'erstattungsf';
 /** German refund words live inside compounds: Rückerstattung, zurückerstatten, Kontogutschrift. */
 const COMPOUND_STEMS = new Set(['erstatt', 'gutschr', 'gutgeschr', 'gutzuschr']);
 
@@ -74,7 +75,10 @@ function wordEnd(text: string, at: number): number {
 // The word and the word before it are read only for the stems that need them: most
 // matches are decided by the stem alone (measured, bench/checks-throughput.ts).
 function isRefundWord(text: string, stem: string, start: number, at: number, end: number): boolean {
-  if (COMPOUND_STEMS.has(stem)) return !(lowerWord(text, start, end).includes('erstattungsf') && wordBefore(text, start) === 'nicht');
+  if (COMPOUND_STEMS.has(stem)) {
+    // "nicht erstattungsfähig": not refundable. A word shorter than that suffix cannot hold it.
+    return end - start < NOT_REFUNDABLE_DE.length || !(lowerWord(text, start, end).includes(NOT_REFUNDABLE_DE) && wordBefore(text, start) === 'nicht');
+  }
   if (start !== at) return false; // inside another word: "nonrefundable", "accredited"
   switch (stem) {
     case 'credit':
