@@ -18,6 +18,7 @@ import type { Conversation, GroundingSource, Turn } from '../../src/model/conver
 import type { EvaluationResult } from '../../src/model/evaluation-result.ts';
 import { REPLIES, SOURCES, TYPICAL_REPLIES } from '../../bench/checks-throughput.ts';
 import { loadLabelledRows } from './precision-recall.ts';
+import { seededRandom } from '../../src/offline/compare/stats.ts';
 
 export const GOLDEN = fileURLToPath(new URL('./fixtures/decisions.golden.txt', import.meta.url));
 
@@ -62,7 +63,7 @@ export function decisionCases(): DecisionCase[] {
   [...REPLIES, ...TYPICAL_REPLIES].forEach((reply, i) => cases.push({ id: `bench-reply-${i}`, text: reply, sources: SOURCES }));
   SOURCES.forEach((source, i) => cases.push({ id: `bench-source-${i}`, text: String(source.text) }));
   const texts = [...rows.flatMap((row) => [row.reply, ...row.sources.map((source) => String(source.text))]), ...REPLIES, ...TYPICAL_REPLIES];
-  const random = seeded(20261123);
+  const random = seededRandom(20261123);
   for (let i = 0; i < VARIATIONS; i++) {
     const kind = random();
     const text = kind < 0.55 ? vary(texts[Math.floor(random() * texts.length)], texts, random) : kind < 0.8 ? tokens(random) : soup(random);
@@ -136,18 +137,6 @@ const TOKENS = [
 ];
 const SEPARATORS = [' ', ' ', ' ', '', '\u00a0', ', ', '. ', ': ', '-', '/', '\n'];
 const SOUP = '0123456789012345678901234567890123456789..//,,::--–h €$%kKapmPMUhr \u00a0\u202f\'#xX×+TZ';
-
-/** mulberry32: a small seeded generator with a long period. */
-function seeded(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function vary(text: string, texts: readonly string[], random: () => number): string {
   let varied = text;

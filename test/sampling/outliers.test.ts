@@ -2,20 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { LatencyOutlierPolicy, RollingQuantiles, TokenOutlierPolicy, buildSampler } from '../../src/sampling/index.ts';
 import type { SamplingReason } from '../../src/sampling/index.ts';
 import { T0, settings, span, toolSpan, turn } from './builders.ts';
+import { seededRandom } from '../../src/offline/compare/stats.ts';
 
 const OUTLIERS = { latencyAboveQuantile: 0.99, tokensAboveMedianTimes: 4, windowMs: 600_000, minSamples: 100 };
-
-/** Deterministic uniform [0, 1) (mulberry32), so runs are reproducible. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 async function outlierSampler() {
   return buildSampler(settings({ strata: [{ name: 'all', rate: 0 }], always: [], outliers: OUTLIERS }));
@@ -24,7 +13,7 @@ async function outlierSampler() {
 describe('outlier triggers', () => {
   it('fire on an injected 10x latency and 10x tokens after 5,000 steady turns, and not on the steady ones', async () => {
     const sampler = await outlierSampler();
-    const next = random(7);
+    const next = seededRandom(7);
     const reasons = new Map<SamplingReason, number>();
     let now = T0;
     let lastTrigger = -1;
@@ -51,7 +40,7 @@ describe('outlier triggers', () => {
 
   it('on heavy-tailed steady traffic the latency trigger takes about the top 1%', async () => {
     const sampler = await outlierSampler();
-    const next = random(11);
+    const next = seededRandom(11);
     let fired = 0;
     let now = T0;
     for (let i = 0; i < 20_000; i++) {
