@@ -39,7 +39,8 @@ export function hexId(value: unknown, bytes: number, path: string): string {
 export function bytesId(value: Uint8Array, bytes: number, path: string): string {
   if (value.length === 0) throw new OtlpDecodeError(path, 'missing');
   if (value.length !== bytes) throw new OtlpDecodeError(path, `expected ${bytes} bytes, got ${value.length}`);
-  const hex = Buffer.from(value.buffer, value.byteOffset, value.byteLength).toString('hex');
+  // protobufjs's BufferReader hands out Buffers already; a plain Uint8Array gets a view.
+  const hex = (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString('hex');
   if (ALL_ZEROS.test(hex)) throw new OtlpDecodeError(path, 'must not be all zeros (an invalid id, W3C Trace Context)');
   return hex;
 }

@@ -75,7 +75,7 @@ function spanOf(json: unknown, path: string, resource: DecodedResource, scope: D
   return new DecodedSpan({
     traceId,
     spanId,
-    ...(parentSpanId === undefined ? {} : { parentSpanId }),
+    parentSpanId, // undefined for a root span, as in protobuf-decode.ts (no spread: V8's slow path)
     traceState: stringAt(json.traceState, `${path}.traceState`),
     name: stringAt(json.name, `${path}.name`),
     kind: enumAt(json.kind, SPAN_KIND_NAMES, `${path}.kind`),
