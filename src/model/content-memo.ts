@@ -18,22 +18,28 @@ export class ContentMemo<T> {
   readonly #entries = new Map<string, { readonly maxChars: number; readonly maxItems: number; readonly value: T }>();
   readonly #maxEntries: number;
   readonly #minChars: number;
+  readonly #maxChars: number;
 
-  /** Strings shorter than `minChars` are read again rather than hashed and kept. */
-  constructor(maxEntries: number, minChars: number) {
+  /**
+   * Strings shorter than `minChars` are read again rather than hashed and kept; strings longer
+   * than `maxChars` are not kept either, so the memo holds at most `maxEntries × maxChars`
+   * characters (plus what they were read as).
+   */
+  constructor(maxEntries: number, minChars: number, maxChars: number) {
     this.#maxEntries = maxEntries;
     this.#minChars = minChars;
+    this.#maxChars = maxChars;
   }
 
   /** What `text` was read as under the same limits, if remembered. */
   get(text: string, limits: ReadLimits): T | undefined {
-    if (text.length < this.#minChars) return undefined;
+    if (text.length < this.#minChars || text.length > this.#maxChars) return undefined;
     const entry = this.#entries.get(text);
     return entry !== undefined && entry.maxChars === limits.maxChars && entry.maxItems === limits.maxItems ? entry.value : undefined;
   }
 
   set(text: string, limits: ReadLimits, value: T): void {
-    if (text.length < this.#minChars) return;
+    if (text.length < this.#minChars || text.length > this.#maxChars) return;
     const entries = this.#entries;
     // Oldest out: a Map iterates in insertion order.
     if (entries.size >= this.#maxEntries) entries.delete(entries.keys().next().value as string);

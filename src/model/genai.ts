@@ -45,10 +45,11 @@ export function readGenAI(attributes: Attributes, draft: Draft, ctx: ReadContext
 /**
  * The system prompt comes again on every chat span of a conversation, and a reply
  * on both the `invoke_agent` span and its `chat` child: read each string once.
- * Input messages are not remembered — the history grows, so they rarely repeat.
+ * Input messages are not remembered — the history grows, so they rarely repeat. Bounded at
+ * 32 strings of up to 64 Ki characters each per memo (~4 MiB of text at most, each).
  */
-const systemMemo = new ContentMemo<string[]>(64, 64);
-const outputMemo = new ContentMemo<Message[]>(64, 64);
+const systemMemo = new ContentMemo<string[]>(32, 64, 65_536);
+const outputMemo = new ContentMemo<Message[]>(32, 64, 65_536);
 
 function remembered<T>(raw: Attributes[string], memo: ContentMemo<T>, ctx: ReadContext, read: () => T): T {
   if (typeof raw !== 'string') return read();

@@ -12,15 +12,15 @@ describe('ContentMemo', () => {
   const limits = { maxChars: 1000, maxItems: 10 };
 
   it('returns what a string was read as, only under the same limits', () => {
-    const memo = new ContentMemo<string[]>(4, 3);
+    const memo = new ContentMemo<string[]>(4, 3, 100);
     memo.set('some text', limits, ['read']);
     expect(memo.get('some text', limits)).toEqual(['read']);
     expect(memo.get('some text', { ...limits, maxItems: 5 })).toBeUndefined();
     expect(memo.get('other text', limits)).toBeUndefined();
   });
 
-  it('keeps at most maxEntries, oldest out, and never keeps short strings', () => {
-    const memo = new ContentMemo<number>(2, 3);
+  it('keeps at most maxEntries, oldest out, and never keeps short or overlong strings', () => {
+    const memo = new ContentMemo<number>(2, 3, 10);
     memo.set('one', limits, 1);
     memo.set('two', limits, 2);
     memo.set('three', limits, 3);
@@ -29,6 +29,8 @@ describe('ContentMemo', () => {
     expect(memo.get('three', limits)).toBe(3);
     memo.set('ab', limits, 9);
     expect(memo.get('ab', limits)).toBeUndefined();
+    memo.set('longer than ten', limits, 10);
+    expect(memo.get('longer than ten', limits)).toBeUndefined();
   });
 });
 
