@@ -1,6 +1,6 @@
 /**
  * `tracejudge check` throughput: OTLP/JSON lines of realistic agent turns
- * (bench/processor-overhead.ts's workload) through the CLI in a child process,
+ * (bench/agent-turn-workload.ts) through the CLI in a child process,
  * against a same-run baseline child that only reads, parses and re-serializes
  * every line (the least any OTLP/JSON-lines tool must do). Peak RSS is each
  * child's own `maxRSS`.
@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { runSuite, type BenchRow } from './bench-table.ts';
-import { agentTurn } from './processor-overhead.ts';
+import { agentTurn } from './agent-turn-workload.ts';
 
 const CLI = fileURLToPath(new URL('../src/cli/main.ts', import.meta.url));
 const TURNS_PER_LINE = 16;
