@@ -1,8 +1,13 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { parse } from 'protobufjs';
 import { TracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace';
+import { afterEach, beforeEach } from 'vitest';
+import type { OtlpForwarder } from '../../src/collector/forwarder.ts';
 import { ForwardConfigSchema, type ForwardConfig, type ForwardConfigInput } from '../../src/config/forward.ts';
 
 /**
@@ -202,4 +207,28 @@ export function recordingLogger() {
     lines,
     logger: { error: record('error'), warn: record('warn'), info: record('info'), debug: record('debug'), verbose: record('verbose') },
   };
+}
+
+/** What every forwarder test runs against: a fresh upstream (and temp dir) per test, its forwarders shut after it. */
+export interface ForwarderTestbed {
+  readonly upstream: CaptureServer;
+  /** A temp dir of the test's own (queue files), removed after it. */
+  readonly dir: string;
+  /** Forwarders the test started: shut down (within `shutdownMs`) after it. */
+  readonly forwarders: OtlpForwarder[];
+}
+
+/** Registers the per-test setup and teardown in the calling file; read the fields inside tests. */
+export function useForwarderTestbed(options: { readonly shutdownMs?: number } = {}): ForwarderTestbed {
+  const bed = { upstream: undefined as unknown as CaptureServer, dir: '', forwarders: [] as OtlpForwarder[] };
+  beforeEach(async () => {
+    bed.upstream = await CaptureServer.start();
+    bed.dir = mkdtempSync(join(tmpdir(), 'tj-forward-'));
+  });
+  afterEach(async () => {
+    await Promise.all(bed.forwarders.splice(0).map((forwarder) => forwarder.shutdown(options.shutdownMs ?? 1000)));
+    await bed.upstream.down();
+    rmSync(bed.dir, { recursive: true, force: true });
+  });
+  return bed;
 }

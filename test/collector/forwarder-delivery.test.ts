@@ -1,10 +1,8 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MeterProvider, MetricReader, type ResourceMetrics } from '@opentelemetry/sdk-metrics';
 import { OtlpForwarder } from '../../src/collector/forwarder.ts';
-import { CaptureServer, eventually, makeSpans, spanIds, testConfig } from './forwarder-capture-server.ts';
+import { eventually, makeSpans, spanIds, testConfig, useForwarderTestbed } from './forwarder-capture-server.ts';
 
 class PullReader extends MetricReader {
   protected override async onForceFlush(): Promise<void> {}
@@ -16,20 +14,7 @@ function metricValues(collected: ResourceMetrics, name: string): { value: number
   return (metric?.dataPoints ?? []).map((point) => ({ value: point.value as number, attributes: point.attributes }));
 }
 
-let upstream: CaptureServer;
-let dir: string;
-const forwarders: OtlpForwarder[] = [];
-
-beforeEach(async () => {
-  upstream = await CaptureServer.start();
-  dir = mkdtempSync(join(tmpdir(), 'tj-forward-'));
-});
-
-afterEach(async () => {
-  await Promise.all(forwarders.splice(0).map((forwarder) => forwarder.shutdown(1000)));
-  await upstream.down();
-  rmSync(dir, { recursive: true, force: true });
-});
+const bed = useForwarderTestbed();
 
 describe.each([
   { protocol: 'http/protobuf', compression: 'none', persist: false },
@@ -41,25 +26,25 @@ describe.each([
 ] as const)('delivery over $protocol, compression $compression, persisted $persist', ({ protocol, compression, persist }) => {
   it('delivers every enqueued span exactly once, with the configured headers and encoding', async () => {
     const forwarder = new OtlpForwarder(
-      testConfig(upstream.tracesUrl, {
+      testConfig(bed.upstream.tracesUrl, {
         protocol,
         compression,
         headers: { 'x-tenant': 'acme', authorization: 'Bearer t0k3n' },
         batch: { maxSpans: 8 },
-        queue: persist ? { persistPath: join(dir, 'queue.db') } : {},
+        queue: persist ? { persistPath: join(bed.dir, 'queue.db') } : {},
       }),
     );
-    forwarders.push(forwarder);
+    bed.forwarders.push(forwarder);
     const spans = makeSpans(30);
     expect(forwarder.enqueue(spans.slice(0, 10))).toBe(true);
     expect(forwarder.enqueue(spans.slice(10, 25))).toBe(true);
     expect(forwarder.enqueue(spans.slice(25))).toBe(true);
     await forwarder.forceFlush(5000);
 
-    expect(upstream.spans.map((span) => span.spanId).sort()).toEqual(spanIds(spans).sort());
-    const first = upstream.spans.find((span) => span.name === 'span-7');
+    expect(bed.upstream.spans.map((span) => span.spanId).sort()).toEqual(spanIds(spans).sort());
+    const first = bed.upstream.spans.find((span) => span.name === 'span-7');
     expect(first?.attributes).toMatchObject({ 'test.index': 7, 'gen_ai.conversation.id': 'conv-1' });
-    for (const request of upstream.requests) {
+    for (const request of bed.upstream.requests) {
       expect(request.path).toBe('/v1/traces');
       expect(request.headers['content-type']).toBe(protocol === 'http/json' ? 'application/json' : 'application/x-protobuf');
       expect(request.headers['content-encoding']).toBe(compression === 'gzip' ? 'gzip' : undefined);
@@ -71,7 +56,7 @@ describe.each([
     }
     const stats = forwarder.stats();
     expect(stats.forwardedSpans).toBe(30);
-    expect(stats.forwardedBatches).toBe(upstream.requests.length);
+    expect(stats.forwardedBatches).toBe(bed.upstream.requests.length);
     expect(stats.queuedSpans).toBe(0);
     expect(stats.queuedBytes).toBe(0);
     expect(stats.persistedBatches).toBe(0);
@@ -83,22 +68,22 @@ describe.each([
 
 describe('batching', () => {
   it('coalesces single-span enqueues into batches of at most batch.maxSpans', async () => {
-    const forwarder = new OtlpForwarder(testConfig(upstream.tracesUrl, { batch: { maxSpans: 10, maxDelay: 60_000 } }));
-    forwarders.push(forwarder);
+    const forwarder = new OtlpForwarder(testConfig(bed.upstream.tracesUrl, { batch: { maxSpans: 10, maxDelay: 60_000 } }));
+    bed.forwarders.push(forwarder);
     for (const span of makeSpans(25)) forwarder.enqueue([span]);
     // Two full batches leave at once; the partial third waits for its delay or a flush.
-    await eventually(() => upstream.spans.length === 20, 'two full batches');
-    expect(upstream.requests.map((request) => request.spans.length)).toEqual([10, 10]);
+    await eventually(() => bed.upstream.spans.length === 20, 'two full batches');
+    expect(bed.upstream.requests.map((request) => request.spans.length)).toEqual([10, 10]);
     await forwarder.forceFlush(5000);
-    expect(upstream.requests.map((request) => request.spans.length)).toEqual([10, 10, 5]);
+    expect(bed.upstream.requests.map((request) => request.spans.length)).toEqual([10, 10, 5]);
   });
 
   it('sends a partial batch once batch.maxDelay has passed, without a flush', async () => {
-    const forwarder = new OtlpForwarder(testConfig(upstream.tracesUrl, { batch: { maxSpans: 100, maxDelay: 20 } }));
-    forwarders.push(forwarder);
+    const forwarder = new OtlpForwarder(testConfig(bed.upstream.tracesUrl, { batch: { maxSpans: 100, maxDelay: 20 } }));
+    bed.forwarders.push(forwarder);
     forwarder.enqueue(makeSpans(3));
-    await eventually(() => upstream.spans.length === 3, 'the partial batch');
-    expect(upstream.requests).toHaveLength(1);
+    await eventually(() => bed.upstream.spans.length === 3, 'the partial batch');
+    expect(bed.upstream.requests).toHaveLength(1);
   });
 });
 
@@ -106,8 +91,8 @@ describe('metrics', () => {
   it('records forwarded spans, drops by reason and the queue gauge on the tracejudge meter', async () => {
     const reader = new PullReader();
     const meterProvider = new MeterProvider({ readers: [reader] });
-    const forwarder = new OtlpForwarder(testConfig(upstream.tracesUrl, { queue: { maxSpans: 10 } }), { meterProvider });
-    forwarders.push(forwarder);
+    const forwarder = new OtlpForwarder(testConfig(bed.upstream.tracesUrl, { queue: { maxSpans: 10 } }), { meterProvider });
+    bed.forwarders.push(forwarder);
     expect(forwarder.enqueue(makeSpans(6))).toBe(true);
     expect(forwarder.enqueue(makeSpans(6))).toBe(false); // over queue.maxSpans
     await forwarder.forceFlush(5000);

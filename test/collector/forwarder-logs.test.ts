@@ -1,25 +1,15 @@
 import { gzipSync } from 'node:zlib';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ForwardConfigSchema } from '../../src/config/forward.ts';
 import { OtlpForwarder } from '../../src/collector/forwarder.ts';
 import { logsUrlFor } from '../../src/collector/forwarder-logs.ts';
-import { CaptureServer, OK, testConfig } from './forwarder-capture-server.ts';
+import { OK, testConfig, useForwarderTestbed } from './forwarder-capture-server.ts';
 
-let upstream: CaptureServer;
-const forwarders: OtlpForwarder[] = [];
-
-beforeEach(async () => {
-  upstream = await CaptureServer.start();
-});
-
-afterEach(async () => {
-  await Promise.all(forwarders.splice(0).map((forwarder) => forwarder.shutdown(500)));
-  await upstream.down();
-});
+const bed = useForwarderTestbed({ shutdownMs: 500 });
 
 function forwarderFor(overrides: Parameters<typeof testConfig>[1] = {}): OtlpForwarder {
-  const forwarder = new OtlpForwarder(testConfig(upstream.tracesUrl, overrides));
-  forwarders.push(forwarder);
+  const forwarder = new OtlpForwarder(testConfig(bed.upstream.tracesUrl, overrides));
+  bed.forwarders.push(forwarder);
   return forwarder;
 }
 
@@ -31,7 +21,7 @@ describe('forwardLogs', () => {
     const gzipped = gzipSync(LOGS_JSON);
     expect(await forwarder.forwardLogs(gzipped, 'application/json', 'gzip')).toEqual({ status: 200 });
     expect(await forwarder.forwardLogs(Buffer.from([0x0a, 0x00]), 'application/x-protobuf')).toEqual({ status: 200 });
-    const [first, second] = upstream.requests;
+    const [first, second] = bed.upstream.requests;
     expect(first.path).toBe('/v1/logs');
     expect(first.raw.equals(gzipped)).toBe(true);
     expect(first.headers).toMatchObject({ 'content-type': 'application/json', 'content-encoding': 'gzip', 'x-tenant': 'acme' });
@@ -41,40 +31,40 @@ describe('forwardLogs', () => {
   });
 
   it('uses logs.endpoint and logs.headers when given', async () => {
-    const forwarder = forwarderFor({ logs: { endpoint: `${upstream.origin}/custom/logs`, headers: { 'x-logs': 'yes' } }, headers: { 'x-traces': 'only' } });
+    const forwarder = forwarderFor({ logs: { endpoint: `${bed.upstream.origin}/custom/logs`, headers: { 'x-logs': 'yes' } }, headers: { 'x-traces': 'only' } });
     await forwarder.forwardLogs(LOGS_JSON, 'application/json');
-    expect(upstream.requests[0].path).toBe('/custom/logs');
-    expect(upstream.requests[0].headers['x-logs']).toBe('yes');
-    expect(upstream.requests[0].headers['x-traces']).toBeUndefined();
+    expect(bed.upstream.requests[0].path).toBe('/custom/logs');
+    expect(bed.upstream.requests[0].headers['x-logs']).toBe('yes');
+    expect(bed.upstream.requests[0].headers['x-traces']).toBeUndefined();
   });
 
   it('retries a 503 a few times and returns the final answer', async () => {
-    upstream.script = (request, index) => (index < 2 ? { status: 503 } : OK(request, index));
+    bed.upstream.script = (request, index) => (index < 2 ? { status: 503 } : OK(request, index));
     const forwarder = forwarderFor();
     expect(await forwarder.forwardLogs(LOGS_JSON, 'application/json')).toEqual({ status: 200 });
-    expect(upstream.requests).toHaveLength(3);
+    expect(bed.upstream.requests).toHaveLength(3);
   });
 
   it('passes a non-retryable answer back at once, and a long Retry-After back instead of waiting on it', async () => {
-    upstream.script = () => ({ status: 400 });
+    bed.upstream.script = () => ({ status: 400 });
     const forwarder = forwarderFor();
     expect(await forwarder.forwardLogs(LOGS_JSON, 'application/json')).toEqual({ status: 400 });
-    expect(upstream.requests).toHaveLength(1);
-    upstream.script = () => ({ status: 429, headers: { 'retry-after': '30' } });
+    expect(bed.upstream.requests).toHaveLength(1);
+    bed.upstream.script = () => ({ status: 429, headers: { 'retry-after': '30' } });
     expect(await forwarder.forwardLogs(LOGS_JSON, 'application/json')).toEqual({ status: 429, retryAfterMs: 30_000 });
-    expect(upstream.requests).toHaveLength(2);
+    expect(bed.upstream.requests).toHaveLength(2);
     expect(forwarder.stats().logRequests).toEqual({ forwarded: 0, failed: 2 });
   });
 
   it('answers 404 without a request when no logs URL follows from the config', async () => {
-    const forwarder = new OtlpForwarder(testConfig(`${upstream.origin}/ingest`));
-    forwarders.push(forwarder);
+    const forwarder = new OtlpForwarder(testConfig(`${bed.upstream.origin}/ingest`));
+    bed.forwarders.push(forwarder);
     expect(await forwarder.forwardLogs(LOGS_JSON, 'application/json')).toEqual({ status: 404 });
-    expect(upstream.requests).toHaveLength(0);
+    expect(bed.upstream.requests).toHaveLength(0);
   });
 
   it('answers 502 when the upstream cannot be reached', async () => {
-    await upstream.down();
+    await bed.upstream.down();
     const forwarder = forwarderFor();
     expect(await forwarder.forwardLogs(LOGS_JSON, 'application/json')).toEqual({ status: 502 });
   });

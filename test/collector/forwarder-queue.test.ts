@@ -1,19 +1,9 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { OtlpForwarder } from '../../src/collector/forwarder.ts';
 import { RetryQueue } from '../../src/collector/retry-queue.ts';
-import { CaptureServer, eventually, makeSpans, recordingLogger, spanIds, testConfig } from './forwarder-capture-server.ts';
+import { eventually, makeSpans, recordingLogger, spanIds, testConfig, useForwarderTestbed } from './forwarder-capture-server.ts';
 
-let upstream: CaptureServer;
-const forwarders: OtlpForwarder[] = [];
-
-beforeEach(async () => {
-  upstream = await CaptureServer.start();
-});
-
-afterEach(async () => {
-  await Promise.all(forwarders.splice(0).map((forwarder) => forwarder.shutdown(500)));
-  await upstream.down();
-});
+const bed = useForwarderTestbed({ shutdownMs: 500 });
 
 describe('RetryQueue', () => {
   it('admits up to its span and byte bounds, refuses the newest beyond, and frees room on release', () => {
@@ -46,13 +36,13 @@ describe('RetryQueue', () => {
 
 describe('queue bound', () => {
   it('refuses enqueues beyond queue.maxSpans while the upstream is down, counts and reports them once per interval', async () => {
-    await upstream.down();
+    await bed.upstream.down();
     const recorder = recordingLogger();
-    const forwarder = new OtlpForwarder(testConfig(upstream.tracesUrl, { queue: { maxSpans: 50 } }), {
+    const forwarder = new OtlpForwarder(testConfig(bed.upstream.tracesUrl, { queue: { maxSpans: 50 } }), {
       logger: recorder.logger,
       dropReportIntervalMs: 60_000,
     });
-    forwarders.push(forwarder);
+    bed.forwarders.push(forwarder);
     const accepted: string[] = [];
     const answers: boolean[] = [];
     for (let i = 0; i < 10; i++) {
@@ -68,9 +58,9 @@ describe('queue bound', () => {
     expect(reports).toHaveLength(1);
     expect(reports[0].message).toContain('queue_full=10');
 
-    await upstream.up();
+    await bed.upstream.up();
     await forwarder.forceFlush(10_000);
-    expect(upstream.spans.map((span) => span.spanId).sort()).toEqual(accepted.sort());
+    expect(bed.upstream.spans.map((span) => span.spanId).sort()).toEqual(accepted.sort());
     expect(forwarder.enqueue(makeSpans(10))).toBe(true); // room again
     await forwarder.shutdown(2000);
     const final = recorder.lines.filter((line) => line.level === 'warn' && line.message.includes('dropped'));
@@ -79,11 +69,11 @@ describe('queue bound', () => {
   });
 
   it('bounds by approximate bytes as well', async () => {
-    await upstream.down();
-    const forwarder = new OtlpForwarder(testConfig(upstream.tracesUrl, { queue: { maxSpans: 100_000, maxBytes: 4096 } }), {
+    await bed.upstream.down();
+    const forwarder = new OtlpForwarder(testConfig(bed.upstream.tracesUrl, { queue: { maxSpans: 100_000, maxBytes: 4096 } }), {
       logger: recordingLogger().logger,
     });
-    forwarders.push(forwarder);
+    bed.forwarders.push(forwarder);
     let refused = 0;
     for (let i = 0; i < 200; i++) if (!forwarder.enqueue(makeSpans(1))) refused++;
     expect(refused).toBeGreaterThan(100);
@@ -94,8 +84,8 @@ describe('queue bound', () => {
 
 describe('shutdown', () => {
   it('counts spans still in memory at the deadline as shutdown_deadline, and refuses enqueues after', async () => {
-    await upstream.down();
-    const forwarder = new OtlpForwarder(testConfig(upstream.tracesUrl, { batch: { maxSpans: 4 } }), { logger: recordingLogger().logger });
+    await bed.upstream.down();
+    const forwarder = new OtlpForwarder(testConfig(bed.upstream.tracesUrl, { batch: { maxSpans: 4 } }), { logger: recordingLogger().logger });
     forwarder.enqueue(makeSpans(10));
     await eventually(() => forwarder.stats().retried >= 1, 'a failed attempt');
     await forwarder.shutdown(100);
@@ -106,11 +96,11 @@ describe('shutdown', () => {
   });
 
   it('drains everything before the deadline when the upstream is up', async () => {
-    const forwarder = new OtlpForwarder(testConfig(upstream.tracesUrl, { batch: { maxDelay: 60_000 } }));
+    const forwarder = new OtlpForwarder(testConfig(bed.upstream.tracesUrl, { batch: { maxDelay: 60_000 } }));
     const spans = makeSpans(40);
     forwarder.enqueue(spans);
     await forwarder.shutdown(5000);
-    expect(upstream.spans).toHaveLength(40);
+    expect(bed.upstream.spans).toHaveLength(40);
     expect(forwarder.stats()).toMatchObject({ forwardedSpans: 40, queuedSpans: 0, dropped: { shutdown_deadline: 0 } });
   });
 });
