@@ -9,7 +9,7 @@ import { chatCompletion, startOpenAITestServer } from '../support/openai-test-se
 import type { OpenAITestServer, RecordedRequest, ScriptedReply } from '../support/openai-test-server.ts';
 import { REPO } from './support/cli-process.ts';
 import type { CliResult } from './support/cli-process.ts';
-import { otlpJsonLine } from './support/turns.ts';
+import { otlpJsonLine, outputSpans } from './support/turns.ts';
 
 let dir: string;
 let judge: OpenAITestServer | undefined;
@@ -70,17 +70,6 @@ function config(strata: string, judgeSection: string): string {
 const JUDGE = (holdMs: string) =>
   ['judge:', '  model: gpt-4.1-mini', '  baseURL: ${JUDGE_URL}', '  rubrics: [faithfulness]', '  maxRetries: 0', '  timeout: 5s', `  holdMs: ${holdMs}`].join('\n');
 
-function outputLines(text: string): DecodedSpan[][] {
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => {
-      const decoded = decodeTraceRequestJson(line);
-      expect(decoded.rejected).toEqual([]);
-      return decoded.spans;
-    });
-}
-
 function judged(span: DecodedSpan): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const event of span.events) {
@@ -104,7 +93,7 @@ describe('tracejudge check --config (sampling and the judge)', () => {
     expect(result.stderr).not.toContain('Error');
     expect(result.code).toBe(0);
 
-    const [first, second] = outputLines(await readFile(out, 'utf8'));
+    const [first, second] = outputSpans(await readFile(out, 'utf8'));
     expect(agentOf(first).attributes['tracejudge.sampling.sampled']).toBe(false);
     expect(agentOf(first).attributes['tracejudge.sampling.stratum']).toBe('routine');
     expect(judged(agentOf(first))).toEqual({});
@@ -139,7 +128,7 @@ describe('tracejudge check --config (sampling and the judge)', () => {
     const result = await runCheck(['--in', input, '--out', out, '--config', cfg], { JUDGE_URL: judge.baseURL, OPENAI_API_KEY: 'test-key' });
     expect(result.code).toBe(0);
 
-    const output = outputLines(await readFile(out, 'utf8'));
+    const output = outputSpans(await readFile(out, 'utf8'));
     expect(output.map((spans) => agentOf(spans).traceId)).toEqual(lines.map((line) => agentOf(decodeTraceRequestJson(line).spans).traceId));
     expect(judged(agentOf(output[0]))).toEqual({}); // not the last turn of its conversation
     expect(judged(agentOf(output[1]))).toEqual({ faithfulness: 'faithful' });
@@ -159,7 +148,7 @@ describe('tracejudge check --config (sampling and the judge)', () => {
     const result = await runCheck(['--in', input, '--out', out, '--config', cfg, '--summary-json', summaryJson], { JUDGE_URL: judge.baseURL, OPENAI_API_KEY: 'test-key' });
     expect(result.code).toBe(0);
 
-    const output = outputLines(await readFile(out, 'utf8'));
+    const output = outputSpans(await readFile(out, 'utf8'));
     expect(output).toHaveLength(2);
     expect(output.flat()).toHaveLength(6);
     for (const spans of output) expect(judged(agentOf(spans))).toEqual({ faithfulness: 'judge_http_500' });
@@ -179,7 +168,7 @@ describe('tracejudge check --config (sampling and the judge)', () => {
     const result = await runCheck(['--in', input, '--out', out, '--config', cfg], { JUDGE_URL: judge.baseURL, OPENAI_API_KEY: 'test-key' });
     expect(result.code).toBe(0);
 
-    const [line, extra, ...rest] = outputLines(await readFile(out, 'utf8'));
+    const [line, extra, ...rest] = outputSpans(await readFile(out, 'utf8'));
     expect(rest).toEqual([]);
     expect(line).toHaveLength(3);
     const agent = agentOf(line);
@@ -198,7 +187,7 @@ describe('tracejudge check --config (sampling and the judge)', () => {
     const cfg = await write('nojudge.yaml', config('[{ name: all, rate: 1 }]', ''));
     const result = await runCheck(['--in', input, '--out', out, '--config', cfg], {});
     expect(result.code).toBe(0);
-    const [line] = outputLines(await readFile(out, 'utf8'));
+    const [line] = outputSpans(await readFile(out, 'utf8'));
     const agent = agentOf(line);
     expect(agent.attributes['tracejudge.sampling.sampled']).toBe(true);
     expect(agent.attributes['tracejudge.sampling.rate']).toBe(1);

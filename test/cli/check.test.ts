@@ -3,9 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DecodedSpan } from '../../src/collector/otlp/index.ts';
-import { decodeTraceRequestJson } from '../../src/collector/otlp/index.ts';
 import { runCli } from './support/cli-process.ts';
-import { labels, otlpJsonLine } from './support/turns.ts';
+import { labels, otlpJsonLine, outputSpans } from './support/turns.ts';
 
 const PRICE = 'commitment.price';
 let dir: string;
@@ -21,18 +20,6 @@ async function fixture(name: string, lines: readonly string[]): Promise<string> 
   const path = join(dir, name);
   await writeFile(path, lines.map((line) => `${line}\n`).join(''));
   return path;
-}
-
-/** Output lines decoded back to spans. */
-function outputSpans(text: string): DecodedSpan[][] {
-  return text
-    .split('\n')
-    .filter((line) => line !== '')
-    .map((line) => {
-      const decoded = decodeTraceRequestJson(line);
-      expect(decoded.rejected).toEqual([]);
-      return decoded.spans;
-    });
 }
 
 const chatOf = (spans: readonly DecodedSpan[]) => spans.filter((span) => span.name.startsWith('chat'));

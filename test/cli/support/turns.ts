@@ -1,6 +1,8 @@
 import type { HrTime } from '@opentelemetry/api';
 import { SpanKind } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
+import { expect } from 'vitest';
+import { decodeTraceRequestJson } from '../../../src/collector/otlp/index.ts';
 import type { DecodedSpan } from '../../../src/collector/otlp/index.ts';
 import { recordSpans } from '../../collector/otlp/sdk-spans.ts';
 import type { SpanSpec } from '../../collector/otlp/sdk-spans.ts';
@@ -58,6 +60,18 @@ export function turnSpecs(turn: TurnSpec): SpanSpec[] {
 export async function otlpJsonLine(...turns: TurnSpec[]): Promise<string> {
   const spans = await recordSpans(turns.flatMap(turnSpecs));
   return Buffer.from(JsonTraceSerializer.serializeRequest(spans)!).toString('utf8');
+}
+
+/** Output of the check command, line by line, decoded back to spans (every span must decode). */
+export function outputSpans(text: string): DecodedSpan[][] {
+  return text
+    .split('\n')
+    .filter((line) => line !== '')
+    .map((line) => {
+      const decoded = decodeTraceRequestJson(line);
+      expect(decoded.rejected).toEqual([]);
+      return decoded.spans;
+    });
 }
 
 /** The evaluation events on a decoded span, as {check: label}. */
