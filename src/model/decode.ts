@@ -92,45 +92,6 @@ export function decodeBestEffort(name: string, value: AttributeValue, ctx: ReadC
   return parsed === UNREADABLE ? value : parsed;
 }
 
-/**
- * The last few tool results decoded from JSON strings, with their strings. The
- * inline pipeline asks for a span's grounding sources right after normalizing it,
- * so a few slots always hold them; an older view falls back to `textOf` (its text
- * differs at most in whitespace and number spelling). Slots, not a WeakMap keyed
- * by the value: a WeakMap entry per tool result cost more than the re-serialization
- * it saved (ephemeron upkeep, measured in bench/processor-overhead.ts).
- */
-const RECENT = 4;
-const recentDecoded: unknown[] = new Array(RECENT).fill(undefined);
-const recentJson: string[] = new Array(RECENT).fill('');
-let recentNext = 0;
-
-/**
- * A tool result, decoded as `decodeBestEffort` does; the JSON string it came
- * from is kept (see above) so that grounding reads the text the tool returned
- * instead of re-serializing the parsed value (measured: the parse→stringify round
- * trip was ~6% of the inline span path). Text with escapes (`\u20ac` from Python's
- * `ensure_ascii`) is not kept: its re-serialized form spells the characters out,
- * and that is what the value scanners read.
- */
-export function decodeToolResult(name: string, value: AttributeValue, ctx: ReadContext): unknown {
-  const decoded = decodeBestEffort(name, value, ctx);
-  if (decoded !== value && typeof decoded === 'object' && decoded !== null && (value as string).indexOf('\\') === -1) {
-    recentDecoded[recentNext] = decoded;
-    recentJson[recentNext] = value as string;
-    recentNext = (recentNext + 1) % RECENT;
-  }
-  return decoded;
-}
-
-/** Text of a grounding value: the JSON a tool result was parsed from when known, else `textOf`. */
-export function sourceTextOf(value: unknown): string {
-  if (typeof value === 'object' && value !== null) {
-    for (let i = 0; i < RECENT; i++) if (recentDecoded[i] === value) return recentJson[i];
-  }
-  return textOf(value);
-}
-
 /** A string attribute; scalars are converted (with a note), anything else is dropped (with a note). */
 export function readString(name: string, value: unknown, ctx: ReadContext): string | undefined {
   if (typeof value === 'string') return value;

@@ -2,6 +2,7 @@ import type { Message, MessagePart } from './messages.ts';
 import type { AttributeValue } from './span-record.ts';
 import { decodeBestEffort, decodeStructured, describeType, isRecord, parseJson, readString, UNREADABLE } from './decode.ts';
 import type { ReadContext } from './decode.ts';
+import { parseMessagesJson } from './known-tool-results.ts';
 import { toolCallPart, toolResponsePart } from './shapes.ts';
 
 /**
@@ -14,7 +15,8 @@ type Fields = { readonly [key: string]: AttributeValue };
 
 /** `defaultRole` fills a missing role: output messages are the model's by definition. */
 export function readMessages(name: string, raw: AttributeValue, ctx: ReadContext, defaultRole?: string): Message[] {
-  const decoded = decodeStructured(name, raw, ctx);
+  // A chat span's input repeats the tool results its turn's tool spans carried: those are reused.
+  const decoded = typeof raw === 'string' && raw.length > 0 ? parseMessagesJson(name, raw, ctx) : decodeStructured(name, raw, ctx);
   if (decoded === UNREADABLE || decoded === null) return [];
   let entries: readonly unknown[];
   if (Array.isArray(decoded)) entries = decoded;

@@ -1,11 +1,12 @@
 import { GenAI } from './attributes.ts';
-import { decodeBestEffort, decodeToolResult, decodeStructured, describeType, isRecord, readCount, readString, UNREADABLE } from './decode.ts';
+import { decodeBestEffort, decodeStructured, describeType, isRecord, readCount, readString, UNREADABLE } from './decode.ts';
 import type { ReadContext } from './decode.ts';
 import { requestedToolCalls, toolNameFromSpanName } from './draft.ts';
 import type { Draft } from './draft.ts';
 import { readMessages, readSystemInstructions } from './genai-messages.ts';
 import type { Message, ToolCall } from './messages.ts';
 import { ContentMemo } from './content-memo.ts';
+import { decodeToolResult } from './known-tool-results.ts';
 import { toolCall } from './shapes.ts';
 import type { Attributes } from './span-record.ts';
 

@@ -1,5 +1,5 @@
 import type { GroundingSource, GroundingSourceKind } from './conversation.ts';
-import { sourceTextOf } from './decode.ts';
+import { sourceTextOf } from './known-tool-results.ts';
 import type { Message } from './messages.ts';
 import type { SpanView } from './span-view.ts';
 

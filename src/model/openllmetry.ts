@@ -1,6 +1,7 @@
 import type { AttributeScan } from './attribute-scan.ts';
 import { OpenLLMetry } from './attributes.ts';
-import { decodeBestEffort, decodeToolResult, parseJson, readString, UNREADABLE } from './decode.ts';
+import { decodeBestEffort, parseJson, readString, UNREADABLE } from './decode.ts';
+import { decodeToolResult } from './known-tool-results.ts';
 import type { ReadContext } from './decode.ts';
 import { requestedToolCalls } from './draft.ts';
 import type { Draft } from './draft.ts';
