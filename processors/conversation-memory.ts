@@ -94,6 +94,13 @@ export class ConversationMemory {
   readonly #conversations = new Map<string, ConversationState>();
   readonly #traceConversations = new Map<string, string>();
   #totalChars = 0;
+  /**
+   * No conversation was last seen before this (a lower bound: touching only moves times later).
+   * `expire` runs on every span, and finding the oldest entry means walking past the holes that
+   * LRU re-insertion leaves at the front of the Map's table — measured at ~3% of the collector's
+   * pipeline with 5,000 open conversations — so it first asks whether anything can be due at all.
+   */
+  #seenSinceMs = Number.POSITIVE_INFINITY;
 
   constructor(limits: Partial<ConversationLimits> = {}) {
     this.limits = { ...DEFAULT_CONVERSATION_LIMITS, ...limits };
@@ -129,6 +136,7 @@ export class ConversationMemory {
       state = new ConversationState(id, nowMs);
     }
     state.lastSeenMs = nowMs;
+    if (nowMs < this.#seenSinceMs) this.#seenSinceMs = nowMs;
     map.set(id, state);
     while (map.size > this.limits.maxOpen && this.#evictOldest(id));
     return state;
@@ -175,11 +183,16 @@ export class ConversationMemory {
   /** Forgets conversations idle for longer than the timeout. */
   expire(nowMs: number): void {
     const deadline = nowMs - this.limits.idleTimeoutMs;
+    if (this.#seenSinceMs > deadline) return;
     for (const [id, state] of this.#conversations) {
-      if (state.lastSeenMs > deadline) break;
+      if (state.lastSeenMs > deadline) {
+        this.#seenSinceMs = state.lastSeenMs;
+        return;
+      }
       this.#forget(id, state);
       this.counters.conversationsExpired++;
     }
+    this.#seenSinceMs = Number.POSITIVE_INFINITY;
   }
 
   /** Evicts the least recently active conversation other than `keepId`; false when there is none. */
