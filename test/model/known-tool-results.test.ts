@@ -90,7 +90,7 @@ describe('parseMessagesJson reuses the tool results a turn already decoded', () 
   it('reports malformed and oversized input exactly as parseJson does', () => {
     keep(ORDER);
     const truncated = JSON.stringify([answer('c1', ORDER)]).slice(0, -3);
-    const reasons = (text: string, limit: number) => {
+    const reasons = (text: string, limit: number): [unknown, string[], unknown, string[]] => {
       const ours = { ...context(), maxChars: limit };
       const plain = { ...context(), maxChars: limit };
       return [parseMessagesJson('gen_ai.input.messages', text, ours), ours.problems, parseJson('gen_ai.input.messages', text, plain), plain.problems];
