@@ -93,28 +93,22 @@ export function parseMessagesJson(name: string, text: string, ctx: ReadContext):
 /** Pairs (offset in `text`, slot) of answers that are a kept result's exact text, in order; undefined when none. */
 function knownResultsIn(text: string): number[] | undefined {
   let swaps: number[] | undefined;
-  let searchFrom = 0;
-  let end = 0;
+  // Where each key next occurs (−1: nowhere further); a key is searched for again only once passed.
+  const next = RESPONSE_KEYS.map((key) => text.indexOf(key));
+  let from = 0;
   for (;;) {
-    const at = nextResponseValue(text, searchFrom);
+    let at = -1;
+    for (let k = 0; k < RESPONSE_KEYS.length; k++) {
+      if (next[k] !== -1 && next[k] < from) next[k] = text.indexOf(RESPONSE_KEYS[k], from);
+      const value = next[k] === -1 ? -1 : next[k] + RESPONSE_KEYS[k].length;
+      if (value !== -1 && (at === -1 || value < at)) at = value;
+    }
     if (at === -1) return swaps;
-    searchFrom = at;
-    if (at < end) continue; // inside an answer already swapped
     const slot = slotMatchingAt(text, at);
-    if (slot === -1) continue;
-    (swaps ??= []).push(at, slot);
-    end = at + slotJson[slot].length;
-    searchFrom = end;
+    // Past this key either way; past the whole answer when it is swapped.
+    from = slot === -1 ? at : at + slotJson[slot].length;
+    if (slot !== -1) (swaps ??= []).push(at, slot);
   }
-}
-
-function nextResponseValue(text: string, from: number): number {
-  let best = -1;
-  for (const key of RESPONSE_KEYS) {
-    const at = text.indexOf(key, from);
-    if (at !== -1 && (best === -1 || at + key.length < best)) best = at + key.length;
-  }
-  return best;
 }
 
 /** Newest first: when two kept results have the same text, the turn's own tool span is the newest. */
