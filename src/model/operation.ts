@@ -40,6 +40,31 @@ const REQUEST_TYPES: Readonly<Record<string, SpanOperation>> = {
   embedding: 'embeddings',
 };
 
+/**
+ * `GENAI_OPERATIONS` for the value every GenAI span carries. A switch compares lengths, then
+ * characters; the table lookup hashed each freshly decoded value first (~2% of normalization).
+ */
+function declaredOperation(value: string): SpanOperation {
+  switch (value) {
+    case 'chat':
+    case 'text_completion':
+    case 'generate_content':
+      return 'chat';
+    case 'execute_tool':
+      return 'execute_tool';
+    case 'invoke_agent':
+      return 'invoke_agent';
+    case 'retrieval':
+      return 'retrieval';
+    case 'embeddings':
+      return 'embeddings';
+    case 'invoke_workflow':
+      return 'workflow';
+    default:
+      return 'other';
+  }
+}
+
 function lookup(table: Readonly<Record<string, SpanOperation>>, value: unknown): SpanOperation | undefined {
   return typeof value === 'string' && Object.hasOwn(table, value) ? table[value] : undefined;
 }
@@ -51,7 +76,7 @@ function lookup(table: Readonly<Record<string, SpanOperation>>, value: unknown):
  */
 export function operationOf(name: string, attributes: Attributes, ctx: ReadContext): SpanOperation {
   const declared = attributes[GenAI.OPERATION_NAME];
-  if (typeof declared === 'string') return lookup(GENAI_OPERATIONS, declared) ?? 'other';
+  if (typeof declared === 'string') return declaredOperation(declared);
   if (declared !== undefined && declared !== null) {
     ctx.problems.push(`${GenAI.OPERATION_NAME}: expected a string, got ${describeType(declared)}; ignored`);
   }

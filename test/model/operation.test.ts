@@ -23,6 +23,15 @@ describe('operation', () => {
     expect(operation('span', { 'gen_ai.operation.name': declared })).toBe(expected);
   });
 
+  it('reads a declared operation as it reads the same word leading the span name (one meaning per word)', () => {
+    for (const word of ['invoke_agent', 'create_agent', 'chat', 'text_completion', 'generate_content', 'execute_tool', 'retrieval', 'embeddings', 'invoke_workflow']) {
+      expect(operation('span', { 'gen_ai.operation.name': word }), word).toBe(operation(`${word} model`, { 'gen_ai.provider.name': 'openai' }));
+    }
+    for (const unknown of ['toString', '__proto__', 'Chat', 'chat ', '']) {
+      expect(operation('span', { 'gen_ai.operation.name': unknown }), unknown).toBe('other');
+    }
+  });
+
   it('an explicit gen_ai.operation.name wins over the span name and other kinds', () => {
     expect(operation('execute_tool x', { 'gen_ai.operation.name': 'chat', 'openinference.span.kind': 'TOOL' })).toBe('chat');
   });
