@@ -1,4 +1,7 @@
 import type { Conversation, GroundingSource } from '../src/model/index.ts';
+import { sameReply } from './reply-fingerprint.ts';
+import type { ReplyFingerprint } from './reply-fingerprint.ts';
+import { TextSet } from './text-set.ts';
 
 export interface ConversationLimits {
   /** Conversations kept at once; the least recently active is evicted beyond it. */
@@ -39,8 +42,8 @@ export class ConversationState implements Conversation {
   readonly id: string;
   readonly sources: GroundingSource[] = [];
   /** Source texts already held, so a history repeated in every chat span is kept once. */
-  readonly #texts = new Set<string>();
-  readonly #checkedReplies: string[] = [];
+  readonly #texts = new TextSet();
+  readonly #checkedReplies: ReplyFingerprint[] = [];
   sourceChars = 0;
   lastSeenMs: number;
 
@@ -69,8 +72,8 @@ export class ConversationState implements Conversation {
   }
 
   /** False when this reply fingerprint was already checked. */
-  markReplyChecked(fingerprint: string): boolean {
-    if (this.#checkedReplies.includes(fingerprint)) return false;
+  markReplyChecked(fingerprint: ReplyFingerprint): boolean {
+    for (const checked of this.#checkedReplies) if (sameReply(checked, fingerprint)) return false;
     this.#checkedReplies.push(fingerprint);
     if (this.#checkedReplies.length > MAX_CHECKED_REPLIES) this.#checkedReplies.shift();
     return true;
@@ -101,6 +104,15 @@ export class ConversationMemory {
    * pipeline with 5,000 open conversations — so it first asks whether anything can be due at all.
    */
   #seenSinceMs = Number.POSITIVE_INFINITY;
+  /**
+   * The conversation touched last, i.e. the last entry of the Map while it is set. The spans of
+   * one turn touch the same conversation one after another; re-inserting it where it already is
+   * costs two Map operations and a hole per span.
+   */
+  #newest: ConversationState | undefined;
+  /** The trace looked up or bound last, and its conversation: a trace's spans arrive together. */
+  #lastTraceId: string | undefined;
+  #lastTraceConversation: string | undefined;
 
   constructor(limits: Partial<ConversationLimits> = {}) {
     this.limits = { ...DEFAULT_CONVERSATION_LIMITS, ...limits };
@@ -115,7 +127,11 @@ export class ConversationMemory {
   }
 
   conversationOfTrace(traceId: string): string | undefined {
-    return this.#traceConversations.get(traceId);
+    if (traceId === this.#lastTraceId) return this.#lastTraceConversation;
+    const conversationId = this.#traceConversations.get(traceId);
+    this.#lastTraceId = traceId;
+    this.#lastTraceConversation = conversationId;
+    return conversationId;
   }
 
   /** Records that a trace belongs to a conversation (child spans without the attribute follow their trace). */
@@ -123,11 +139,23 @@ export class ConversationMemory {
     const map = this.#traceConversations;
     map.delete(traceId);
     map.set(traceId, conversationId);
-    if (map.size > this.limits.maxTraces) map.delete(map.keys().next().value as string);
+    this.#lastTraceId = traceId;
+    this.#lastTraceConversation = conversationId;
+    if (map.size > this.limits.maxTraces) {
+      const oldest = map.keys().next().value as string;
+      map.delete(oldest);
+      if (oldest === traceId) this.#lastTraceConversation = undefined;
+    }
   }
 
   /** The conversation's state, created if new, marked as active now. */
   touch(id: string, nowMs: number): ConversationState {
+    const newest = this.#newest;
+    if (newest !== undefined && newest.id === id) {
+      newest.lastSeenMs = nowMs;
+      if (nowMs < this.#seenSinceMs) this.#seenSinceMs = nowMs;
+      return newest;
+    }
     const map = this.#conversations;
     let state = map.get(id);
     if (state) {
@@ -138,6 +166,7 @@ export class ConversationMemory {
     state.lastSeenMs = nowMs;
     if (nowMs < this.#seenSinceMs) this.#seenSinceMs = nowMs;
     map.set(id, state);
+    this.#newest = state;
     while (map.size > this.limits.maxOpen && this.#evictOldest(id));
     return state;
   }
@@ -207,6 +236,7 @@ export class ConversationMemory {
   }
 
   #forget(id: string, state: ConversationState): void {
+    if (state === this.#newest) this.#newest = undefined;
     this.#conversations.delete(id);
     this.#totalChars -= state.sourceChars;
   }

@@ -1,7 +1,7 @@
 import type { Attributes as ApiAttributes } from '@opentelemetry/api';
 import { builtinChecks, runChecks } from '../src/checks/index.ts';
 import type { Check } from '../src/checks/index.ts';
-import { conversationIdOf } from '../src/model/conversation-key.ts';
+import { conversationIdOf, traceConversationKey } from '../src/model/conversation-key.ts';
 import { DEFAULT_MAX_ATTRIBUTE_CHARS, DEFAULT_MAX_ITEMS, groundingSourcesOf, normalizeSpan, replyOf, resolveConversationKey } from '../src/model/index.ts';
 import type { Attributes, EvaluationResult, NormalizeOptions, SpanRecord } from '../src/model/index.ts';
 import { contentProblemAttributes, SpanEventSink } from '../src/results/index.ts';
@@ -172,7 +172,7 @@ export class EvaluationPipeline {
     const turn = replyOf(view, '');
     if (sources.length === 0 && turn === undefined) return NO_RESULTS;
 
-    const key = resolveConversationKey(view, memory.conversationOfTrace(span.traceId));
+    const key = view.conversationId ?? resolveConversationKey(view, memory.conversationOfTrace(span.traceId));
     const conversation = memory.touch(key, now);
     if (sources.length > 0) memory.addSources(conversation, sources);
     if (turn === undefined) return NO_RESULTS;
@@ -188,12 +188,9 @@ export class EvaluationPipeline {
     this.#count(results);
 
     const extras = problems.length > 0 ? contentProblemAttributes(problems) : undefined;
-    const evaluated: EvaluationTarget = {
-      conversationId: key,
-      traceId: span.traceId,
-      spanId: span.spanId,
-      ...(view.responseId !== undefined && { responseId: view.responseId }),
-    };
+    const { traceId, spanId } = span;
+    const evaluated: EvaluationTarget =
+      view.responseId === undefined ? { conversationId: key, traceId, spanId } : { conversationId: key, traceId, spanId, responseId: view.responseId };
     new SpanEventSink(target, extras).write(results, evaluated);
     for (const sink of this.#sinks) this.#writeToSink(sink, results, evaluated);
     return results;
@@ -213,8 +210,7 @@ export class EvaluationPipeline {
     const memory = this.#memory;
     if (memory.conversationOfTrace(traceId) === conversationId) return;
     memory.bindTrace(traceId, conversationId);
-    const traceKey = resolveConversationKey({ span: { traceId } as SpanRecord });
-    memory.merge(traceKey, conversationId, now);
+    memory.merge(traceConversationKey(traceId), conversationId, now);
   }
 
   #count(results: readonly EvaluationResult[]): void {

@@ -23,5 +23,10 @@ export function conversationIdOf(attributes: Attributes, ctx: ReadContext): stri
  * the trace itself.
  */
 export function resolveConversationKey(view: Pick<SpanView, 'conversationId' | 'span'>, traceConversationId?: string): string {
-  return view.conversationId ?? (traceConversationId || `trace:${view.span.traceId}`);
+  return view.conversationId ?? (traceConversationId || traceConversationKey(view.span.traceId));
+}
+
+/** The key of a trace's own conversation, before any span of it names one. */
+export function traceConversationKey(traceId: string): string {
+  return `trace:${traceId}`;
 }

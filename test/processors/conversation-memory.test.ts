@@ -81,3 +81,69 @@ describe('ConversationMemory expiry', () => {
     expect(memory.counters.conversationsExpired).toBe(2);
   });
 });
+
+describe('ConversationMemory recency and traces', () => {
+  it('evicts the least recently touched conversation, however often the newest one is touched again', () => {
+    const random = seededRandom(0x1e57);
+    const memory = new ConversationMemory({ maxOpen: 8 });
+    // The reference: ids in least-recently-touched order, and the state each open one was given.
+    const order: string[] = [];
+    const states = new Map<string, object>();
+    for (let step = 0; step < 5_000; step++) {
+      // Runs of the same id, as the spans of one turn touch one conversation in a row.
+      const id = random() < 0.6 && order.length > 0 ? order[order.length - 1] : `c${Math.floor(random() * 14)}`;
+      const state = memory.touch(id, step);
+      const at = order.indexOf(id);
+      if (at === -1) {
+        expect(states.has(id)).toBe(false);
+        states.set(id, state);
+      } else {
+        expect(state).toBe(states.get(id));
+        order.splice(at, 1);
+      }
+      order.push(id);
+      if (order.length > 8) states.delete(order.shift()!);
+      expect(memory.size).toBe(order.length);
+    }
+    expect(memory.counters.conversationsEvicted).toBeGreaterThan(500);
+  });
+
+  it('a newest conversation that expired or was merged away starts afresh when touched again', () => {
+    const memory = new ConversationMemory({ idleTimeoutMs: 100 });
+    const first = memory.touch('a', 0);
+    first.markReplyChecked({ traceId: 't', length: 1, hash: 1 });
+    memory.expire(500);
+    expect(memory.size).toBe(0);
+    const again = memory.touch('a', 600);
+    expect(again).not.toBe(first);
+    expect(again.markReplyChecked({ traceId: 't', length: 1, hash: 1 })).toBe(true);
+    expect(memory.size).toBe(1);
+
+    const byTrace = memory.touch('trace:t', 610);
+    memory.merge('trace:t', 'a', 620);
+    expect(memory.size).toBe(1);
+    expect(memory.touch('trace:t', 630)).not.toBe(byTrace);
+    expect(memory.size).toBe(2);
+  });
+
+  it('knows each trace by the conversation it was bound to last, and forgets the traces past maxTraces', () => {
+    const memory = new ConversationMemory({ maxTraces: 2 });
+    expect(memory.conversationOfTrace('t1')).toBeUndefined();
+    memory.bindTrace('t1', 'c1');
+    expect(memory.conversationOfTrace('t1')).toBe('c1');
+    memory.bindTrace('t1', 'c2');
+    expect(memory.conversationOfTrace('t1')).toBe('c2');
+    memory.bindTrace('t2', 'c3');
+    expect(memory.conversationOfTrace('t2')).toBe('c3');
+    expect(memory.conversationOfTrace('t1')).toBe('c2');
+    // t1 is the oldest binding now (re-binding moved it back, t2 came after).
+    memory.bindTrace('t3', 'c4');
+    expect(memory.conversationOfTrace('t1')).toBeUndefined();
+    expect(memory.conversationOfTrace('t2')).toBe('c3');
+    expect(memory.conversationOfTrace('t3')).toBe('c4');
+
+    const none = new ConversationMemory({ maxTraces: 0 });
+    none.bindTrace('t1', 'c1');
+    expect(none.conversationOfTrace('t1')).toBeUndefined();
+  });
+});
