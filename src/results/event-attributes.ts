@@ -44,7 +44,25 @@ export function evaluationEventAttributes(result: EvaluationResult, extras: Eval
 function putExtra(attributes: Attributes, key: string, value: unknown): void {
   const simple = simpleValue(value);
   if (simple === undefined) return;
-  attributes[key.startsWith(TRACEJUDGE_PREFIX) ? key : TRACEJUDGE_PREFIX + key] = simple;
+  attributes[attributeName(key)] = simple;
+}
+
+/**
+ * `tracejudge.<key>` for each key met lately. Checks write the same few detail keys on every
+ * result, and joining the name again made a new string that had to be flattened and looked
+ * up as a property name for every attribute of every event. Bounded: ever-new keys clear it.
+ */
+const attributeNames = new Map<string, string>();
+const MAX_ATTRIBUTE_NAMES = 256;
+
+function attributeName(key: string): string {
+  let name = attributeNames.get(key);
+  if (name === undefined) {
+    name = key.startsWith(TRACEJUDGE_PREFIX) ? key : TRACEJUDGE_PREFIX + key;
+    if (attributeNames.size >= MAX_ATTRIBUTE_NAMES) attributeNames.clear();
+    attributeNames.set(key, name);
+  }
+  return name;
 }
 
 /** Arrays stay arrays when homogeneous; anything else becomes a string rather than being dropped. */

@@ -31,6 +31,19 @@ describe('evaluationEventAttributes', () => {
     expect(attributes['tracejudge.grounded']).toBe(false);
   });
 
+  it('names every detail right across many different keys, prefixed or not, in any order of first use', () => {
+    // More distinct keys than the remembered names hold: the names are found again after a clear.
+    for (let round = 0; round < 3; round++) {
+      for (let i = 0; i < 600; i++) {
+        const key = i % 3 === 0 ? `tracejudge.detail_${i}` : `detail_${i}`;
+        const attributes = evaluationEventAttributes({ ...failedPrice, details: { [key]: i, values_checked: round } });
+        expect(attributes[`tracejudge.detail_${i}`]).toBe(i);
+        expect(attributes['tracejudge.values_checked']).toBe(round);
+        expect(attributes).not.toHaveProperty(key.startsWith('tracejudge.') ? 'tracejudge.tracejudge.detail_' + i : key);
+      }
+    }
+  });
+
   it('leaves out empty lists, which every export would otherwise carry for nothing', () => {
     const passed = { ...failedPrice, label: 'pass', score: 1, details: { ungrounded_values: [], values_checked: 2 } };
     const attributes = evaluationEventAttributes(passed);
