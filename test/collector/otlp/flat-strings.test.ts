@@ -1,3 +1,4 @@
+import { spawnSync } from 'node:child_process';
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { describe, expect, it } from 'vitest';
 import { decodeTraceRequestProtobuf, flatString, withFlatStrings } from '../../../src/collector/otlp/index.ts';
@@ -11,6 +12,36 @@ describe('evaluation events get flat copies of their strings', () => {
       expect(copy).toBe(text);
       expect(copy.length).toBe(text.length);
     }
+  });
+
+  it('V8 itself reports every copy sequential: ropes, slices, one- and two-byte, short and long', () => {
+    // Only a V8 intrinsic can tell a rope from a flat string, so a child node with natives syntax looks.
+    const module = new URL('../../../src/collector/otlp/flat-strings.ts', import.meta.url).href;
+    const script = `
+      const { flatString } = await import(${JSON.stringify(module)});
+      const inputs = [];
+      for (const length of [2, 3, 12, 13, 14, 100, 5000]) {
+        for (const tail of ['y', '…', '\\ud800']) {
+          const text = ('x'.repeat(length) + tail).slice(-length);
+          const half = length >> 1;
+          inputs.push(text.slice(0, half) + text.slice(half), text.slice(0, length));
+        }
+      }
+      inputs.push('ab' + 'cdefghijklmnop', ('q' + Math.random()).slice(0, 1), ['x', 'y', 'z'].join('-'));
+      for (const input of inputs) {
+        for (const copy of [flatString(input), flatString(input)]) {
+          if (copy !== input) throw new Error('not equal: ' + JSON.stringify(input.slice(0, 20)));
+          %DebugPrint(copy);
+        }
+      }
+      console.log('INPUTS ' + inputs.length);`;
+    const child = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { encoding: 'utf8', maxBuffer: 64 << 20 });
+    expect(child.stderr).toBe('');
+    const types = [...child.stdout.matchAll(/^ - type: (\w+)$/gm)].map((match) => match[1]);
+    const inputs = Number(/^INPUTS (\d+)$/m.exec(child.stdout)?.[1]);
+    expect(inputs).toBeGreaterThan(40);
+    expect(types).toHaveLength(2 * inputs);
+    for (const type of types) expect(type).toMatch(/^(SEQ|INTERNALIZED)_(ONE|TWO)_BYTE_STRING_TYPE$/);
   });
 
   it('withFlatStrings copies values of every AnyValue shape exactly, __proto__ keys included', () => {
