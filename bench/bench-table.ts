@@ -11,6 +11,12 @@ const JSON_OUTPUT_ENV = 'TRACEJUDGE_BENCH_JSON';
 const formatNumber = (value: number | undefined): string =>
   value === undefined ? '' : Number.isInteger(value) ? String(value) : value.toPrecision(value >= 100 ? 6 : 3);
 
+/** The middle value (the upper of the two middles for an even count). */
+export function median(values: readonly number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
 export function formatTable(title: string, rows: readonly BenchRow[]): string {
   const lines = [
     `### ${title}`,

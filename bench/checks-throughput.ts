@@ -15,7 +15,7 @@
 import { cpus, loadavg } from 'node:os';
 import type { Conversation, GroundingSource, Turn } from '../src/model/conversation.ts';
 import { builtinChecks, readReplyFacts, runChecks } from '../src/checks/index.ts';
-import { runSuite, type BenchRow } from './bench-table.ts';
+import { median, runSuite, type BenchRow } from './bench-table.ts';
 
 
 export const SOURCES: GroundingSource[] = [
@@ -55,11 +55,6 @@ function turns(count: number, texts: readonly string[]): Turn[] {
     list.push({ conversationId: 'bench', traceId: 't', spanId: `s${i}`, reply: [], replyText, toolCalls: [] });
   }
   return list;
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** Replies per second over `runs` runs of `count` replies, median. */

@@ -2,17 +2,18 @@
  * Collector mode throughput (Issue 4): `tracejudge collect` with the built-in checks on every
  * span, against a bare decode → re-encode → forward relay measured in the same run.
  *
- *   node bench/collector.ts                  (BENCH_COLLECTOR_SECONDS=10 per phase by default)
+ *   node bench/collector.ts    (BENCH_COLLECTOR_SECONDS=10 per phase, BENCH_COLLECTOR_PAIRS=3 by default)
  *   BENCH_CPU_PROF=out/prof node bench/collector.ts   (CPU profiles of the collector processes)
  *
  * Three processes: this one orchestrates; bench/collector-load.ts generates the load (OTLP
  * protobuf over keep-alive HTTP to 127.0.0.1, 50 agent turns = 200 spans of ~2 KB attributes per
  * request, multi-turn conversations) and is also the upstream sink (200 at once); the
  * collector runs in bench/collector-server.ts, a fresh process per phase. Phases:
- * 1. relay, closed loop (8 requests in flight) — sustained spans/s of the bare relay;
- * 2. checks, closed loop — sustained spans/s, p50/p99 request latency;
- * 3. checks, open loop at 2× the rate phase 2 sustained — peak RSS, and how the excess is
- *    answered (429/503 with Retry-After, never an OOM).
+ * 1. pairs of: relay, closed loop (8 requests in flight) — sustained spans/s of the bare relay;
+ *    then checks, closed loop — sustained spans/s, p50/p99 request latency. The ratio is the
+ *    median of the pairs' ratios; the other rows are medians over the pairs;
+ * 2. checks, open loop at 2× the median rate the checks phases sustained — peak RSS, and how the
+ *    excess is answered (429/503 with Retry-After, never an OOM).
  * Every phase is bounded by time (≤ 60 s) and requests.
  */
 import { fork } from 'node:child_process';
@@ -21,11 +22,12 @@ import { fileURLToPath } from 'node:url';
 import type { LoadResult, LoadRun } from './collector-load.ts';
 import { measureFloors } from './collector-floors.ts';
 import { buildTemplate, TURNS_PER_REQUEST } from './collector-workload.ts';
-import { runSuite, type BenchRow } from './bench-table.ts';
+import { median, runSuite, type BenchRow } from './bench-table.ts';
 
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const MAX_PHASE_MS = 60_000;
+const MAX_PAIRS = 9;
 const CLOSED_CONCURRENCY = 8;
 const OPEN_MAX_IN_FLIGHT = 1024;
 const OPEN_CONVERSATIONS = 5_000;
@@ -66,17 +68,27 @@ async function phase(load: ChildProcess, sinkUrl: string, mode: 'relay' | 'check
 
 const spansPerSecond = (p: Phase) => (p.load.spansAccepted / p.load.elapsedMs) * 1000;
 
-export async function runCollectorBench(options: { phaseSeconds?: number } = {}): Promise<BenchRow[]> {
+export async function runCollectorBench(options: { phaseSeconds?: number; pairs?: number } = {}): Promise<BenchRow[]> {
   const durationMs = Math.min(MAX_PHASE_MS, (options.phaseSeconds ?? Number(process.env.BENCH_COLLECTOR_SECONDS ?? 10)) * 1000);
+  const pairCount = Math.min(MAX_PAIRS, Math.max(1, Math.floor(options.pairs ?? Number(process.env.BENCH_COLLECTOR_PAIRS ?? 3))));
   // Before any phase, while nothing else of the bench runs.
   const floors = measureFloors(await buildTemplate(TURNS_PER_REQUEST), OPEN_CONVERSATIONS);
   const load = fork(`${HERE}collector-load.ts`, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     const { url: sinkUrl } = await nextMessage<{ url: string }>(load, 'sink');
     const closed = { mode: 'closed', concurrency: CLOSED_CONCURRENCY, durationMs, maxRequests: 100_000, openConversations: OPEN_CONVERSATIONS } as const;
-    const relay = await phase(load, sinkUrl, 'relay', closed);
-    const checks = await phase(load, sinkUrl, 'checks', closed);
-    const sustainedRequests = (checks.load.requests / checks.load.elapsedMs) * 1000;
+    // Relay and checks alternate, pair by pair: the shared machine's load drifts over a run, and a
+    // ratio of two phases minutes apart measured the drift as much as the collector.
+    const pairs: { relay: Phase; checks: Phase }[] = [];
+    for (let i = 0; i < pairCount; i++) {
+      const relay = await phase(load, sinkUrl, 'relay', closed);
+      const checks = await phase(load, sinkUrl, 'checks', closed);
+      pairs.push({ relay, checks });
+    }
+    const relays = pairs.map((pair) => pair.relay);
+    const checksPhases = pairs.map((pair) => pair.checks);
+    const ratios = pairs.map((pair) => spansPerSecond(pair.checks) / spansPerSecond(pair.relay));
+    const sustainedRequests = median(checksPhases.map((p) => (p.load.requests / p.load.elapsedMs) * 1000));
     const overload = await phase(load, sinkUrl, 'checks', {
       mode: 'open',
       ratePerSecond: 2 * sustainedRequests,
@@ -94,27 +106,32 @@ export async function runCollectorBench(options: { phaseSeconds?: number } = {})
         .reduce((sum, [, count]) => sum + count, 0);
       return receiver.spansAccepted - forwarder.forwardedSpans - dropped;
     };
-    const relayRate = spansPerSecond(relay);
-    const checksRate = spansPerSecond(checks);
+    const cpuPer1000 = (p: Phase) => ((p.server.cpuUserMs + p.server.cpuSystemMs) / p.server.stats.receiver.spansAccepted) * 1000;
+    const medianOf = (phases: readonly Phase[], value: (p: Phase) => number) => median(phases.map(value));
+    const relayRate = medianOf(relays, spansPerSecond);
+    const checksRate = medianOf(checksPhases, spansPerSecond);
+    const listed = (values: readonly number[], digits: number) => values.map((value) => value.toFixed(digits)).join(' · ');
+    const checks = checksPhases[0];
     const rows: BenchRow[] = [
       { name: 'workload: spans per request / attribute bytes per span', value: checks.load.spansPerRequest, unit: `spans (${checks.load.attributeBytesPerSpan} B attrs/span, ${(checks.load.bytesPerRequest / 1024).toFixed(0)} KiB/request)` },
-      { name: 'bare relay (decode → encode → forward), sustained', value: Math.round(relayRate), unit: 'spans/s' },
-      { name: 'collect with checks, sustained', value: Math.round(checksRate), unit: 'spans/s', baseline: Math.round(relayRate), ratio: checksRate / relayRate, target: 'ratio ≥ 0.6' },
+      { name: `bare relay (decode → encode → forward), sustained, median of ${pairCount}`, value: Math.round(relayRate), unit: `spans/s (${listed(relays.map(spansPerSecond), 0)})` },
+      { name: `collect with checks, sustained, median of ${pairCount}`, value: Math.round(checksRate), unit: `spans/s (${listed(checksPhases.map(spansPerSecond), 0)})` },
+      { name: `checks / relay, median of the ${pairCount} alternating pairs' ratios`, value: round(median(ratios)), unit: `× (${listed(ratios, 2)})`, ratio: median(ratios), target: 'ratio ≥ 0.6' },
       { name: 'collect with checks, sustained (absolute)', value: Math.round(checksRate), unit: 'spans/s', target: '≥ 40000 on 2 cores' },
-      { name: `request latency p50 (closed loop, ${CLOSED_CONCURRENCY} in flight)`, value: round(checks.load.latencyMs.p50), unit: 'ms', baseline: round(relay.load.latencyMs.p50), ratio: checks.load.latencyMs.p50 / relay.load.latencyMs.p50 },
-      { name: `request latency p99 (closed loop, ${CLOSED_CONCURRENCY} in flight)`, value: round(checks.load.latencyMs.p99), unit: 'ms', baseline: round(relay.load.latencyMs.p99), ratio: checks.load.latencyMs.p99 / relay.load.latencyMs.p99 },
-      { name: 'collector CPU per 1000 spans (user+sys)', value: round(((checks.server.cpuUserMs + checks.server.cpuSystemMs) / checks.server.stats.receiver.spansAccepted) * 1000), unit: 'ms', baseline: round(((relay.server.cpuUserMs + relay.server.cpuSystemMs) / relay.server.stats.receiver.spansAccepted) * 1000) },
-      { name: 'load generator + upstream sink CPU per 1000 spans (their own process, same 2 cores)', value: round((checks.load.cpuMs / checks.load.spansAccepted) * 1000), unit: 'ms', baseline: round((relay.load.cpuMs / relay.load.spansAccepted) * 1000) },
-      { name: 'peak RSS, checks, sustained rate', value: mib(checks.server.maxRssBytes), unit: 'MiB', baseline: mib(relay.server.maxRssBytes) },
+      { name: `request latency p50 (closed loop, ${CLOSED_CONCURRENCY} in flight), medians`, value: round(medianOf(checksPhases, (p) => p.load.latencyMs.p50)), unit: 'ms', baseline: round(medianOf(relays, (p) => p.load.latencyMs.p50)), ratio: medianOf(checksPhases, (p) => p.load.latencyMs.p50) / medianOf(relays, (p) => p.load.latencyMs.p50) },
+      { name: `request latency p99 (closed loop, ${CLOSED_CONCURRENCY} in flight), medians`, value: round(medianOf(checksPhases, (p) => p.load.latencyMs.p99)), unit: 'ms', baseline: round(medianOf(relays, (p) => p.load.latencyMs.p99)), ratio: medianOf(checksPhases, (p) => p.load.latencyMs.p99) / medianOf(relays, (p) => p.load.latencyMs.p99) },
+      { name: 'collector CPU per 1000 spans (user+sys), medians', value: round(medianOf(checksPhases, cpuPer1000)), unit: `ms (checks ${listed(checksPhases.map(cpuPer1000), 1)}; relay ${listed(relays.map(cpuPer1000), 1)})`, baseline: round(medianOf(relays, cpuPer1000)) },
+      { name: 'load generator + upstream sink CPU per 1000 spans (their own process, same 2 cores), medians', value: round(medianOf(checksPhases, (p) => (p.load.cpuMs / p.load.spansAccepted) * 1000)), unit: 'ms', baseline: round(medianOf(relays, (p) => (p.load.cpuMs / p.load.spansAccepted) * 1000)) },
+      { name: 'peak RSS, checks, sustained rate (highest phase)', value: mib(Math.max(...checksPhases.map((p) => p.server.maxRssBytes))), unit: 'MiB', baseline: mib(Math.max(...relays.map((p) => p.server.maxRssBytes))) },
       { name: 'peak RSS, checks, 2× sustained rate (open loop)', value: mib(overload.server.maxRssBytes), unit: 'MiB', target: 'bounded (in-flight 256 MiB + queue 64 MiB bounds), no OOM' },
       { name: 'accepted at 2× rate', value: Math.round(spansPerSecond(overload)), unit: 'spans/s' },
       { name: 'requests answered 429/503 at 2× rate', value: refused(overload), unit: `of ${overload.load.requests} (${overload.load.skipped} not sent: ${OPEN_MAX_IN_FLIGHT} in flight)` },
-      { name: 'accepted spans neither forwarded nor counted dropped (all phases)', value: lost(relay) + lost(checks) + lost(overload), unit: 'spans', target: '0' },
+      { name: 'accepted spans neither forwarded nor counted dropped (all phases)', value: [...relays, ...checksPhases, overload].reduce((sum, p) => sum + lost(p), 0), unit: 'spans', target: '0' },
       { name: 'floor: protobuf decode alone (in-process, no HTTP)', value: round(floors.decodeUs), unit: 'µs CPU/span' },
       { name: 'floor: official ProtobufTraceSerializer alone, with the checks\' events', value: round(floors.serializeWithEventsUs), unit: 'µs CPU/span', baseline: round(floors.serializeUs) },
       { name: 'floor: EvaluationPipeline alone (built-in checks, in-process)', value: round(floors.pipelineUs), unit: 'µs CPU/span' },
       { name: 'one-core ceiling: 1e6 / (decode + pipeline + serialize); baseline: relay (no pipeline)', value: Math.round(1e6 / (floors.decodeUs + floors.pipelineUs + floors.serializeWithEventsUs)), unit: 'spans/s', baseline: Math.round(1e6 / (floors.decodeUs + floors.serializeUs)), target: '≥ 40000 needs these below 25 µs/span, or more cores' },
-      { name: 'replies checked / checks failed (checks phase)', value: checks.server.stats.pipeline.repliesChecked, unit: `replies (${Object.values(checks.server.stats.pipeline.checksFailed as Record<string, number>).reduce((a, b) => a + b, 0)} failed results)` },
+      { name: 'replies checked / checks failed (first checks phase)', value: checks.server.stats.pipeline.repliesChecked, unit: `replies (${Object.values(checks.server.stats.pipeline.checksFailed as Record<string, number>).reduce((a, b) => a + b, 0)} failed results)` },
     ];
     return rows;
   } finally {

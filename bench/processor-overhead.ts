@@ -26,7 +26,7 @@ import { EvaluationPipeline, EvaluationSpanProcessor } from '../processors/index
 import { spanRecordFromReadable } from '../src/model/index.ts';
 import type { SpanRecord } from '../src/model/index.ts';
 import { agentTurn, replacementTool, replyText, SPANS_PER_TURN, SYSTEM, USER } from './agent-turn-workload.ts';
-import { runSuite, type BenchRow } from './bench-table.ts';
+import { median, runSuite, type BenchRow } from './bench-table.ts';
 
 
 
@@ -45,11 +45,6 @@ class SerializingExporter implements SpanExporter {
     done({ code: ExportResultCode.SUCCESS });
   }
   async shutdown(): Promise<void> {}
-}
-
-function median(values: readonly number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)];
 }
 
 /** Microseconds per span for `turns` turns, exported in batches of 128 turns. */
