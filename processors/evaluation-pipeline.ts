@@ -8,6 +8,7 @@ import { contentProblemAttributes, SpanEventSink } from '../src/results/index.ts
 import type { EvaluationTarget, MutableSpanTarget, ResultSink } from '../src/results/index.ts';
 import { ConversationMemory } from './conversation-memory.ts';
 import { rememberEndingView } from './ending-view.ts';
+import { snapshotOfView } from './view-snapshot.ts';
 import type { ConversationLimits } from './conversation-memory.ts';
 import { replyFingerprint } from './reply-fingerprint.ts';
 import { reportError } from './report-error.ts';
@@ -192,7 +193,11 @@ export class EvaluationPipeline {
     const evaluated: EvaluationTarget =
       view.responseId === undefined ? { conversationId: key, traceId, spanId } : { conversationId: key, traceId, spanId, responseId: view.responseId };
     new SpanEventSink(target, extras).write(results, evaluated);
-    for (const sink of this.#sinks) this.#writeToSink(sink, results, evaluated);
+    if (this.#sinks.length > 0) {
+      // A failed check goes to review: give text-keeping sinks what was said, as this span shows it.
+      const forSinks = results.some((result) => result.label === 'fail') ? { ...evaluated, conversation: snapshotOfView(view, turn.replyText) } : evaluated;
+      for (const sink of this.#sinks) this.#writeToSink(sink, results, forSinks);
+    }
     return results;
   }
 

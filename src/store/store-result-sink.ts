@@ -20,9 +20,11 @@ export interface StoreResultSinkOptions {
   /** Required: nothing reaches the store unmasked. */
   readonly masker: ConversationMasker;
   /**
-   * For targets without `conversation`: looked up when the batch is written
-   * (`flushDelayMs` later, off the span path), so a check result whose turn
-   * span had not ended yet still finds that turn, e.g. in the online stage's buffer.
+   * The front door's record of a conversation, looked up when the batch is written
+   * (`flushDelayMs` later, off the span path), so a check result whose turn span had
+   * not ended yet still finds that turn, e.g. in the online stage's buffer. Asked first:
+   * it knows the sampling stratum and weight; a target's own `conversation` (the
+   * inline pipeline's view of a failed reply) is used when it has nothing.
    */
   readonly context?: (target: EvaluationTarget) => ConversationContext | undefined;
   /** Route into the review queue: results scored below this, and every `fail` label. Unset: no routing. */
@@ -144,7 +146,8 @@ export class StoreResultSink implements ResultSink {
   }
 
   #record({ results, target, recordedAt }: Pending): ConversationRecord {
-    const context = target.conversation ?? this.#options.context?.(target);
+    // The front door's own record of the conversation first (it knows the sampling stratum and weight).
+    const context = this.#options.context?.(target) ?? target.conversation;
     const users = context?.userMessages ?? [];
     const lines = context?.transcript ?? [];
     const explanations = results.map((result) => result.explanation ?? '');

@@ -115,6 +115,21 @@ describe('StoreResultSink', () => {
     store.close();
   });
 
+  it('asks the front door first (it knows stratum and weight); a target\'s own conversation fills in when it knows nothing', () => {
+    const store = TracejudgeStore.open(tempStorePath());
+    const known = new Map<string, NonNullable<StoreTarget['conversation']>>();
+    known.set('conv-1', { userMessages: ['From the buffer'], transcript: [{ role: 'user', text: 'From the buffer' }], stratum: 'routine', weight: 10 });
+    const sink = new StoreResultSink(store, { masker, flushDelayMs: 60_000, context: (seen) => known.get(seen.conversationId) });
+    const failed: EvaluationResult[] = [{ name: 'commitment.price', score: 0, label: 'fail', source: 'deterministic' }];
+    sink.write(failed, target(1));
+    sink.write(failed, target(2));
+    sink.flush();
+    const stored = Object.fromEntries(listConversations(store).map((row) => [row.conversationId, row]));
+    expect(stored['conv-1']).toMatchObject({ userMessages: ['From the buffer'], stratum: 'routine', weight: 10 });
+    expect(stored['conv-2']).toMatchObject({ userMessages: ['I am <EMAIL_1>, card <CARD_1>'], stratum: 'tool_calls', weight: 3 });
+    store.close();
+  });
+
   it('a malformed target loses only itself, and says so; the rest of the batch is written', () => {
     const store = TracejudgeStore.open(tempStorePath());
     const errors: string[] = [];

@@ -1,0 +1,44 @@
+import type { SpanView } from '../src/model/index.ts';
+import type { ConversationSnapshot, TranscriptLine } from '../src/results/result-sink.ts';
+
+/**
+ * The conversation as the evaluated span itself shows it: the input messages the model was
+ * given (the history, this turn's tool calls and their results) and the reply. What sinks that
+ * keep text (the store, the review queue) get for a failed check when no front door holds the
+ * conversation — without it, a reviewer saw a score and ids but not what was said. The lines
+ * follow the online buffer's: user and assistant text, tool calls as `name(args) → result`;
+ * system text is left out, as there.
+ */
+export function snapshotOfView(view: SpanView, replyText: string): ConversationSnapshot {
+  const userMessages: string[] = [];
+  const transcript: TranscriptLine[] = [];
+  const callLines = new Map<string, number>();
+  for (const message of view.inputMessages) {
+    for (const part of message.parts) {
+      if (part.type === 'text' && part.content) {
+        if (message.role === 'user') userMessages.push(part.content);
+        if (message.role === 'user' || message.role === 'assistant') transcript.push({ role: message.role, text: part.content });
+      } else if (part.type === 'tool_call') {
+        if (part.id !== undefined) callLines.set(part.id, transcript.length);
+        transcript.push({ role: 'tool', text: `${part.name}(${jsonText(part.arguments)})` });
+      } else if (part.type === 'tool_call_response') {
+        const at = part.id === undefined ? undefined : callLines.get(part.id);
+        const result = jsonText(part.response);
+        if (at === undefined) transcript.push({ role: 'tool', text: `→ ${result}` });
+        else transcript[at] = { role: 'tool', text: `${transcript[at]!.text} → ${result}` };
+      }
+    }
+  }
+  if (replyText) transcript.push({ role: 'assistant', text: replyText });
+  return { userMessages, transcript, cohort: { ...view.cohort } };
+}
+
+function jsonText(value: unknown): string {
+  if (value === undefined) return '';
+  if (typeof value === 'string') return value;
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    return String(value);
+  }
+}
