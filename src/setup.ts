@@ -51,8 +51,9 @@ export interface TracejudgeSetup extends InstrumentationSetup {
 /**
  * The one-call setup of the package root: a NodeSDK whose spans go through
  * the evaluation processor — inline checks on every reply, and with a
- * `sampling` / `judge` section the online stage (sampling decision on every
- * turn span, the judge with hold-and-release) — to the exporter. Async: the
+ * `sampling`, `judge`, `store` or `review` section the online stage (sampling
+ * decision on every turn span, the judge with hold-and-release, the store and
+ * review sinks) — to the exporter. Async: the
  * sampler loads WebAssembly and a config path is read. Mistakes in the
  * options or the config throw here, at startup (TracejudgeSetupError,
  * ConfigError), never later in the telemetry path.
@@ -67,7 +68,9 @@ export async function setupTracejudge(options: SetupOptions): Promise<Tracejudge
     throw new TracejudgeSetupError('evaluator', 'an Evaluator (name, evaluate)', evaluator);
   }
   const { config, sections } = await configOf(given);
-  const wantsOnline = evaluator !== undefined || sections.has('sampling') || sections.has('judge');
+  // The store and the review files are sinks of the online stage: a config naming them wants it too,
+  // rather than having them silently left out.
+  const wantsOnline = evaluator !== undefined || ['sampling', 'judge', 'store', 'review'].some((section) => sections.has(section));
 
   // The online stage is built first (async: the sampler's WebAssembly hash); the chain below is synchronous.
   let pipeline: EvaluationPipeline | undefined;

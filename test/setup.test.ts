@@ -10,6 +10,7 @@ import { startConversation } from '../instrumentation/index.ts';
 import { decodeTraceRequestJson } from '../src/collector/otlp/index.ts';
 import type { DecodedSpan } from '../src/collector/otlp/index.ts';
 import { ConfigError, setupTracejudge } from '../src/index.ts';
+import { listReviewItems, TracejudgeStore } from '../src/store/index.ts';
 import type { EvaluationResult } from '../src/index.ts';
 import { TracejudgeSetupError } from '../instrumentation/index.ts';
 import { chatCompletion, startOpenAITestServer } from './support/openai-test-server.ts';
@@ -72,6 +73,30 @@ describe('setupTracejudge (package root)', () => {
     expect(receiver.spans.some((span) => span.attributes['tracejudge.sampling.stratum'] !== undefined)).toBe(false);
     expect(seen.map((result) => `${result.name}:${result.label}`)).toContain('commitment.price:fail');
     expect(setup.stats().processor.repliesChecked).toBeGreaterThan(0);
+  });
+
+  it('with a store section and no judge: a failed check is stored and queued for review with what was said', async () => {
+    const receiver = await startReceiver();
+    cleanups.push(() => receiver.close());
+    const dir = await mkdtemp(join(tmpdir(), 'tracejudge-setup-store-'));
+    cleanups.push(() => rm(dir, { recursive: true, force: true }));
+    const path = join(dir, 'tracejudge.db');
+    const setup = await setupTracejudge({ serviceName: 'hotel-agent', exporter: new OTLPTraceExporter({ url: receiver.url }), config: { store: { path } } });
+    expect(setup.online?.storeSink).toBeDefined();
+    expect(setup.online?.judge).toBeUndefined();
+    await hallucinatedTurn('root-review');
+    await setup.shutdown();
+
+    expect(evaluations(receiver.spans)).toContainEqual(expect.objectContaining({ name: 'commitment.price', label: 'fail' }));
+    const store = TracejudgeStore.open(path);
+    cleanups.push(() => store.close());
+    const queued = listReviewItems(store).filter((item) => item.evaluation === 'commitment.price');
+    expect(queued.length).toBeGreaterThan(0);
+    for (const item of queued) {
+      expect(item).toMatchObject({ conversationId: 'root-review', label: 'fail', reason: 'check failed' });
+      expect(item.userMessages).toContain('How much is the suite?');
+      expect(item.transcript.map((line) => line.text)).toContain('The suite is $199.00 per night.');
+    }
   });
 
   it('with a sampling and judge config: decision attributes, the check failure and the judge result on the turn span, all at the receiver', async () => {
