@@ -20,10 +20,10 @@ export function snapshotOfView(view: SpanView, replyText: string): ConversationS
         if (message.role === 'user' || message.role === 'assistant') transcript.push({ role: message.role, text: part.content });
       } else if (part.type === 'tool_call') {
         if (part.id !== undefined) callLines.set(part.id, transcript.length);
-        transcript.push({ role: 'tool', text: `${part.name}(${jsonText(part.arguments)})` });
+        transcript.push({ role: 'tool', text: `${part.name}(${transcriptText(part.arguments)})` });
       } else if (part.type === 'tool_call_response') {
         const at = part.id === undefined ? undefined : callLines.get(part.id);
-        const result = jsonText(part.response);
+        const result = transcriptText(part.response);
         if (at === undefined) transcript.push({ role: 'tool', text: `→ ${result}` });
         else transcript[at] = { role: 'tool', text: `${transcript[at]!.text} → ${result}` };
       }
@@ -33,7 +33,8 @@ export function snapshotOfView(view: SpanView, replyText: string): ConversationS
   return { userMessages, transcript, cohort: { ...view.cohort } };
 }
 
-function jsonText(value: unknown): string {
+/** A value as a transcript line shows it: text as is, the rest as JSON (never throws). */
+export function transcriptText(value: unknown): string {
   if (value === undefined) return '';
   if (typeof value === 'string') return value;
   try {

@@ -11,6 +11,7 @@ import { EvaluationMetrics } from '../../src/results/metrics.ts';
 import { startMetricsExport } from '../../src/results/metrics-export.ts';
 import type { MetricsExport } from '../../src/results/metrics-export.ts';
 import type { ConversationSnapshot, EvaluationTarget, ResultSink, TranscriptLine } from '../../src/results/result-sink.ts';
+import { transcriptText } from '../view-snapshot.ts';
 import { WebhookSink } from '../../src/results/webhook-sink.ts';
 import { buildSampler } from '../../src/sampling/index.ts';
 import type { StratifiedSampler } from '../../src/sampling/index.ts';
@@ -209,7 +210,7 @@ function snapshotOf(buffer: ConversationBuffer, target: EvaluationTarget): Conve
   const transcript: TranscriptLine[] = [];
   for (const turn of turns) {
     for (const text of turn.userMessages) transcript.push({ role: 'user', text });
-    for (const call of turn.toolCalls) transcript.push({ role: 'tool', text: `${call.name}(${jsonText(call.arguments)}) → ${jsonText(call.result)}` });
+    for (const call of turn.toolCalls) transcript.push({ role: 'tool', text: `${call.name}(${transcriptText(call.arguments)}) → ${transcriptText(call.result)}` });
     for (const text of turn.assistantReplies) transcript.push({ role: 'assistant', text });
   }
   return {
@@ -218,14 +219,4 @@ function snapshotOf(buffer: ConversationBuffer, target: EvaluationTarget): Conve
     cohort: { ...state.cohort },
     ...(state.sampling && { stratum: state.sampling.stratum, weight: state.sampling.weight }),
   };
-}
-
-function jsonText(value: unknown): string {
-  if (value === undefined) return '';
-  if (typeof value === 'string') return value;
-  try {
-    return JSON.stringify(value) ?? String(value);
-  } catch {
-    return String(value);
-  }
 }

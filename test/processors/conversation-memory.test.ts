@@ -12,19 +12,24 @@ describe('ConversationMemory expiry', () => {
     let expired = 0;
     let evicted = 0;
     let now = 0;
+    // The reference's touch: newest last, the least recently touched other than `id` evicted past 40.
+    const touchReference = (id: string) => {
+      lastSeen.delete(id);
+      lastSeen.set(id, now);
+      while (lastSeen.size > 40) {
+        const [oldest] = [...lastSeen.keys()].filter((key) => key !== id);
+        lastSeen.delete(oldest);
+        evicted++;
+      }
+    };
     for (let step = 0; step < 20_000; step++) {
       now += Math.floor(random() * random() * 60);
       const roll = random();
-      if (roll < 0.6) {
-        const id = `c${Math.floor(random() * 60)}`;
+      if (roll < 0.6 || (roll >= 0.65 && roll < 0.7)) {
+        // Mostly conversations, sometimes a trace's own key (what merges move from).
+        const id = roll < 0.6 ? `c${Math.floor(random() * 60)}` : `trace:${Math.floor(random() * 5)}`;
         memory.touch(id, now);
-        lastSeen.delete(id);
-        lastSeen.set(id, now);
-        while (lastSeen.size > 40) {
-          const [oldest] = [...lastSeen.keys()].filter((key) => key !== id);
-          lastSeen.delete(oldest);
-          evicted++;
-        }
+        touchReference(id);
       } else if (roll < 0.65) {
         const from = `trace:${Math.floor(random() * 5)}`;
         const into = `c${Math.floor(random() * 60)}`;
@@ -32,23 +37,7 @@ describe('ConversationMemory expiry', () => {
         memory.merge(from, into, now);
         if (existed) {
           lastSeen.delete(from);
-          lastSeen.delete(into);
-          lastSeen.set(into, now);
-          while (lastSeen.size > 40) {
-            const [oldest] = [...lastSeen.keys()].filter((key) => key !== into);
-            lastSeen.delete(oldest);
-            evicted++;
-          }
-        }
-      } else if (roll < 0.7) {
-        const id = `trace:${Math.floor(random() * 5)}`;
-        memory.touch(id, now);
-        lastSeen.delete(id);
-        lastSeen.set(id, now);
-        while (lastSeen.size > 40) {
-          const [oldest] = [...lastSeen.keys()].filter((key) => key !== id);
-          lastSeen.delete(oldest);
-          evicted++;
+          touchReference(into);
         }
       } else {
         memory.expire(now);
