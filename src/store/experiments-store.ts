@@ -11,7 +11,7 @@ import type { StatementSync } from 'node:sqlite';
  */
 
 export const DEFAULT_STORE_PATH = '.tracejudge/tracejudge.db';
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 export interface ExperimentRecord {
   readonly name: string;
@@ -33,6 +33,8 @@ export interface StoredResult {
   readonly label?: string;
   readonly explanation?: string;
   readonly error?: string;
+  /** What producing this result cost, when a model produced it (the LLM judge's `judge.cost_usd`). */
+  readonly costUsd?: number;
 }
 
 export interface StoredRun {
@@ -69,6 +71,12 @@ export class ExperimentsStore {
       throw new ExperimentStoreError(`experiments schema version ${row.version} is newer than this tracejudge (${SCHEMA_VERSION})`);
     }
     if (row?.version === SCHEMA_VERSION) return;
+    if (row?.version === 1) {
+      // Version 2: results keep what the model that produced them cost (the judge's spend per run).
+      db.exec(`BEGIN; ALTER TABLE experiment_results ADD COLUMN cost_usd REAL;
+        DELETE FROM experiments_schema_version; INSERT INTO experiments_schema_version (version) VALUES (${SCHEMA_VERSION}); COMMIT;`);
+      return;
+    }
     db.exec(`
       BEGIN;
       CREATE TABLE IF NOT EXISTS experiments (
@@ -81,7 +89,7 @@ export class ExperimentsStore {
         PRIMARY KEY (experiment, row_id, repetition));
       CREATE TABLE IF NOT EXISTS experiment_results (
         experiment TEXT NOT NULL, row_id TEXT NOT NULL, repetition INTEGER NOT NULL, evaluator TEXT NOT NULL,
-        score REAL, label TEXT, explanation TEXT, error TEXT);
+        score REAL, label TEXT, explanation TEXT, error TEXT, cost_usd REAL);
       CREATE INDEX IF NOT EXISTS experiment_results_by_experiment ON experiment_results (experiment, row_id, repetition);
       DELETE FROM experiments_schema_version;
       INSERT INTO experiments_schema_version (version) VALUES (${SCHEMA_VERSION});
@@ -141,7 +149,7 @@ export class ExperimentsStore {
     const statements = (this.#writes ??= {
       run: db.prepare('INSERT OR REPLACE INTO experiment_runs VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
       clear: db.prepare('DELETE FROM experiment_results WHERE experiment = ? AND row_id = ? AND repetition = ?'),
-      result: db.prepare('INSERT INTO experiment_results VALUES (?, ?, ?, ?, ?, ?, ?, ?)'),
+      result: db.prepare('INSERT INTO experiment_results VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)'),
     });
     db.exec('BEGIN');
     try {
@@ -150,7 +158,7 @@ export class ExperimentsStore {
         statements.clear.run(experiment, run.rowId, run.repetition);
         for (const result of run.results) {
           statements.result.run(experiment, run.rowId, run.repetition, result.evaluator, result.score ?? null, result.label ?? null,
-            result.explanation ?? null, result.error ?? null);
+            result.explanation ?? null, result.error ?? null, result.costUsd ?? null);
         }
       }
       db.exec('COMMIT');
@@ -188,6 +196,7 @@ export class ExperimentsStore {
         ...(row.label !== null ? { label: row.label } : {}),
         ...(row.explanation !== null ? { explanation: row.explanation } : {}),
         ...(row.error !== null ? { error: row.error } : {}),
+        ...(row.cost_usd !== null ? { costUsd: row.cost_usd } : {}),
       });
     }
     return [...runs.values()];

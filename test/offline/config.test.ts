@@ -98,6 +98,27 @@ describe('tracejudge eval --config (child process)', () => {
     flagged.close();
   }, 60_000);
 
+  it('stores what each judgment cost with its result and says the total; a model without a price is named, not counted', async () => {
+    const priced = join(dir, 'priced.yaml');
+    writeFileSync(priced, `judge:\n  model: judge-model\n  baseURL: ${server.baseURL}\n  maxRetries: 0\n  rubrics: [correctness]\n  prices:\n    judge-model: { input: 1000, output: 4000 }\noffline:\n  store: priced.db\n  concurrency: 1\n`);
+    const result = await cli('eval', '--agent', agent, '--dataset', data, '--experiment', 'priced', '--config', priced);
+    expect(result.code).toBe(0);
+    // The test server reports 10 input + 5 output tokens per call: (10 × 1000 + 5 × 4000) / 1e6 = $0.03 a judgment.
+    expect(result.stderr).toContain('eval: judge cost $0.0600 for 2 priced judgment(s) stored with the experiment; this run sent 20 input + 10 output tokens\n');
+    const store = new ExperimentsStore(join(dir, 'priced.db'));
+    try {
+      const costs = store.loadRuns('priced').map((run) => run.results.find((x) => x.evaluator === 'correctness')?.costUsd);
+      expect(costs).toEqual([0.03, 0.03]);
+      // Results no model produced carry no cost.
+      expect(store.loadRuns('priced')[0]!.results.find((x) => x.evaluator === 'run.ok')?.costUsd).toBeUndefined();
+    } finally {
+      store.close();
+    }
+    const unpriced = await cli('eval', '--agent', agent, '--dataset', data, '--experiment', 'unpriced', '--config', config('  concurrency: 1\n'));
+    expect(unpriced.stderr).toContain('eval: judge cost $0.0000 for 0 priced judgment(s)');
+    expect(unpriced.stderr).toContain('2 call(s) to a model without a price were not counted (add it under judge.prices)');
+  }, 60_000);
+
   it('config errors are usage errors naming the field; a bad configured gate rule names offline.gate[i]', async () => {
     const bad = await cli('eval', '--agent', agent, '--dataset', data, '--experiment', 'x', '--config', config('  concurrency: lots\n'));
     expect(bad.code).toBe(1);

@@ -8,6 +8,7 @@ import { parseDurationMs } from '../../config/index.ts';
 import type { TracejudgeConfig } from '../../config/index.ts';
 import { JudgeConfigError } from '../../judge/index.ts';
 import { ExperimentsStore } from '../../store/experiments-store.ts';
+import type { StoredRun } from '../../store/experiments-store.ts';
 import {
   AgentModuleError, builtinReferenceEvaluators, compareExperiments, CompareError, DatasetError, evaluateGate, ExperimentError, GateRuleError, loadAgent, loadDataset,
   offlineJudging, parseGateRules, renderReport, REPORT_FORMATS, runExperiment,
@@ -160,6 +161,7 @@ async function evaluate(flags: EvalFlags, io: CliIo): Promise<number> {
       process.removeListener('SIGINT', onSigint);
     });
     io.stderr.write(`eval: experiment "${summary.experiment}" ${summary.status}: ${summary.ran} run(s) now, ${summary.skipped} already stored, ${summary.errors} error(s), dataset ${dataset.name}@${dataset.version}\n`);
+    if (judging) io.stderr.write(judgeCostLine(judging.cost(), store.loadRuns(summary.experiment)));
     if (summary.status === 'interrupted') return 130;
     if (flags.baseline === undefined) {
       if (rules.length > 0) io.stderr.write(`eval: ${rules.length} offline.gate rule(s) of the config not applied: no --baseline given\n`);
@@ -205,3 +207,18 @@ export const evalCommand: CliCommand = {
       });
   },
 };
+
+/** What the judge cost: this experiment's stored total (resumed runs included), and this process's tokens. */
+function judgeCostLine(spent: ReturnType<OfflineJudging['cost']>, runs: readonly StoredRun[]): string {
+  let usd = 0;
+  let judgments = 0;
+  for (const run of runs) {
+    for (const result of run.results) {
+      if (result.costUsd === undefined) continue;
+      usd += result.costUsd;
+      judgments++;
+    }
+  }
+  const unpriced = spent.unpricedCalls > 0 ? `; ${spent.unpricedCalls} call(s) to a model without a price were not counted (add it under judge.prices)` : '';
+  return `eval: judge cost $${usd.toFixed(4)} for ${judgments} priced judgment(s) stored with the experiment; this run sent ${spent.inputTokens} input + ${spent.outputTokens} output tokens${unpriced}\n`;
+}

@@ -11,6 +11,8 @@ export interface OfflineJudging {
   readonly evaluators: readonly Evaluator[];
   /** `reference.semantic_equivalence` (rows with `reference.answer`). */
   readonly referenceEvaluators: readonly ReferenceEvaluator[];
+  /** The rubric judge's spend so far in this process (semantic-equivalence calls are not metered). */
+  cost(): { readonly inputTokens: number; readonly outputTokens: number; readonly usd: number; readonly unpricedCalls: number };
   close(): Promise<void>;
 }
 
@@ -31,6 +33,7 @@ export function offlineJudging(judge: JudgeConfig, env: Readonly<Record<string, 
   return {
     evaluators: [rubricJudge],
     referenceEvaluators: [semanticEquivalence({ client, model: judge.model, temperature: judge.temperature })],
+    cost: () => rubricJudge.stats().cost,
     close: () => rubricJudge.close(),
   };
 }

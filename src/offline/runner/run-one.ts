@@ -55,6 +55,7 @@ function stored(result: EvaluationResult): StoredResult {
     ...(result.label !== undefined ? { label: result.label } : {}),
     ...(result.explanation !== undefined ? { explanation: result.explanation } : {}),
     ...(result.error ? { error: `${result.error.type}: ${result.error.message}` } : {}),
+    ...(typeof result.details?.['judge.cost_usd'] === 'number' ? { costUsd: result.details['judge.cost_usd'] } : {}),
   };
 }
 
