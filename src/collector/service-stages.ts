@@ -84,11 +84,24 @@ export class StageDriver {
     }
   }
 
-  ending(ended: readonly DecodedSpan[]): void {
-    for (const span of ended) {
-      const writable = writableSpanOf(span);
-      for (const stage of this.#stages) if (stage.onEnding) this.#guard(stage, 'onEnding', () => stage.onEnding?.(writable));
-    }
+  /** The span as stages write to it in `onEnding`; hand the same one to the pipeline first (see `ending`). */
+  writableOf(span: DecodedSpan): Span {
+    return writableSpanOf(span);
+  }
+
+  /**
+   * Runs `onEnding` on one span, right after the pipeline evaluated it through the same
+   * `writable`: as in the SDK, a span's `onEnding` hooks run back to back, so the online stage
+   * reads the view the pipeline just made (processors/ending-view.ts) instead of normalizing
+   * the span again (measured: ~8% of the collector's CPU when it was the whole batch's turn).
+   */
+  ending(writable: Span): void {
+    for (const stage of this.#stages) if (stage.onEnding) this.#guard(stage, 'onEnding', () => stage.onEnding?.(writable));
+  }
+
+  /** `onEnding` on a batch the pipeline already went through whole (`tracejudge check --online`: stages normalize again). */
+  endingAll(ended: readonly DecodedSpan[]): void {
+    for (const span of ended) this.ending(writableSpanOf(span));
   }
 
   /** Runs the `onEnd` chain; returns the spans forwarded at once (the rest follow through the late lane). */

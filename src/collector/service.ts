@@ -93,8 +93,17 @@ export class CollectorService implements ReceiverIntake {
     const ended = [...spans].sort(byEnd);
     for (const span of started) this.#pipeline.noteStart(span);
     this.#driver?.begin(started);
-    for (const span of ended) this.#pipeline.onEnding(span, span);
-    this.#driver?.ending(ended);
+    const driver = this.#driver;
+    for (const span of ended) {
+      if (driver === undefined) {
+        this.#pipeline.onEnding(span, span);
+        continue;
+      }
+      // Span by span, the pipeline then the stages, through one writable: the stages reuse its view.
+      const writable = driver.writableOf(span);
+      this.#pipeline.onEnding(span, writable);
+      driver.ending(writable);
+    }
     const now = this.#driver ? this.#driver.end(ended) : spans.map((span) => span.toReadableSpan());
     // Admitted above, and evaluated since: refusing now would have the sender retry spans whose
     // replies count as checked, which would then travel without their events. Only a forwarder

@@ -1,7 +1,9 @@
 import { ExportResultCode } from '@opentelemetry/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOnlineStage } from '../../processors/index.ts';
-import type { OnlineStageParts } from '../../processors/index.ts';
+import type { OnlineStageParts, SpanStage } from '../../processors/index.ts';
+import { endingViewOf } from '../../processors/ending-view.ts';
+import { spanRecordFromReadable } from '../../src/model/index.ts';
 import { OtlpForwarder } from '../../src/collector/forwarder.ts';
 import type { DecodedSpan } from '../../src/collector/otlp/index.ts';
 import { CollectorService } from '../../src/collector/service.ts';
@@ -71,6 +73,36 @@ function resultsOn(span: DecodedSpan): Record<string, unknown> {
 const turn = (conversationId: string, reply: string, at = 1_750_000_000) => recordSpans(turnSpecs({ conversationId, toolResult: { room: 'suite', price: '$249.00' }, reply, at }));
 
 describe('collect with the online stage', () => {
+  it('stages read the view the pipeline made of each span, as in the SDK, instead of normalizing it again', async () => {
+    const capture = await CaptureServer.start();
+    let normalizedAgain = 0;
+    const operations: string[] = [];
+    const viewReader: SpanStage = {
+      name: 'view-reader',
+      onEnding(span) {
+        const view = endingViewOf(span, () => {
+          normalizedAgain++;
+          return spanRecordFromReadable(span as never);
+        }, undefined);
+        operations.push(view.operation);
+      },
+      onEnd: (span, forward) => forward(span),
+    };
+    const forwarder = new OtlpForwarder(testConfig(capture.tracesUrl), { flushTimeoutMs: 5000, shutdownTimeoutMs: 5000 });
+    const service = new CollectorService({ forwarder, receiver: { host: '127.0.0.1', port: 0 }, pipeline: {}, stages: [viewReader] });
+    const url = `http://127.0.0.1:${(await service.start()).port}`;
+    try {
+      expect((await exportWith('proto', url, [...(await turn('views-1', 'The suite is $249.00 per night.')), ...(await turn('views-2', 'It is $199.00.'))])).code).toBe(ExportResultCode.SUCCESS);
+      await eventually(() => forwardedSpans(capture).length === 6, 'the six spans forwarded');
+      // Two turns of three spans, in one request: every stage call found the pipeline's view of its span.
+      expect(operations.toSorted()).toEqual(['chat', 'chat', 'execute_tool', 'execute_tool', 'invoke_agent', 'invoke_agent']);
+      expect(normalizedAgain).toBe(0);
+    } finally {
+      await service.stop();
+      await capture.down();
+    }
+  });
+
   it('writes the sampling decision on the turn span and the judge result as an event on it while its forwarding is held', async () => {
     judge = await startOpenAITestServer(() => judgeAnswer(5));
     const { capture, url } = await startCollector(judged({ holdMs: 10_000 }));

@@ -77,7 +77,7 @@ export class OnlineCheck {
   process(started: readonly DecodedSpan[], ended: readonly DecodedSpan[], all: readonly DecodedSpan[]): void {
     this.lines.add(all);
     this.#driver.begin(started);
-    this.#driver.ending(ended);
+    this.#driver.endingAll(ended);
     for (const span of this.#driver.end(ended)) this.lines.forwarded(span);
     this.parts.stage.sweepIdle(this.now);
   }
