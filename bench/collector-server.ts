@@ -3,12 +3,15 @@
  * peak RSS and CPU profile are its own). Modes:
  * - `relay`: the same OTLP/HTTP receiver and forwarder with no evaluation at all — decode,
  *   re-encode, forward: the bare baseline.
- * - `checks`: `CollectorService` as `tracejudge collect` runs it, the built-in checks on every span.
+ * - `checks`: `CollectorService` with the built-in checks on every span and no online stage — the
+ *   benchmark's "checks on";
+ * - `collect`: as `tracejudge collect` runs it with the default config: the checks, plus the online
+ *   stage's sampling decision on every turn span (no judge section, so nothing is judged).
  *
- *   node bench/collector-server.ts <relay|checks> <sink URL>   (run with --cpu-prof to profile)
+ *   node bench/collector-server.ts <relay|checks|collect> <sink URL>   (run with --cpu-prof to profile)
  */
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
-import { pipelineOptionsFromConfig } from '../processors/index.ts';
+import { createOnlineStage, pipelineOptionsFromConfig } from '../processors/index.ts';
 import { OtlpForwarder } from '../src/collector/forwarder.ts';
 import type { DecodedSpan } from '../src/collector/otlp/index.ts';
 import { OtlpHttpReceiver } from '../src/collector/receiver.ts';
@@ -45,19 +48,29 @@ if (mode === 'relay') {
     await forwarder.shutdown();
   };
   stats = () => ({ receiver: receiver.stats(), forwarder: forwarder.stats() });
-} else if (mode === 'checks') {
-  const service = new CollectorService({
+} else if (mode === 'checks' || mode === 'collect') {
+  const config = resolveConfig({}, { env: {} });
+  const pipeline = pipelineOptionsFromConfig(config);
+  let service: CollectorService | undefined;
+  // The wiring of src/cli/commands/collect.ts: the online stage's check sinks on the pipeline, the stage after it.
+  const online = mode === 'collect' ? await createOnlineStage(config, { conversationOfTrace: (traceId) => service?.conversationOfTrace(traceId) }) : undefined;
+  service = new CollectorService({
     forwarder,
-    pipeline: pipelineOptionsFromConfig(resolveConfig({}, { env: {} })),
+    pipeline: online ? { ...pipeline, sinks: [...(pipeline.sinks ?? []), ...online.checkSinks] } : pipeline,
     receiver: receiverOptions,
     forwarderMaxQueuedSpans: forwardConfig.queue.maxSpans,
     forwarderMaxQueuedBytes: forwardConfig.queue.maxBytes,
+    ...(online && { stages: [online.stage] }),
   });
-  url = `http://127.0.0.1:${(await service.start()).port}`;
-  stop = () => service.stop();
-  stats = () => service.stats();
+  const running = service;
+  url = `http://127.0.0.1:${(await running.start()).port}`;
+  stop = async () => {
+    await running.stop();
+    await online?.close();
+  };
+  stats = () => running.stats();
 } else {
-  throw new Error(`mode must be relay or checks, got ${JSON.stringify(mode)}`);
+  throw new Error(`mode must be relay, checks or collect, got ${JSON.stringify(mode)}`);
 }
 
 process.send!({ type: 'ready', url });

@@ -12,7 +12,8 @@
  * 1. pairs of: relay, closed loop (8 requests in flight) — sustained spans/s of the bare relay;
  *    then checks, closed loop — sustained spans/s, p50/p99 request latency. The ratio is the
  *    median of the pairs' ratios; the other rows are medians over the pairs;
- * 2. checks, open loop at 2× the median rate the checks phases sustained — peak RSS, and how the
+ * 2. collect as the CLI runs it (checks + the online stage's sampling decisions), closed loop, once;
+ * 3. checks, open loop at 2× the median rate the checks phases sustained — peak RSS, and how the
  *    excess is answered (429/503 with Retry-After, never an OOM).
  * Every phase is bounded by time (≤ 60 s) and requests.
  */
@@ -51,7 +52,7 @@ function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
   });
 }
 
-async function phase(load: ChildProcess, sinkUrl: string, mode: 'relay' | 'checks', run: Omit<LoadRun, 'target'>): Promise<Phase> {
+async function phase(load: ChildProcess, sinkUrl: string, mode: 'relay' | 'checks' | 'collect', run: Omit<LoadRun, 'target'>): Promise<Phase> {
   const profileDir = process.env.BENCH_CPU_PROF;
   const execArgv = profileDir ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=collector-${mode}-${run.mode}.cpuprofile`] : [];
   const server = fork(`${HERE}collector-server.ts`, [mode, sinkUrl], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
@@ -85,6 +86,8 @@ export async function runCollectorBench(options: { phaseSeconds?: number; pairs?
       const checks = await phase(load, sinkUrl, 'checks', closed);
       pairs.push({ relay, checks });
     }
+    // `tracejudge collect` as the CLI runs it adds the online stage's sampling decision on every turn span.
+    const asCli = await phase(load, sinkUrl, 'collect', closed);
     const relays = pairs.map((pair) => pair.relay);
     const checksPhases = pairs.map((pair) => pair.checks);
     const ratios = pairs.map((pair) => spansPerSecond(pair.checks) / spansPerSecond(pair.relay));
@@ -118,6 +121,7 @@ export async function runCollectorBench(options: { phaseSeconds?: number; pairs?
       { name: `collect with checks, sustained, median of ${pairCount}`, value: Math.round(checksRate), unit: `spans/s (${listed(checksPhases.map(spansPerSecond), 0)})` },
       { name: `checks / relay, median of the ${pairCount} alternating pairs' ratios`, value: round(median(ratios)), unit: `× (${listed(ratios, 2)})`, ratio: median(ratios), target: 'ratio ≥ 0.6' },
       { name: 'collect with checks, sustained (absolute)', value: Math.round(checksRate), unit: 'spans/s', target: '≥ 40000 on 2 cores' },
+      { name: 'tracejudge collect as the CLI runs it (checks + sampling decisions, no judge), 1 phase after the pairs', value: Math.round(spansPerSecond(asCli)), unit: `spans/s (${round(cpuPer1000(asCli))} ms CPU per 1000 spans)`, baseline: Math.round(relayRate), ratio: spansPerSecond(asCli) / relayRate },
       { name: `request latency p50 (closed loop, ${CLOSED_CONCURRENCY} in flight), medians`, value: round(medianOf(checksPhases, (p) => p.load.latencyMs.p50)), unit: 'ms', baseline: round(medianOf(relays, (p) => p.load.latencyMs.p50)), ratio: medianOf(checksPhases, (p) => p.load.latencyMs.p50) / medianOf(relays, (p) => p.load.latencyMs.p50) },
       { name: `request latency p99 (closed loop, ${CLOSED_CONCURRENCY} in flight), medians`, value: round(medianOf(checksPhases, (p) => p.load.latencyMs.p99)), unit: 'ms', baseline: round(medianOf(relays, (p) => p.load.latencyMs.p99)), ratio: medianOf(checksPhases, (p) => p.load.latencyMs.p99) / medianOf(relays, (p) => p.load.latencyMs.p99) },
       { name: 'collector CPU per 1000 spans (user+sys), medians', value: round(medianOf(checksPhases, cpuPer1000)), unit: `ms (checks ${listed(checksPhases.map(cpuPer1000), 1)}; relay ${listed(relays.map(cpuPer1000), 1)})`, baseline: round(medianOf(relays, cpuPer1000)) },
@@ -126,7 +130,7 @@ export async function runCollectorBench(options: { phaseSeconds?: number; pairs?
       { name: 'peak RSS, checks, 2× sustained rate (open loop)', value: mib(overload.server.maxRssBytes), unit: 'MiB', target: 'bounded (in-flight 256 MiB + queue 64 MiB bounds), no OOM' },
       { name: 'accepted at 2× rate', value: Math.round(spansPerSecond(overload)), unit: 'spans/s' },
       { name: 'requests answered 429/503 at 2× rate', value: refused(overload), unit: `of ${overload.load.requests} (${overload.load.skipped} not sent: ${OPEN_MAX_IN_FLIGHT} in flight)` },
-      { name: 'accepted spans neither forwarded nor counted dropped (all phases)', value: [...relays, ...checksPhases, overload].reduce((sum, p) => sum + lost(p), 0), unit: 'spans', target: '0' },
+      { name: 'accepted spans neither forwarded nor counted dropped (all phases)', value: [...relays, ...checksPhases, asCli, overload].reduce((sum, p) => sum + lost(p), 0), unit: 'spans', target: '0' },
       { name: 'floor: protobuf decode alone (in-process, no HTTP)', value: round(floors.decodeUs), unit: 'µs CPU/span' },
       { name: 'floor: official ProtobufTraceSerializer alone, with the checks\' events', value: round(floors.serializeWithEventsUs), unit: 'µs CPU/span', baseline: round(floors.serializeUs) },
       { name: 'floor: EvaluationPipeline alone (built-in checks, in-process)', value: round(floors.pipelineUs), unit: 'µs CPU/span' },
