@@ -99,10 +99,6 @@ export class StageDriver {
     for (const stage of this.#stages) if (stage.onEnding) this.#guard(stage, 'onEnding', () => stage.onEnding?.(writable));
   }
 
-  /** `onEnding` on a batch the pipeline already went through whole (`tracejudge check --online`: stages normalize again). */
-  endingAll(ended: readonly DecodedSpan[]): void {
-    for (const span of ended) this.ending(writableSpanOf(span));
-  }
 
   /** Runs the `onEnd` chain; returns the spans forwarded at once (the rest follow through the late lane). */
   end(ended: readonly DecodedSpan[]): ReadableSpan[] {

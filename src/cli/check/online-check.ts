@@ -1,5 +1,5 @@
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace';
 import { createOnlineStage } from '../../../processors/index.ts';
 import type { OnlineStageParts } from '../../../processors/index.ts';
 import type { DecodedSpan } from '../../collector/otlp/index.ts';
@@ -73,11 +73,26 @@ export class OnlineCheck {
     return check;
   }
 
-  /** After the inline checks of a line: start/ending/end hooks, then idle conversations (by the data's clock) end. */
-  process(started: readonly DecodedSpan[], ended: readonly DecodedSpan[], all: readonly DecodedSpan[]): void {
+  /** Before a line's spans end: the line is held until its spans are forwarded, and the stages see every start. */
+  startLine(started: readonly DecodedSpan[], all: readonly DecodedSpan[]): void {
     this.lines.add(all);
     this.#driver.begin(started);
-    this.#driver.endingAll(ended);
+  }
+
+  /**
+   * The span as the stages write to it: `runCheck` hands it to the inline checks, then to `ending`,
+   * span by span, so the stages read the view the checks made (as in the collector and the SDK).
+   */
+  writableOf(span: DecodedSpan): Span {
+    return this.#driver.writableOf(span);
+  }
+
+  ending(writable: Span): void {
+    this.#driver.ending(writable);
+  }
+
+  /** After the line's spans ended: the end hooks, then idle conversations (by the data's clock) end. */
+  endLine(ended: readonly DecodedSpan[]): void {
     for (const span of this.#driver.end(ended)) this.lines.forwarded(span);
     this.parts.stage.sweepIdle(this.now);
   }

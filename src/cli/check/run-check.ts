@@ -105,17 +105,25 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckSummaryJs
     const started = [...decoded.spans].sort(byStart);
     const ended = [...decoded.spans].sort(byEnd);
     for (const span of started) pipeline.noteStart(span);
+    if (online) {
+      // The stages' clock is the line's latest end; the checks' clock moves span by span.
+      let lineEndMs = clockMs;
+      for (const span of ended) lineEndMs = Math.max(lineEndMs, Number(span.endTimeUnixNano / 1_000_000n));
+      online.now = lineEndMs;
+      online.startLine(started, decoded.spans);
+    }
     for (const span of ended) {
       const endMs = Number(span.endTimeUnixNano / 1_000_000n);
       if (endMs > clockMs) clockMs = endMs;
-      summary.noteResults(pipeline.onEnding(span, span));
+      const writable = online?.writableOf(span);
+      summary.noteResults(pipeline.onEnding(span, writable ?? span));
+      if (writable) online!.ending(writable);
     }
     if (!online) {
       await writeLine(encode(decoded.spans));
       continue;
     }
-    online.now = clockMs;
-    online.process(started, ended, decoded.spans);
+    online.endLine(ended);
     await online.writeDue(writeLine, encode);
   }
   const onlineSummary = online ? await online.finish(writeLine, encode) : undefined;
