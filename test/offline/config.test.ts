@@ -103,12 +103,14 @@ describe('tracejudge eval --config (child process)', () => {
     writeFileSync(priced, `judge:\n  model: judge-model\n  baseURL: ${server.baseURL}\n  maxRetries: 0\n  rubrics: [correctness]\n  prices:\n    judge-model: { input: 1000, output: 4000 }\noffline:\n  store: priced.db\n  concurrency: 1\n`);
     const result = await cli('eval', '--agent', agent, '--dataset', data, '--experiment', 'priced', '--config', priced);
     expect(result.code).toBe(0);
-    // The test server reports 10 input + 5 output tokens per call: (10 × 1000 + 5 × 4000) / 1e6 = $0.03 a judgment.
-    expect(result.stderr).toContain('eval: judge cost $0.0600 for 2 priced judgment(s) stored with the experiment; this run sent 20 input + 10 output tokens\n');
+    // The test server reports 10 input + 5 output tokens per call: (10 × 1000 + 5 × 4000) / 1e6 = $0.03 a judgment;
+    // two rubric judgments and one semantic-equivalence check (only row a has a reference answer).
+    expect(result.stderr).toContain('eval: judge cost $0.0900 for 3 priced judgment(s) stored with the experiment; this run sent 30 input + 15 output tokens\n');
     const store = new ExperimentsStore(join(dir, 'priced.db'));
     try {
       const costs = store.loadRuns('priced').map((run) => run.results.find((x) => x.evaluator === 'correctness')?.costUsd);
       expect(costs).toEqual([0.03, 0.03]);
+      expect(store.loadRuns('priced').find((run) => run.rowId === 'a')?.results.find((x) => x.evaluator === 'reference.semantic_equivalence')?.costUsd).toBe(0.03);
       // Results no model produced carry no cost.
       expect(store.loadRuns('priced')[0]!.results.find((x) => x.evaluator === 'run.ok')?.costUsd).toBeUndefined();
     } finally {
@@ -116,7 +118,7 @@ describe('tracejudge eval --config (child process)', () => {
     }
     const unpriced = await cli('eval', '--agent', agent, '--dataset', data, '--experiment', 'unpriced', '--config', config('  concurrency: 1\n'));
     expect(unpriced.stderr).toContain('eval: judge cost $0.0000 for 0 priced judgment(s)');
-    expect(unpriced.stderr).toContain('2 call(s) to a model without a price were not counted (add it under judge.prices)');
+    expect(unpriced.stderr).toContain('3 call(s) to a model without a price were not counted (add it under judge.prices)');
   }, 60_000);
 
   it('config errors are usage errors naming the field; a bad configured gate rule names offline.gate[i]', async () => {

@@ -2,6 +2,7 @@ import type { OpenAI } from 'openai';
 import { z } from 'zod';
 import type { EvaluationResult } from '../../model/evaluation-result.ts';
 import { extractJsonObject, JudgeErrorType, newNonce } from '../../judge/index.ts';
+import type { CostMeter } from '../../judge/index.ts';
 import { classifyFailure } from '../../judge/failure.ts';
 import type { ReferenceEvaluator } from './reference-evaluator.ts';
 
@@ -13,6 +14,8 @@ export interface SemanticEquivalenceOptions {
   readonly client: OpenAI;
   readonly model: string;
   readonly temperature?: number;
+  /** Prices the usage each answer reports; the result carries it as `judge.cost_usd`, as rubric judgments do. */
+  readonly meter?: CostMeter;
 }
 
 /** JSON string with `<` and `>` escaped: no text can form the nonce markers around it (as the judge's transcript). */
@@ -20,8 +23,8 @@ function asData(text: string): string {
   return JSON.stringify(text).replaceAll('<', '\\u003c').replaceAll('>', '\\u003e');
 }
 
-function failed(type: string, message: string): EvaluationResult[] {
-  return [{ name: NAME, source: 'judge', error: { type, message } }];
+function failed(type: string, message: string, details?: EvaluationResult['details']): EvaluationResult[] {
+  return [{ name: NAME, source: 'judge', error: { type, message }, ...(details && { details }) }];
 }
 
 /**
@@ -31,7 +34,7 @@ function failed(type: string, message: string): EvaluationResult[] {
  * alone. A judge failure is a result with `error` (the judge's error types),
  * never a throw.
  */
-export function semanticEquivalence({ client, model, temperature = 0 }: SemanticEquivalenceOptions): ReferenceEvaluator {
+export function semanticEquivalence({ client, model, temperature = 0, meter }: SemanticEquivalenceOptions): ReferenceEvaluator {
   return {
     name: NAME,
     async evaluate({ row, output }, signal): Promise<EvaluationResult[]> {
@@ -49,20 +52,29 @@ export function semanticEquivalence({ client, model, temperature = 0 }: Semantic
       ].join('\n');
       const user = [open('REFERENCE'), asData(reference), close('REFERENCE'), open('CANDIDATE'), asData(output.reply), close('CANDIDATE')].join('\n');
       let text: string;
+      let spent: EvaluationResult['details'];
       try {
         const completion = await client.chat.completions.create(
           { model, temperature, response_format: { type: 'json_object' }, messages: [{ role: 'system', content: system }, { role: 'user', content: user }] },
           { signal },
         );
         text = completion.choices?.[0]?.message?.content ?? '';
+        spent = spentOn(completion.usage, model, meter);
       } catch (error) {
         const failure = classifyFailure(error, { callerSignal: signal, deadlineSignal: new AbortController().signal, deadlineMs: 0, timeoutMs: client.timeout, maxRetries: client.maxRetries });
         return failed(failure.type, failure.message);
       }
       const parsed = answerSchema.safeParse(extractJsonObject(text));
-      if (!parsed.success) return failed(JudgeErrorType.INVALID_OUTPUT, `the judge's answer is not {"equivalent": boolean, …}: ${JSON.stringify(text.slice(0, 200))}`);
+      if (!parsed.success) return failed(JudgeErrorType.INVALID_OUTPUT, `the judge's answer is not {"equivalent": boolean, …}: ${JSON.stringify(text.slice(0, 200))}`, spent);
       const { equivalent, explanation } = parsed.data;
-      return [{ name: NAME, score: equivalent ? 1 : 0, label: equivalent ? 'pass' : 'fail', explanation, source: 'judge' }];
+      return [{ name: NAME, score: equivalent ? 1 : 0, label: equivalent ? 'pass' : 'fail', explanation, source: 'judge', details: spent }];
     },
   };
+}
+
+/** The tokens an answer reported, and their price when the meter knows the model (the rubric judge's detail names). */
+function spentOn(usage: { prompt_tokens?: number; completion_tokens?: number } | undefined, model: string, meter: CostMeter | undefined): EvaluationResult['details'] {
+  const tokens = { inputTokens: Number(usage?.prompt_tokens) || 0, outputTokens: Number(usage?.completion_tokens) || 0 };
+  const usd = meter?.record(model, tokens);
+  return { 'judge.input_tokens': tokens.inputTokens, 'judge.output_tokens': tokens.outputTokens, ...(usd !== undefined && { 'judge.cost_usd': usd }) };
 }

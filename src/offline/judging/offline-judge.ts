@@ -1,6 +1,6 @@
 import { OpenAI } from 'openai';
 import type { JudgeConfig } from '../../config/judge.ts';
-import { JudgeConfigError, LlmJudge } from '../../judge/index.ts';
+import { CostMeter, JudgeConfigError, LlmJudge } from '../../judge/index.ts';
 import type { Evaluator } from '../../judge/index.ts';
 import { semanticEquivalence } from '../evaluators/semantic-equivalence.ts';
 import type { ReferenceEvaluator } from '../evaluators/index.ts';
@@ -11,7 +11,7 @@ export interface OfflineJudging {
   readonly evaluators: readonly Evaluator[];
   /** `reference.semantic_equivalence` (rows with `reference.answer`). */
   readonly referenceEvaluators: readonly ReferenceEvaluator[];
-  /** The rubric judge's spend so far in this process (semantic-equivalence calls are not metered). */
+  /** The judge's spend so far in this process: rubric judgments and semantic-equivalence checks. */
   cost(): { readonly inputTokens: number; readonly outputTokens: number; readonly usd: number; readonly unpricedCalls: number };
   close(): Promise<void>;
 }
@@ -30,10 +30,19 @@ export function offlineJudging(judge: JudgeConfig, env: Readonly<Record<string, 
   const baseURL = judge.baseURL ?? env.OPENAI_BASE_URL;
   const client = new OpenAI({ apiKey, ...(baseURL ? { baseURL } : {}), timeout: judge.timeout, maxRetries: judge.maxRetries });
   const rubricJudge = new LlmJudge({ ...judge, client, env });
+  const equivalenceMeter = new CostMeter(judge.prices);
   return {
     evaluators: [rubricJudge],
-    referenceEvaluators: [semanticEquivalence({ client, model: judge.model, temperature: judge.temperature })],
-    cost: () => rubricJudge.stats().cost,
+    referenceEvaluators: [semanticEquivalence({ client, model: judge.model, temperature: judge.temperature, meter: equivalenceMeter })],
+    cost: () => {
+      const [rubrics, equivalence] = [rubricJudge.stats().cost, equivalenceMeter.totals()];
+      return {
+        inputTokens: rubrics.inputTokens + equivalence.inputTokens,
+        outputTokens: rubrics.outputTokens + equivalence.outputTokens,
+        usd: rubrics.usd + equivalence.usd,
+        unpricedCalls: rubrics.unpricedCalls + equivalence.unpricedCalls,
+      };
+    },
     close: () => rubricJudge.close(),
   };
 }
