@@ -38,11 +38,13 @@ export class ContentMemo<T> {
     return entry !== undefined && entry.maxChars === limits.maxChars && entry.maxItems === limits.maxItems ? entry.value : undefined;
   }
 
-  set(text: string, limits: ReadLimits, value: T): void {
-    if (text.length < this.#minChars || text.length > this.#maxChars) return;
+  /** Keeps what `text` was read as; false when the string is outside the bounds and was not kept. */
+  set(text: string, limits: ReadLimits, value: T): boolean {
+    if (text.length < this.#minChars || text.length > this.#maxChars) return false;
     const entries = this.#entries;
     // Oldest out: a Map iterates in insertion order.
     if (entries.size >= this.#maxEntries) entries.delete(entries.keys().next().value as string);
     entries.set(text, { maxChars: limits.maxChars, maxItems: limits.maxItems, value });
+    return true;
   }
 }

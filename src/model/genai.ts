@@ -49,11 +49,8 @@ export function readGenAI(attributes: Attributes, draft: Draft, ctx: ReadContext
  * Input messages are not remembered — the history grows, so they rarely repeat. Bounded at
  * 32 strings of up to 64 Ki characters each per memo (~4 MiB of text at most, each).
  */
-const MEMO_ENTRIES = 32;
-const MEMO_MIN_CHARS = 64;
-const MEMO_MAX_CHARS = 65_536;
-const systemMemo = new ContentMemo<string[]>(MEMO_ENTRIES, MEMO_MIN_CHARS, MEMO_MAX_CHARS);
-const outputMemo = new ContentMemo<Message[]>(MEMO_ENTRIES, MEMO_MIN_CHARS, MEMO_MAX_CHARS);
+const systemMemo = new ContentMemo<string[]>(32, 64, 65_536);
+const outputMemo = new ContentMemo<Message[]>(32, 64, 65_536);
 
 /**
  * The latest clean read of each memo, compared before the memo is asked. Each request
@@ -75,14 +72,15 @@ function remembered<T>(raw: Attributes[string], memo: ContentMemo<T>, last: Late
   if (typeof raw !== 'string') return read();
   if (last.value !== undefined && raw === last.text && last.maxChars === ctx.maxChars && last.maxItems === ctx.maxItems) return last.value;
   let value = memo.get(raw, ctx);
+  let kept = value !== undefined;
   if (value === undefined) {
     const problemsBefore = ctx.problems.length;
     value = read();
     if (ctx.problems.length !== problemsBefore) return value;
-    memo.set(raw, ctx, value);
+    kept = memo.set(raw, ctx, value);
   }
   // Only what the memo keeps (a clean read of a string within its bounds) becomes the latest.
-  if (raw.length >= MEMO_MIN_CHARS && raw.length <= MEMO_MAX_CHARS) {
+  if (kept) {
     last.text = raw;
     last.maxChars = ctx.maxChars;
     last.maxItems = ctx.maxItems;
