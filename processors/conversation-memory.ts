@@ -1,4 +1,5 @@
 import type { Conversation, GroundingSource } from '../src/model/index.ts';
+import { RecencyMap } from './recency-map.ts';
 import { sameReply } from './reply-fingerprint.ts';
 import type { ReplyFingerprint } from './reply-fingerprint.ts';
 import { TextSet } from './text-set.ts';
@@ -86,28 +87,26 @@ export class ConversationState implements Conversation {
 
 /**
  * Bounded per-conversation memory of grounding sources (DESIGN.md: memory is
- * bounded everywhere, and every shed item is counted). A Map kept in
+ * bounded everywhere, and every shed item is counted). A RecencyMap kept in
  * least-recently-active order serves both bounds: LRU eviction takes the
- * first entry, and idle expiry walks from the front until a live one.
+ * oldest entry, and idle expiry walks from the oldest until a live one.
  * Time is passed in; nothing here reads a clock.
  */
 export class ConversationMemory {
   readonly limits: ConversationLimits;
   readonly counters: MemoryCounters = { conversationsEvicted: 0, conversationsExpired: 0, sourcesDropped: 0, sourcesTruncated: 0 };
-  readonly #conversations = new Map<string, ConversationState>();
-  readonly #traceConversations = new Map<string, string>();
+  readonly #conversations = new RecencyMap<string, ConversationState>();
+  readonly #traceConversations = new RecencyMap<string, string>();
   #totalChars = 0;
   /**
    * No conversation was last seen before this (a lower bound: touching only moves times later).
-   * `expire` runs on every span, and finding the oldest entry means walking past the holes that
-   * LRU re-insertion leaves at the front of the Map's table — measured at ~3% of the collector's
-   * pipeline with 5,000 open conversations — so it first asks whether anything can be due at all.
+   * `expire` runs on every span, so it first asks whether anything can be due at all before it
+   * looks for the oldest entry.
    */
   #seenSinceMs = Number.POSITIVE_INFINITY;
   /**
-   * The conversation touched last, i.e. the last entry of the Map while it is set. The spans of
-   * one turn touch the same conversation one after another; re-inserting it where it already is
-   * costs two Map operations and a hole per span.
+   * The conversation touched last, i.e. the newest entry while it is set. The spans of one turn
+   * touch the same conversation one after another: they need no lookup at all.
    */
   #newest: ConversationState | undefined;
   /** The trace looked up or bound last, and its conversation: a trace's spans arrive together. */
@@ -137,12 +136,11 @@ export class ConversationMemory {
   /** Records that a trace belongs to a conversation (child spans without the attribute follow their trace). */
   bindTrace(traceId: string, conversationId: string): void {
     const map = this.#traceConversations;
-    map.delete(traceId);
     map.set(traceId, conversationId);
     this.#lastTraceId = traceId;
     this.#lastTraceConversation = conversationId;
     if (map.size > this.limits.maxTraces) {
-      const oldest = map.keys().next().value as string;
+      const oldest = map.oldestKey() as string;
       map.delete(oldest);
       if (oldest === traceId) this.#lastTraceConversation = undefined;
     }
@@ -157,12 +155,7 @@ export class ConversationMemory {
       return newest;
     }
     const map = this.#conversations;
-    let state = map.get(id);
-    if (state) {
-      map.delete(id);
-    } else {
-      state = new ConversationState(id, nowMs);
-    }
+    const state = map.get(id) ?? new ConversationState(id, nowMs);
     state.lastSeenMs = nowMs;
     if (nowMs < this.#seenSinceMs) this.#seenSinceMs = nowMs;
     map.set(id, state);
@@ -213,7 +206,7 @@ export class ConversationMemory {
   expire(nowMs: number): void {
     const deadline = nowMs - this.limits.idleTimeoutMs;
     if (this.#seenSinceMs > deadline) return;
-    for (const [id, state] of this.#conversations) {
+    for (const [id, state] of this.#conversations.oldestFirst()) {
       if (state.lastSeenMs > deadline) {
         this.#seenSinceMs = state.lastSeenMs;
         return;
@@ -226,7 +219,7 @@ export class ConversationMemory {
 
   /** Evicts the least recently active conversation other than `keepId`; false when there is none. */
   #evictOldest(keepId: string): boolean {
-    for (const [id, state] of this.#conversations) {
+    for (const [id, state] of this.#conversations.oldestFirst()) {
       if (id === keepId) continue;
       this.#forget(id, state);
       this.counters.conversationsEvicted++;

@@ -1,5 +1,6 @@
 import type { OutcomeSignals, SpanView } from '../../src/model/span-view.ts';
 import type { BudgetReservation } from '../../src/sampling/index.ts';
+import { RecencyMap } from '../recency-map.ts';
 import type { TurnRecord } from './turn-record.ts';
 
 export interface ConversationBufferLimits {
@@ -75,15 +76,15 @@ const MAX_CONTAINERS = 8;
 /**
  * The online stage's memory: per conversation key (DESIGN.md "Conversation
  * key"), the turns the judge will read; per trace, the child spans that ended
- * before their turn span. Bounded by count and characters everywhere; a Map in
- * activity order makes eviction (least recently active first) and idle expiry
+ * before their turn span. Bounded by count and characters everywhere; a RecencyMap
+ * in activity order makes eviction (least recently active first) and idle expiry
  * O(evicted). `onEvict` sees each evicted conversation, to shed its judge work.
  */
 export class ConversationBuffer {
   readonly limits: ConversationBufferLimits;
   readonly counters: BufferCounters = { conversationsEvicted: 0, conversationsExpired: 0, turnsDropped: 0, childrenDropped: 0, pendingTracesEvicted: 0 };
-  readonly #conversations = new Map<string, ConversationState>();
-  readonly #pending = new Map<string, SpanView[]>();
+  readonly #conversations = new RecencyMap<string, ConversationState>();
+  readonly #pending = new RecencyMap<string, SpanView[]>();
   readonly #containers = new Map<string, string>();
   readonly #onEvict: (state: ConversationState) => void;
   #totalChars = 0;
@@ -107,7 +108,7 @@ export class ConversationBuffer {
     let list = this.#pending.get(traceId);
     if (!list) {
       if (this.#pending.size >= this.limits.maxPendingTraces) {
-        const oldest = this.#pending.keys().next().value as string;
+        const oldest = this.#pending.oldestKey() as string;
         this.counters.childrenDropped += this.#pending.get(oldest)?.length ?? 0;
         this.#pending.delete(oldest);
         this.counters.pendingTracesEvicted++;
@@ -154,7 +155,7 @@ export class ConversationBuffer {
 
   /** Conversations idle past `idleMs`, oldest first; the caller judges or forgets each. */
   *idle(now: number, idleMs: number): Generator<ConversationState> {
-    for (const state of this.#conversations.values()) {
+    for (const [, state] of this.#conversations.oldestFirst()) {
       if (now - state.lastActive < idleMs) return;
       yield state;
     }
@@ -163,7 +164,6 @@ export class ConversationBuffer {
   /** Marks the conversation active at `now` (moves it to the back of the idle order). */
   refresh(state: ConversationState, now: number): void {
     if (this.#conversations.get(state.key) !== state) return;
-    this.#conversations.delete(state.key);
     state.lastActive = now;
     this.#conversations.set(state.key, state);
   }
@@ -176,14 +176,13 @@ export class ConversationBuffer {
     if (expired) this.counters.conversationsExpired++;
   }
 
-  all(): IterableIterator<ConversationState> {
+  all(): Iterable<ConversationState> {
     return this.#conversations.values();
   }
 
   #touch(key: string, now: number): ConversationState {
     let state = this.#conversations.get(key);
-    if (state) this.#conversations.delete(key);
-    else {
+    if (!state) {
       state = {
         key,
         turns: [],
@@ -216,9 +215,14 @@ export class ConversationBuffer {
     this.counters.turnsDropped++;
   }
 
+  #withinBounds(): boolean {
+    return this.#conversations.size <= this.limits.maxOpen && this.#totalChars <= this.limits.maxTotalChars;
+  }
+
   #evictBeyondBounds(keep: ConversationState): void {
-    for (const oldest of this.#conversations.values()) {
-      if (this.#conversations.size <= this.limits.maxOpen && this.#totalChars <= this.limits.maxTotalChars) return;
+    if (this.#withinBounds()) return;
+    for (const [, oldest] of this.#conversations.oldestFirst()) {
+      if (this.#withinBounds()) return;
       if (oldest === keep) return;
       this.forget(oldest, false);
       this.counters.conversationsEvicted++;

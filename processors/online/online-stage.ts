@@ -10,6 +10,7 @@ import type { BudgetReservation, Decision, StratifiedSampler } from '../../src/s
 import { endingViewOf } from '../ending-view.ts';
 import { reportError } from '../report-error.ts';
 import type { ForwardSpan, SpanStage } from '../span-stage.ts';
+import { RecencyMap } from '../recency-map.ts';
 import { ConversationBuffer } from './conversation-buffer.ts';
 import type { ConversationBufferLimits, ConversationState } from './conversation-buffer.ts';
 import { HoldQueue } from './hold-queue.ts';
@@ -78,7 +79,7 @@ export class OnlineEvaluationStage implements SpanStage {
   readonly #normalize: NormalizeOptions | undefined;
   readonly #now: () => number;
   readonly #plans = new Map<string, Plan>();
-  readonly #agentTraces = new Map<string, true>();
+  readonly #agentTraces = new RecencyMap<string, true>();
   readonly #candidates = new Map<string, string>();
   readonly #sweep: ReturnType<typeof setInterval>;
   #closed = false;
@@ -112,7 +113,7 @@ export class OnlineEvaluationStage implements SpanStage {
   onStart(span: Span): void {
     if (span.attributes['gen_ai.operation.name'] !== 'invoke_agent') return;
     const traceId = span.spanContext().traceId;
-    if (this.#agentTraces.size >= this.buffer.limits.maxPendingTraces) this.#agentTraces.delete(this.#agentTraces.keys().next().value as string);
+    if (this.#agentTraces.size >= this.buffer.limits.maxPendingTraces) this.#agentTraces.delete(this.#agentTraces.oldestKey() as string);
     this.#agentTraces.set(traceId, true);
   }
 
