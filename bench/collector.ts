@@ -15,13 +15,15 @@
  * 2. collect as the CLI runs it (checks + the online stage's sampling decisions), closed loop, once;
  * 3. checks, open loop at 2× the median rate the checks phases sustained — peak RSS, and how the
  *    excess is answered (429/503 with Retry-After, never an OOM).
- * Every phase is bounded by time (≤ 60 s) and requests.
+ * Every phase is bounded by time (≤ 60 s) and requests. Before the phases, in this process: the
+ * floors (bench/collector-floors.ts) and the evaluation after a long run (bench/collector-long-running.ts).
  */
 import { fork } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { LoadResult, LoadRun } from './collector-load.ts';
 import { measureFloors } from './collector-floors.ts';
+import { measureLongRunning } from './collector-long-running.ts';
 import { buildTemplate, TURNS_PER_REQUEST } from './collector-workload.ts';
 import { median, runSuite, type BenchRow } from './bench-table.ts';
 
@@ -73,7 +75,9 @@ export async function runCollectorBench(options: { phaseSeconds?: number; pairs?
   const durationMs = Math.min(MAX_PHASE_MS, (options.phaseSeconds ?? Number(process.env.BENCH_COLLECTOR_SECONDS ?? 10)) * 1000);
   const pairCount = Math.min(MAX_PAIRS, Math.max(1, Math.floor(options.pairs ?? Number(process.env.BENCH_COLLECTOR_PAIRS ?? 3))));
   // Before any phase, while nothing else of the bench runs.
-  const floors = measureFloors(await buildTemplate(TURNS_PER_REQUEST), OPEN_CONVERSATIONS);
+  const template = await buildTemplate(TURNS_PER_REQUEST);
+  const floors = measureFloors(template, OPEN_CONVERSATIONS);
+  const longRunning = await measureLongRunning(template, OPEN_CONVERSATIONS);
   const load = fork(`${HERE}collector-load.ts`, [], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
   try {
     const { url: sinkUrl } = await nextMessage<{ url: string }>(load, 'sink');
@@ -135,6 +139,14 @@ export async function runCollectorBench(options: { phaseSeconds?: number; pairs?
       { name: 'floor: official ProtobufTraceSerializer alone, with the checks\' events', value: round(floors.serializeWithEventsUs), unit: 'µs CPU/span', baseline: round(floors.serializeUs) },
       { name: 'floor: EvaluationPipeline alone (built-in checks, in-process)', value: round(floors.pipelineUs), unit: 'µs CPU/span' },
       { name: 'one-core ceiling: 1e6 / (decode + pipeline + serialize); baseline: relay (no pipeline)', value: Math.round(1e6 / (floors.decodeUs + floors.pipelineUs + floors.serializeWithEventsUs)), unit: 'spans/s', baseline: Math.round(1e6 / (floors.decodeUs + floors.serializeUs)), target: '≥ 40000 needs these below 25 µs/span, or more cores' },
+      {
+        name: `collect in-process (checks + sampling decisions, no HTTP), last 300 of ${longRunning.requests} requests (${longRunning.tracesSeen} traces: memories full) vs requests 100–400`,
+        value: round(longRunning.lateUs),
+        unit: 'µs CPU/span',
+        baseline: round(longRunning.earlyUs),
+        ratio: longRunning.lateUs / longRunning.earlyUs,
+        target: '≈ 1: a long-running collector is no slower',
+      },
       { name: 'replies checked / checks failed (first checks phase)', value: checks.server.stats.pipeline.repliesChecked, unit: `replies (${Object.values(checks.server.stats.pipeline.checksFailed as Record<string, number>).reduce((a, b) => a + b, 0)} failed results)` },
     ];
     return rows;
