@@ -11,6 +11,7 @@ import { formatTable, JSON_OUTPUT_ENV, type BenchRow } from './bench-table.ts';
 const SUITES: readonly { readonly key: string; readonly file: string }[] = [
   { key: 'checks', file: 'checks-throughput.ts' },
   { key: 'processor', file: 'processor-overhead.ts' },
+  { key: 'long-conversation', file: 'long-conversation.ts' },
   { key: 'check-cli', file: 'check-cli.ts' },
   { key: 'sampling', file: 'sampling.ts' },
   { key: 'online', file: 'online.ts' },

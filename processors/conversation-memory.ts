@@ -1,5 +1,5 @@
 import type { Conversation, GroundingSource } from '../src/model/index.ts';
-import { RecencyMap } from './recency-map.ts';
+import { RecencyMap } from '../src/model/recency-map.ts';
 import { sameReply } from './reply-fingerprint.ts';
 import type { ReplyFingerprint } from './reply-fingerprint.ts';
 import { TextSet } from './text-set.ts';

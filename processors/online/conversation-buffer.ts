@@ -1,6 +1,6 @@
 import type { OutcomeSignals, SpanView } from '../../src/model/span-view.ts';
 import type { BudgetReservation } from '../../src/sampling/index.ts';
-import { RecencyMap } from '../recency-map.ts';
+import { RecencyMap } from '../../src/model/recency-map.ts';
 import type { TurnRecord } from './turn-record.ts';
 
 export interface ConversationBufferLimits {

@@ -10,7 +10,7 @@ import type { BudgetReservation, Decision, StratifiedSampler } from '../../src/s
 import { endingViewOf } from '../ending-view.ts';
 import { reportError } from '../report-error.ts';
 import type { ForwardSpan, SpanStage } from '../span-stage.ts';
-import { RecencyMap } from '../recency-map.ts';
+import { RecencyMap } from '../../src/model/recency-map.ts';
 import { ConversationBuffer } from './conversation-buffer.ts';
 import type { ConversationBufferLimits, ConversationState } from './conversation-buffer.ts';
 import { HoldQueue } from './hold-queue.ts';

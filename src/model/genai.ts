@@ -4,6 +4,7 @@ import type { ReadContext } from './decode.ts';
 import { requestedToolCalls, toolNameFromSpanName } from './draft.ts';
 import type { Draft } from './draft.ts';
 import { readMessages, readSystemInstructions } from './genai-messages.ts';
+import { readInputMessages } from './history-memo.ts';
 import type { Message, ToolCall } from './messages.ts';
 import { ContentMemo } from './content-memo.ts';
 import { decodeToolResult } from './known-tool-results.ts';
@@ -29,7 +30,10 @@ export function readGenAI(attributes: Attributes, draft: Draft, ctx: ReadContext
   const system = a[GenAI.SYSTEM_INSTRUCTIONS];
   if (system !== undefined) draft.systemInstructions = remembered(system, systemMemo, lastSystem, ctx, () => readSystemInstructions(GenAI.SYSTEM_INSTRUCTIONS, system, ctx));
   const input = a[GenAI.INPUT_MESSAGES];
-  if (input !== undefined) draft.inputMessages = readMessages(GenAI.INPUT_MESSAGES, input, ctx);
+  if (input !== undefined) {
+    const conversationId = a[GenAI.CONVERSATION_ID];
+    draft.inputMessages = readInputMessages(GenAI.INPUT_MESSAGES, input, typeof conversationId === 'string' ? conversationId : undefined, ctx);
+  }
   const output = a[GenAI.OUTPUT_MESSAGES];
   if (output !== undefined) draft.outputMessages = remembered(output, outputMemo, lastOutput, ctx, () => readMessages(GenAI.OUTPUT_MESSAGES, output, ctx, 'assistant'));
 
@@ -46,7 +50,7 @@ export function readGenAI(attributes: Attributes, draft: Draft, ctx: ReadContext
 /**
  * The system prompt comes again on every chat span of a conversation, and a reply
  * on both the `invoke_agent` span and its `chat` child: read each string once.
- * Input messages are not remembered — the history grows, so they rarely repeat. Bounded at
+ * Input messages grow instead of repeating: history-memo.ts extends them per conversation. Bounded at
  * 32 strings of up to 64 Ki characters each per memo (~4 MiB of text at most, each).
  */
 const systemMemo = new ContentMemo<string[]>(32, 64, 65_536);

@@ -1,4 +1,5 @@
 import type { GroundingSource, GroundingSourceKind } from './conversation.ts';
+import { historySourceText } from './history-memo.ts';
 import { sourceTextOf } from './known-tool-results.ts';
 import type { Message } from './messages.ts';
 import type { SpanView } from './span-view.ts';
@@ -27,7 +28,7 @@ export function groundingSourcesOf(view: SpanView): GroundingSource[] {
 function addMessage(message: Message, add: (kind: GroundingSourceKind, text: string) => void): void {
   // Tool answers may come in any role (semconv `tool`, Anthropic-style `user`): the part type decides.
   for (const part of message.parts) {
-    if (part.type === 'tool_call_response') add('tool_result', sourceTextOf(part.response));
+    if (part.type === 'tool_call_response') add('tool_result', historySourceText(part.response) ?? sourceTextOf(part.response));
   }
   const kind = TEXT_SOURCE_BY_ROLE[message.role];
   if (kind === undefined) return;

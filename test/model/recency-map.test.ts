@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { RecencyMap } from '../../processors/recency-map.ts';
+import { RecencyMap } from '../../src/model/recency-map.ts';
 
 /** The reference: a Map whose insertion order is the recency order (delete, then set, moves a key last). */
 class ReferenceMap {
