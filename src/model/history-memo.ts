@@ -85,7 +85,9 @@ export function readInputMessages(name: string, raw: AttributeValue, conversatio
 /** The previous read plus the messages after it, when `raw` is `previous.body + ',' + more + ']'` and all of it reads cleanly. */
 function extensionOf(name: string, previous: HistoryRead, raw: string, ctx: ReadContext): Message[] | undefined {
   const at = previous.body.length;
-  if (raw.length <= at + 1 || raw.charCodeAt(at) !== 0x2c /* , */ || !raw.startsWith(previous.body)) return undefined;
+  // `slice ===` rather than `startsWith`: V8 compares equal-length flat strings like memcmp, but
+  // walks `startsWith` character by character (~35 µs against ~1 µs for a 35 KB history).
+  if (raw.length <= at + 1 || raw.charCodeAt(at) !== 0x2c /* , */ || raw.slice(0, at) !== previous.body) return undefined;
   const room = ctx.maxItems - previous.messages.length;
   if (room <= 0) return undefined;
   // Problems are noted by the whole read instead, with the messages' real positions.

@@ -116,7 +116,8 @@ function slotMatchingAt(text: string, at: number): number {
   for (let back = 1; back <= SLOTS; back++) {
     const slot = (nextSlot - back + SLOTS) % SLOTS;
     const json = slotJson[slot];
-    if (json.length < MIN_REUSED_CHARS || !text.startsWith(json, at)) continue;
+    // `slice ===`, not `startsWith`: V8 compares equal-length strings like memcmp, `startsWith` char by char.
+    if (json.length < MIN_REUSED_CHARS || text.slice(at, at + json.length) !== json) continue;
     // The match must end where the value ends (a comma or the part's closing brace follows).
     const after = text.charCodeAt(at + json.length);
     if (after === 0x7d /* } */ || after === 0x2c /* , */) return slot;
