@@ -7,13 +7,15 @@
  * records it whole in each chat span's `gen_ai.input.messages`: at turn 30 of a support
  * conversation that is ~40 KB of JSON. Read whole on every chat span, a conversation costs
  * O(turns²); src/model/history-memo.ts reads each input once per conversation and then only
- * what was appended. Workload: 100 conversations of 30 turns, each turn invoke_agent + 2
+ * what was appended. Past turn 33 the history also carries more grounding sources than a
+ * conversation keeps (`maxSourcesPerConversation`, 100): those past the cap are left out rather
+ * than added and dropped again on every chat span. Workload: 100 conversations of 40 turns, each turn invoke_agent + 2
  * execute_tool + chat (GenAI semconv, content on the spans, the chat input growing by the
  * turn's user message, tool calls, tool results and reply), encoded as one OTLP protobuf
  * request per turn and decoded as the collector does, so every span brings fresh strings.
- * The baseline is the same pipeline early in the conversations (turns 2–4): read whole, turn 30
- * cost ~5× that (measured before the memo); read incrementally, what still grows is the walk
- * over the history's messages for grounding. Three runs with their own conversation ids; medians.
+ * The baseline is the same pipeline early in the conversations (turns 2–4): before these
+ * changes turn 30 cost ~3–5× that and turn 45 ~18×; what still grows is the walk over the
+ * history's messages for grounding. Three runs with their own conversation ids; medians.
  */
 import { performance } from 'node:perf_hooks';
 import { ROOT_CONTEXT, SpanKind, trace } from '@opentelemetry/api';
@@ -28,7 +30,7 @@ import { median, runSuite, type BenchRow } from './bench-table.ts';
 const CONVERSATIONS = 100;
 /** Turns of other conversations evaluated first, so the measured turns run on warm code. */
 const WARMUP_TURNS = 5;
-const TURNS = 30;
+const TURNS = 40;
 const RUNS = 3;
 
 const orderResult = (turn: number) => ({
@@ -130,6 +132,9 @@ export async function runLongConversationBench(): Promise<BenchRow[]> {
   return [
     { name: `pipeline at turns 2–4 of ${CONVERSATIONS} growing conversations (median of ${RUNS} runs)`, value: round(early), unit: 'µs/span' },
     { name: 'pipeline at turn 10', value: round(at(10)), unit: 'µs/span', baseline: round(early), ratio: at(10) / early },
+    { name: 'pipeline at turn 20', value: round(at(20)), unit: 'µs/span', baseline: round(early), ratio: at(20) / early },
+    // Past turn 33 the history carries more sources than a conversation keeps (100 by default).
+    { name: 'pipeline at turn 30', value: round(at(30)), unit: 'µs/span', baseline: round(early), ratio: at(30) / early },
     {
       name: `pipeline at turn ${TURNS} (~${Math.round(lastInputBytes / 1024)} KB of OTLP per turn, most of it the chat input)`,
       value: round(at(TURNS)),

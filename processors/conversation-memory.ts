@@ -85,6 +85,17 @@ export class ConversationState implements Conversation {
   }
 }
 
+/** Where the newest sources that fit both per-conversation caps begin (sources are oldest first). */
+function firstWithinCaps(sources: readonly GroundingSource[], maxCount: number, maxChars: number): number {
+  let count = 0;
+  let chars = 0;
+  for (let i = sources.length - 1; i >= 0; i--) {
+    chars += Math.min(sources[i].text.length, maxChars);
+    if (++count > maxCount || chars > maxChars) return i + 1;
+  }
+  return 0;
+}
+
 /**
  * Bounded per-conversation memory of grounding sources (DESIGN.md: memory is
  * bounded everywhere, and every shed item is counted). A RecencyMap kept in
@@ -171,7 +182,16 @@ export class ConversationMemory {
    */
   addSources(state: ConversationState, sources: readonly GroundingSource[]): void {
     const { maxSourcesPerConversation, maxSourceChars } = this.limits;
-    for (const original of sources) {
+    // A chat span carries the whole history: past the caps, its oldest sources would be added
+    // and dropped again within this call, on every chat span of the conversation (each time
+    // re-read by the checks' grounding index). They are counted as dropped and left out.
+    const first = firstWithinCaps(sources, maxSourcesPerConversation, maxSourceChars);
+    for (let i = 0; i < first; i++) {
+      const text = sources[i].text;
+      if (!state.hasText(text.length > maxSourceChars ? text.slice(0, maxSourceChars) : text)) this.counters.sourcesDropped++;
+    }
+    for (let i = first; i < sources.length; i++) {
+      const original = sources[i];
       const truncated = original.text.length > maxSourceChars;
       // Deduplicate on what would be kept, so a long source repeated in every chat span is kept once.
       const kept = truncated ? original.text.slice(0, maxSourceChars) : original.text;

@@ -136,3 +136,31 @@ describe('ConversationMemory recency and traces', () => {
     expect(none.conversationOfTrace('t1')).toBeUndefined();
   });
 });
+
+describe('ConversationMemory sources past the per-conversation caps', () => {
+  const source = (n: number, chars = 20) => ({ kind: 'tool_result' as const, text: `result ${n} `.padEnd(chars, '.'), traceId: 't', spanId: 's' });
+
+  it('a history longer than the count cap keeps its newest sources, and the next span with one more adds just that one', () => {
+    const memory = new ConversationMemory({ maxSourcesPerConversation: 10 });
+    const state = memory.touch('c', 0);
+    const history = Array.from({ length: 25 }, (_, i) => source(i));
+    memory.addSources(state, history);
+    expect(state.sources.map((s) => s.text)).toEqual(history.slice(15).map((s) => s.text));
+    expect(memory.counters.sourcesDropped).toBe(15);
+    const before = [...state.sources];
+    // The next chat span carries the same history and one new source: no churn through the old ones.
+    memory.addSources(state, [...history, source(25)]);
+    expect(state.sources.slice(0, 9)).toEqual(before.slice(1));
+    expect(state.sources.map((s) => s.text)).toEqual([...history.slice(16), source(25)].map((s) => s.text));
+    // Dropped: the 15 the span carried past the cap that were not held, and the one the new source pushed out.
+    expect(memory.counters.sourcesDropped).toBe(15 + 15 + 1);
+  });
+
+  it('the character cap bounds the window the same way', () => {
+    const memory = new ConversationMemory({ maxSourceChars: 100 });
+    const state = memory.touch('c', 0);
+    memory.addSources(state, Array.from({ length: 12 }, (_, i) => source(i, 30)));
+    expect(state.sources.map((s) => s.text)).toEqual([9, 10, 11].map((n) => source(n, 30).text));
+    expect(state.sourceChars).toBe(90);
+  });
+});
