@@ -140,7 +140,7 @@ export async function runCollectorBench(options: { phaseSeconds?: number; pairs?
       { name: 'floor: EvaluationPipeline alone (built-in checks, in-process)', value: round(floors.pipelineUs), unit: 'µs CPU/span' },
       { name: 'one-core ceiling: 1e6 / (decode + pipeline + serialize); baseline: relay (no pipeline)', value: Math.round(1e6 / (floors.decodeUs + floors.pipelineUs + floors.serializeWithEventsUs)), unit: 'spans/s', baseline: Math.round(1e6 / (floors.decodeUs + floors.serializeUs)), target: '≥ 40000 needs these below 25 µs/span, or more cores' },
       {
-        name: `collect in-process (checks + sampling decisions, no HTTP), last 300 of ${longRunning.requests} requests (${longRunning.tracesSeen} traces: memories full) vs requests 100–400`,
+        name: `collect in-process (checks + sampling decisions, no HTTP), last 300 of ${longRunning.requests} requests (${longRunning.tracesSeen} traces: memories full) vs requests 100–400 of fresh collectors (one before, one after)`,
         value: round(longRunning.lateUs),
         unit: 'µs CPU/span',
         baseline: round(longRunning.earlyUs),
