@@ -6,7 +6,7 @@
  * decisions) early on, and again once those memories are full and evict on every turn.
  * Early is measured on two fresh collectors, one before the long run and one after it.
  * A long-running collector lives in the second state; a memory whose eviction cost grows with
- * its size shows up as a ratio well above 1 (it did: 2.7× before processors/recency-map.ts).
+ * its size shows up as a ratio well above 1 (it did: 2.7× before src/model/recency-map.ts).
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { createOnlineStage, pipelineOptionsFromConfig } from '../processors/index.ts';
