@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as random } from '../../src/offline/compare/stats.ts';
 import type { ReadContext } from '../../src/model/decode.ts';
 import { readMessages } from '../../src/model/genai-messages.ts';
 import { historySourceText, readInputMessages } from '../../src/model/history-memo.ts';
@@ -6,16 +7,6 @@ import { historySourceText, readInputMessages } from '../../src/model/history-me
 const NAME = 'gen_ai.input.messages';
 const context = (maxItems = 1000): ReadContext => ({ problems: [], maxChars: 1 << 20, maxItems });
 
-/** mulberry32: failures replay. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One exchange of an agent conversation: the user asks, the agent calls a tool, reads the answer, replies. */
 function exchange(turn: number, next: () => number): unknown[] {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { seededRandom as random } from '../../src/offline/compare/stats.ts';
 import { RecencyMap } from '../../src/model/recency-map.ts';
 
 /** The reference: a Map whose insertion order is the recency order (delete, then set, moves a key last). */
@@ -13,16 +14,6 @@ class ReferenceMap {
   }
 }
 
-/** A small deterministic PRNG (mulberry32), so a failure replays. */
-function random(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 describe('RecencyMap', () => {
   it('keeps the order a Map gives when every set moves its key last, over random sets, deletes and evictions', () => {
