@@ -8,7 +8,8 @@
  * Three processes: this one orchestrates; bench/collector-load.ts generates the load (OTLP
  * protobuf over keep-alive HTTP to 127.0.0.1, 50 agent turns = 200 spans of ~2 KB attributes per
  * request, multi-turn conversations) and is also the upstream sink (200 at once); the
- * collector runs in bench/collector-server.ts, a fresh process per phase. Phases:
+ * collector runs in bench/collector-server.ts, a fresh process per phase. Phases (after a 3 s
+ * relay phase that warms the load generator and sink up and is not counted):
  * 1. pairs of: relay, closed loop (8 requests in flight) — sustained spans/s of the bare relay;
  *    then checks, closed loop — sustained spans/s, p50/p99 request latency. The ratio is the
  *    median of the pairs' ratios; the other rows are medians over the pairs;
@@ -34,6 +35,7 @@ const MAX_PAIRS = 9;
 const CLOSED_CONCURRENCY = 8;
 const OPEN_MAX_IN_FLIGHT = 1024;
 const OPEN_CONVERSATIONS = 5_000;
+const WARMUP_MS = 3_000;
 
 interface Phase {
   readonly load: LoadResult;
@@ -84,6 +86,10 @@ export async function runCollectorBench(options: { phaseSeconds?: number; pairs?
     const closed = { mode: 'closed', concurrency: CLOSED_CONCURRENCY, durationMs, maxRequests: 100_000, openConversations: OPEN_CONVERSATIONS } as const;
     // Relay and checks alternate, pair by pair: the shared machine's load drifts over a run, and a
     // ratio of two phases minutes apart measured the drift as much as the collector.
+    // Not counted: the load generator and the sink live through every phase, and the first phase
+    // used to run on their cold code (the first relay phase was the slowest of its run in four of
+    // five runs, which flattered the first pair's ratio).
+    const warmup = await phase(load, sinkUrl, 'relay', { ...closed, durationMs: WARMUP_MS });
     const pairs: { relay: Phase; checks: Phase }[] = [];
     for (let i = 0; i < pairCount; i++) {
       const relay = await phase(load, sinkUrl, 'relay', closed);
@@ -134,7 +140,7 @@ export async function runCollectorBench(options: { phaseSeconds?: number; pairs?
       { name: 'peak RSS, checks, 2× sustained rate (open loop)', value: mib(overload.server.maxRssBytes), unit: 'MiB', target: 'bounded (in-flight 256 MiB + queue 64 MiB bounds), no OOM' },
       { name: 'accepted at 2× rate', value: Math.round(spansPerSecond(overload)), unit: 'spans/s' },
       { name: 'requests answered 429/503 at 2× rate', value: refused(overload), unit: `of ${overload.load.requests} (${overload.load.skipped} not sent: ${OPEN_MAX_IN_FLIGHT} in flight)` },
-      { name: 'accepted spans neither forwarded nor counted dropped (all phases)', value: [...relays, ...checksPhases, asCli, overload].reduce((sum, p) => sum + lost(p), 0), unit: 'spans', target: '0' },
+      { name: 'accepted spans neither forwarded nor counted dropped (all phases)', value: [warmup, ...relays, ...checksPhases, asCli, overload].reduce((sum, p) => sum + lost(p), 0), unit: 'spans', target: '0' },
       { name: 'floor: protobuf decode alone (in-process, no HTTP)', value: round(floors.decodeUs), unit: 'µs CPU/span' },
       { name: 'floor: official ProtobufTraceSerializer alone, with the checks\' events', value: round(floors.serializeWithEventsUs), unit: 'µs CPU/span', baseline: round(floors.serializeUs) },
       { name: 'floor: EvaluationPipeline alone (built-in checks, in-process)', value: round(floors.pipelineUs), unit: 'µs CPU/span' },
