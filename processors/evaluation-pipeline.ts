@@ -8,7 +8,7 @@ import { contentProblemAttributes, SpanEventSink } from '../src/results/index.ts
 import type { EvaluationTarget, MutableSpanTarget, ResultSink } from '../src/results/index.ts';
 import { ConversationMemory } from './conversation-memory.ts';
 import { rememberEndingView } from './ending-view.ts';
-import { snapshotOfView } from './view-snapshot.ts';
+import { withConversationSnapshot } from './view-snapshot.ts';
 import type { ConversationLimits } from './conversation-memory.ts';
 import { replyFingerprint } from './reply-fingerprint.ts';
 import { reportError } from './report-error.ts';
@@ -195,7 +195,7 @@ export class EvaluationPipeline {
     new SpanEventSink(target, extras).write(results, evaluated);
     if (this.#sinks.length > 0) {
       // A failed check goes to review: give text-keeping sinks what was said, as this span shows it.
-      const forSinks = results.some((result) => result.label === 'fail') ? { ...evaluated, conversation: snapshotOfView(view, turn.replyText) } : evaluated;
+      const forSinks = results.some((result) => result.label === 'fail') ? withConversationSnapshot(evaluated, view, turn.replyText) : evaluated;
       for (const sink of this.#sinks) this.#writeToSink(sink, results, forSinks);
     }
     return results;

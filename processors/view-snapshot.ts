@@ -1,5 +1,5 @@
 import type { SpanView } from '../src/model/index.ts';
-import type { ConversationSnapshot, TranscriptLine } from '../src/results/result-sink.ts';
+import type { ConversationSnapshot, EvaluationTarget, TranscriptLine } from '../src/results/result-sink.ts';
 
 /**
  * The conversation as the evaluated span itself shows it: the input messages the model was
@@ -31,6 +31,19 @@ export function snapshotOfView(view: SpanView, replyText: string): ConversationS
   }
   if (replyText) transcript.push({ role: 'assistant', text: replyText });
   return { userMessages, transcript, cohort: { ...view.cohort } };
+}
+
+/**
+ * `target` with its `conversation` built from the view on first read, then kept. Most sinks
+ * never read it (metrics, log events: in `tracejudge collect` with the default config, none
+ * does), and building it serializes the history's tool results again for every failed reply.
+ */
+export function withConversationSnapshot(target: EvaluationTarget, view: SpanView, replyText: string): EvaluationTarget {
+  let snapshot: ConversationSnapshot | undefined;
+  return Object.defineProperty({ ...target }, 'conversation', {
+    enumerable: true,
+    get: () => (snapshot ??= snapshotOfView(view, replyText)),
+  });
 }
 
 /** A value as a transcript line shows it: text as is, the rest as JSON (never throws). */

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { normalizeSpan } from '../../src/model/normalize.ts';
-import { snapshotOfView } from '../../processors/view-snapshot.ts';
+import { snapshotOfView, withConversationSnapshot } from '../../processors/view-snapshot.ts';
 import { spanRecord } from '../model/builders.ts';
 
 const chatView = (messages: unknown[]) =>
@@ -48,5 +48,23 @@ describe('snapshotOfView', () => {
       { role: 'assistant', text: 'Done.' },
     ]);
     expect(snapshotOfView(chatView([]), '')).toEqual({ userMessages: [], transcript: [], cohort: { 'app.vertical': 'hotel' } });
+  });
+
+  it('withConversationSnapshot builds the snapshot on the first read of `conversation` only, then keeps it', () => {
+    let serialized = 0;
+    const response = { price: '$249.00', toJSON: () => (serialized++, { price: '$249.00' }) };
+    const view = { ...chatView([]), inputMessages: [{ role: 'tool', parts: [{ type: 'tool_call_response' as const, id: 'c1', response }] }] };
+    const target = { conversationId: 'conv-1', traceId: 't'.repeat(32), spanId: 's'.repeat(16) };
+    const lazy = withConversationSnapshot(target, view, 'Done.');
+    expect(serialized).toBe(0);
+    expect([lazy.conversationId, lazy.traceId, lazy.spanId]).toEqual([target.conversationId, target.traceId, target.spanId]);
+    expect(serialized).toBe(0);
+    const first = lazy.conversation;
+    expect(first).toEqual(snapshotOfView(view, 'Done.'));
+    expect(serialized).toBe(2); // the lazy build and the comparison's own
+    expect(lazy.conversation).toBe(first);
+    expect(serialized).toBe(2);
+    expect({ ...lazy }.conversation).toBe(first); // sinks that copy the target get it too
+    expect(target).not.toHaveProperty('conversation');
   });
 });
