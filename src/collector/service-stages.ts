@@ -1,9 +1,7 @@
 import { ROOT_CONTEXT, diag } from '@opentelemetry/api';
-import type { AttributeValue, Attributes as ApiAttributes } from '@opentelemetry/api';
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace';
 import type { ForwardSpan, SpanStage } from '../../processors/index.ts';
 import type { DecodedSpan } from './otlp/index.ts';
-import { flatValue } from './otlp/index.ts';
 import type { SpanForwarder } from './span-forwarder.ts';
 
 /**
@@ -15,40 +13,13 @@ import type { SpanForwarder } from './span-forwarder.ts';
  */
 
 /**
- * A decoded span as the `Span` a stage writes to in `onEnding`: every read goes to the SDK view
- * the forwarder will serialize; `setAttribute(s)` writes through to it and to the decoded span.
+ * A decoded span as the `Span` a stage is handed: its SDK view, which takes `setAttribute(s)` and
+ * `addEvent` (otlp/readable-span.ts) and is what the forwarder serializes. The `Span` methods a
+ * finished span has no use for (`end`, `updateName`, …) are absent: a stage calling one fails,
+ * is reported, and the span flows on.
  */
 function writableSpanOf(span: DecodedSpan): Span {
-  const readable = span.toReadableSpan();
-  const targets = new Set([readable.attributes as Record<string, unknown>, span.attributes as Record<string, unknown>]);
-  const set = (key: string, value: unknown) => {
-    // Flat copies, as for events (otlp/flat-strings.ts): rope strings slow the serializer down.
-    const flat = flatValue(value);
-    for (const target of targets) target[key] = flat;
-  };
-  const writable = {
-    setAttribute(key: string, value: AttributeValue) {
-      set(key, value);
-      return proxy;
-    },
-    setAttributes(values: ApiAttributes) {
-      for (const [key, value] of Object.entries(values)) if (value !== undefined) set(key, value);
-      return proxy;
-    },
-    addEvent(name: string, attributes?: ApiAttributes) {
-      span.addEvent(name, attributes);
-      return proxy;
-    },
-    isRecording: () => false,
-  } as Record<string, unknown>;
-  const proxy: Span = new Proxy(readable, {
-    get(target, property) {
-      if (typeof property === 'string' && property in writable) return writable[property];
-      const value = Reflect.get(target, property, target);
-      return typeof value === 'function' ? value.bind(target) : value;
-    },
-  }) as unknown as Span;
-  return proxy;
+  return span.toReadableSpan() as unknown as Span;
 }
 
 /** Late spans (released from a hold, evaluation child spans) wait here while the forwarding queue is full. */
