@@ -69,26 +69,53 @@ async function sideOf(root: string, mode: 'collect' | 'checks'): Promise<Side> {
 
 const median = (values: readonly number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
-const [baseRoot, modeArg = 'collect', requestsArg = '1200'] = process.argv.slice(2);
-if (baseRoot === undefined || (modeArg !== 'collect' && modeArg !== 'checks') || !(Number(requestsArg) > WARMUP_REQUESTS)) {
-  console.error(`usage: node bench/ab-collect.ts <base checkout> [collect|checks] [requests > ${WARMUP_REQUESTS}]`);
-  process.exit(2);
+export interface CheckoutComparison {
+  readonly mode: 'collect' | 'checks';
+  /** Requests measured (after the warm-up ones). */
+  readonly requests: number;
+  readonly spansPerRequest: number;
+  /** Medians over requests, µs per span. */
+  readonly baseUsPerSpan: number;
+  readonly thisUsPerSpan: number;
+  /** Median over requests of this checkout's time / the base's: below 1 is faster. */
+  readonly ratio: number;
 }
-const template = await buildTemplate(TURNS_PER_REQUEST);
-const sides = [await sideOf(baseRoot, modeArg), await sideOf(resolve(import.meta.dirname, '..'), modeArg)];
-const usPerSpan: [number[], number[]] = [[], []];
-for (let n = 0; n < Number(requestsArg); n++) {
-  const body = requestBody(template, n, OPEN_CONVERSATIONS);
-  for (const which of n % 2 === 0 ? [0, 1] : [1, 0]) {
-    const { ms, spans } = sides[which]!.run(body);
-    if (n >= WARMUP_REQUESTS) usPerSpan[which as 0 | 1].push((ms * 1000) / spans);
+
+/** Runs `requests` requests through the base checkout's collector and this one's, interleaved. */
+export async function compareWithCheckout(baseRoot: string, mode: 'collect' | 'checks', requests: number): Promise<CheckoutComparison> {
+  const template = await buildTemplate(TURNS_PER_REQUEST);
+  const sides = [await sideOf(baseRoot, mode), await sideOf(resolve(import.meta.dirname, '..'), mode)] as const;
+  const usPerSpan: [number[], number[]] = [[], []];
+  for (let n = 0; n < requests; n++) {
+    const body = requestBody(template, n, OPEN_CONVERSATIONS);
+    for (const which of n % 2 === 0 ? ([0, 1] as const) : ([1, 0] as const)) {
+      const { ms, spans } = sides[which].run(body);
+      if (n >= WARMUP_REQUESTS) usPerSpan[which].push((ms * 1000) / spans);
+    }
+    // Timers run between requests, as in the service (the online stage's idle sweep).
+    if (n % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
   }
-  // Timers run between requests, as in the service (the online stage's idle sweep).
-  if (n % 20 === 0) await new Promise((resolve) => setImmediate(resolve));
+  return {
+    mode,
+    requests: usPerSpan[0].length,
+    spansPerRequest: template.spans,
+    baseUsPerSpan: median(usPerSpan[0]),
+    thisUsPerSpan: median(usPerSpan[1]),
+    ratio: median(usPerSpan[1].map((us, i) => us / usPerSpan[0][i]!)),
+  };
 }
-const ratios = usPerSpan[1].map((us, i) => us / usPerSpan[0][i]!);
-console.log(
-  `${modeArg}, ${usPerSpan[0].length} requests of ${template.spans} spans: base ${median(usPerSpan[0]).toFixed(2)} µs/span, ` +
-    `this checkout ${median(usPerSpan[1]).toFixed(2)} µs/span (medians); this / base per request, median: ${median(ratios).toFixed(3)}`,
-);
-process.exit(0);
+
+if (import.meta.main) {
+  const [baseRoot, mode = 'collect', requests = '1200'] = process.argv.slice(2);
+  if (baseRoot === undefined || (mode !== 'collect' && mode !== 'checks') || !(Number(requests) > WARMUP_REQUESTS)) {
+    console.error(`usage: node bench/ab-collect.ts <base checkout> [collect|checks] [requests > ${WARMUP_REQUESTS}]`);
+    process.exit(2);
+  }
+  const result = await compareWithCheckout(baseRoot, mode, Number(requests));
+  console.log(
+    `${mode}, ${result.requests} requests of ${result.spansPerRequest} spans: base ${result.baseUsPerSpan.toFixed(2)} µs/span, ` +
+      `this checkout ${result.thisUsPerSpan.toFixed(2)} µs/span (medians); this / base per request, median: ${result.ratio.toFixed(3)}`,
+  );
+  // The online stage's timers would keep the process alive.
+  process.exit(0);
+}
