@@ -2,7 +2,7 @@
  * Collector mode throughput (Issue 4): `tracejudge collect` with the built-in checks on every
  * span, against a bare decode → re-encode → forward relay measured in the same run.
  *
- *   node bench/collector.ts    (BENCH_COLLECTOR_SECONDS=10 per phase, BENCH_COLLECTOR_PAIRS=3 by default)
+ *   node bench/collector.ts    (BENCH_COLLECTOR_SECONDS=10 per phase, BENCH_COLLECTOR_ROUNDS=3 by default)
  *   BENCH_CPU_PROF=out/prof node bench/collector.ts   (CPU profiles of the collector processes)
  *
  * Three processes: this one orchestrates; bench/collector-load.ts generates the load (OTLP
@@ -10,11 +10,11 @@
  * request, multi-turn conversations) and is also the upstream sink (200 at once); the
  * collector runs in bench/collector-server.ts, a fresh process per phase. Phases (after a 3 s
  * relay phase that warms the load generator and sink up and is not counted):
- * 1. pairs of: relay, closed loop (8 requests in flight) — sustained spans/s of the bare relay;
- *    then checks, closed loop — sustained spans/s, p50/p99 request latency. The ratio is the
- *    median of the pairs' ratios; the other rows are medians over the pairs;
- * 2. collect as the CLI runs it (checks + the online stage's sampling decisions), closed loop, once;
- * 3. checks, open loop at 2× the median rate the checks phases sustained — peak RSS, and how the
+ * 1. rounds of: relay, closed loop (8 requests in flight) — sustained spans/s of the bare relay;
+ *    then checks, closed loop — sustained spans/s, p50/p99 request latency; then collect as the
+ *    CLI runs it (checks + the online stage's sampling decisions), closed loop. Each ratio is the
+ *    median of the rounds' ratios to their own relay phase; the other rows are medians over the rounds;
+ * 2. checks, open loop at 2× the median rate the checks phases sustained — peak RSS, and how the
  *    excess is answered (429/503 with Retry-After, never an OOM).
  * Every phase is bounded by time (≤ 60 s) and requests. Before the phases, in this process: the
  * floors (bench/collector-floors.ts) and the evaluation after a long run (bench/collector-long-running.ts).
@@ -31,7 +31,7 @@ import { median, runSuite, type BenchRow } from './bench-table.ts';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const MAX_PHASE_MS = 60_000;
-const MAX_PAIRS = 9;
+const MAX_ROUNDS = 9;
 const CLOSED_CONCURRENCY = 8;
 const OPEN_MAX_IN_FLIGHT = 1024;
 const OPEN_CONVERSATIONS = 5_000;
@@ -73,9 +73,9 @@ async function phase(load: ChildProcess, sinkUrl: string, mode: 'relay' | 'check
 
 const spansPerSecond = (p: Phase) => (p.load.spansAccepted / p.load.elapsedMs) * 1000;
 
-export async function runCollectorBench(options: { phaseSeconds?: number; pairs?: number } = {}): Promise<BenchRow[]> {
+export async function runCollectorBench(options: { phaseSeconds?: number; rounds?: number } = {}): Promise<BenchRow[]> {
   const durationMs = Math.min(MAX_PHASE_MS, (options.phaseSeconds ?? Number(process.env.BENCH_COLLECTOR_SECONDS ?? 10)) * 1000);
-  const pairCount = Math.min(MAX_PAIRS, Math.max(1, Math.floor(options.pairs ?? Number(process.env.BENCH_COLLECTOR_PAIRS ?? 3))));
+  const roundCount = Math.min(MAX_ROUNDS, Math.max(1, Math.floor(options.rounds ?? Number(process.env.BENCH_COLLECTOR_ROUNDS ?? 3))));
   // Before any phase, while nothing else of the bench runs.
   const template = await buildTemplate(TURNS_PER_REQUEST);
   const floors = measureFloors(template, OPEN_CONVERSATIONS);
@@ -84,23 +84,26 @@ export async function runCollectorBench(options: { phaseSeconds?: number; pairs?
   try {
     const { url: sinkUrl } = await nextMessage<{ url: string }>(load, 'sink');
     const closed = { mode: 'closed', concurrency: CLOSED_CONCURRENCY, durationMs, maxRequests: 100_000, openConversations: OPEN_CONVERSATIONS } as const;
-    // Relay and checks alternate, pair by pair: the shared machine's load drifts over a run, and a
-    // ratio of two phases minutes apart measured the drift as much as the collector.
+    // Relay, checks and collect take turns, round by round: the shared machine's load drifts over a
+    // run, and a ratio of two phases minutes apart measured the drift as much as the collector
+    // (collect as the CLI runs it, once after all the pairs, ranged 0.27–0.82 of the relay median).
     // Not counted: the load generator and the sink live through every phase, and the first phase
     // used to run on their cold code (the first relay phase was the slowest of its run in four of
-    // five runs, which flattered the first pair's ratio).
+    // five runs, which flattered the first round's ratios).
     const warmup = await phase(load, sinkUrl, 'relay', { ...closed, durationMs: WARMUP_MS });
-    const pairs: { relay: Phase; checks: Phase }[] = [];
-    for (let i = 0; i < pairCount; i++) {
+    const rounds: { relay: Phase; checks: Phase; collect: Phase }[] = [];
+    for (let i = 0; i < roundCount; i++) {
       const relay = await phase(load, sinkUrl, 'relay', closed);
       const checks = await phase(load, sinkUrl, 'checks', closed);
-      pairs.push({ relay, checks });
+      // `tracejudge collect` as the CLI runs it adds the online stage's sampling decision on every turn span.
+      const collect = await phase(load, sinkUrl, 'collect', closed);
+      rounds.push({ relay, checks, collect });
     }
-    // `tracejudge collect` as the CLI runs it adds the online stage's sampling decision on every turn span.
-    const asCli = await phase(load, sinkUrl, 'collect', closed);
-    const relays = pairs.map((pair) => pair.relay);
-    const checksPhases = pairs.map((pair) => pair.checks);
-    const ratios = pairs.map((pair) => spansPerSecond(pair.checks) / spansPerSecond(pair.relay));
+    const relays = rounds.map(({ relay }) => relay);
+    const checksPhases = rounds.map(({ checks }) => checks);
+    const collectPhases = rounds.map(({ collect }) => collect);
+    const ratios = rounds.map(({ relay, checks }) => spansPerSecond(checks) / spansPerSecond(relay));
+    const collectRatios = rounds.map(({ relay, collect }) => spansPerSecond(collect) / spansPerSecond(relay));
     const sustainedRequests = median(checksPhases.map((p) => (p.load.requests / p.load.elapsedMs) * 1000));
     const overload = await phase(load, sinkUrl, 'checks', {
       mode: 'open',
@@ -127,11 +130,17 @@ export async function runCollectorBench(options: { phaseSeconds?: number; pairs?
     const checks = checksPhases[0];
     const rows: BenchRow[] = [
       { name: 'workload: spans per request / attribute bytes per span', value: checks.load.spansPerRequest, unit: `spans (${checks.load.attributeBytesPerSpan} B attrs/span, ${(checks.load.bytesPerRequest / 1024).toFixed(0)} KiB/request)` },
-      { name: `bare relay (decode → encode → forward), sustained, median of ${pairCount}`, value: Math.round(relayRate), unit: `spans/s (${listed(relays.map(spansPerSecond), 0)})` },
-      { name: `collect with checks, sustained, median of ${pairCount}`, value: Math.round(checksRate), unit: `spans/s (${listed(checksPhases.map(spansPerSecond), 0)})` },
-      { name: `checks / relay, median of the ${pairCount} alternating pairs' ratios`, value: round(median(ratios)), unit: `× (${listed(ratios, 2)})`, ratio: median(ratios), target: 'ratio ≥ 0.6' },
+      { name: `bare relay (decode → encode → forward), sustained, median of ${roundCount}`, value: Math.round(relayRate), unit: `spans/s (${listed(relays.map(spansPerSecond), 0)})` },
+      { name: `collect with checks, sustained, median of ${roundCount}`, value: Math.round(checksRate), unit: `spans/s (${listed(checksPhases.map(spansPerSecond), 0)})` },
+      { name: `checks / relay, median of the ${roundCount} rounds' ratios`, value: round(median(ratios)), unit: `× (${listed(ratios, 2)})`, ratio: median(ratios), target: 'ratio ≥ 0.6' },
       { name: 'collect with checks, sustained (absolute)', value: Math.round(checksRate), unit: 'spans/s', target: '≥ 40000 on 2 cores' },
-      { name: 'tracejudge collect as the CLI runs it (checks + sampling decisions, no judge), 1 phase after the pairs', value: Math.round(spansPerSecond(asCli)), unit: `spans/s (${round(cpuPer1000(asCli))} ms CPU per 1000 spans)`, baseline: Math.round(relayRate), ratio: spansPerSecond(asCli) / relayRate },
+      {
+        name: `tracejudge collect as the CLI runs it (checks + sampling decisions, no judge), median of ${roundCount}; ratio: median of the rounds' ratios`,
+        value: Math.round(medianOf(collectPhases, spansPerSecond)),
+        unit: `spans/s (${listed(collectPhases.map(spansPerSecond), 0)}; ratios ${listed(collectRatios, 2)}; ${round(medianOf(collectPhases, cpuPer1000))} ms CPU per 1000 spans)`,
+        baseline: Math.round(relayRate),
+        ratio: median(collectRatios),
+      },
       { name: `request latency p50 (closed loop, ${CLOSED_CONCURRENCY} in flight), medians`, value: round(medianOf(checksPhases, (p) => p.load.latencyMs.p50)), unit: 'ms', baseline: round(medianOf(relays, (p) => p.load.latencyMs.p50)), ratio: medianOf(checksPhases, (p) => p.load.latencyMs.p50) / medianOf(relays, (p) => p.load.latencyMs.p50) },
       { name: `request latency p99 (closed loop, ${CLOSED_CONCURRENCY} in flight), medians`, value: round(medianOf(checksPhases, (p) => p.load.latencyMs.p99)), unit: 'ms', baseline: round(medianOf(relays, (p) => p.load.latencyMs.p99)), ratio: medianOf(checksPhases, (p) => p.load.latencyMs.p99) / medianOf(relays, (p) => p.load.latencyMs.p99) },
       { name: 'collector CPU per 1000 spans (user+sys), medians', value: round(medianOf(checksPhases, cpuPer1000)), unit: `ms (checks ${listed(checksPhases.map(cpuPer1000), 1)}; relay ${listed(relays.map(cpuPer1000), 1)})`, baseline: round(medianOf(relays, cpuPer1000)) },
@@ -140,7 +149,7 @@ export async function runCollectorBench(options: { phaseSeconds?: number; pairs?
       { name: 'peak RSS, checks, 2× sustained rate (open loop)', value: mib(overload.server.maxRssBytes), unit: 'MiB', target: 'bounded (in-flight 256 MiB + queue 64 MiB bounds), no OOM' },
       { name: 'accepted at 2× rate', value: Math.round(spansPerSecond(overload)), unit: 'spans/s' },
       { name: 'requests answered 429/503 at 2× rate', value: refused(overload), unit: `of ${overload.load.requests} (${overload.load.skipped} not sent: ${OPEN_MAX_IN_FLIGHT} in flight)` },
-      { name: 'accepted spans neither forwarded nor counted dropped (all phases)', value: [warmup, ...relays, ...checksPhases, asCli, overload].reduce((sum, p) => sum + lost(p), 0), unit: 'spans', target: '0' },
+      { name: 'accepted spans neither forwarded nor counted dropped (all phases)', value: [warmup, ...relays, ...checksPhases, ...collectPhases, overload].reduce((sum, p) => sum + lost(p), 0), unit: 'spans', target: '0' },
       { name: 'floor: protobuf decode alone (in-process, no HTTP)', value: round(floors.decodeUs), unit: 'µs CPU/span' },
       { name: 'floor: official ProtobufTraceSerializer alone, with the checks\' events', value: round(floors.serializeWithEventsUs), unit: 'µs CPU/span', baseline: round(floors.serializeUs) },
       { name: 'floor: EvaluationPipeline alone (built-in checks, in-process)', value: round(floors.pipelineUs), unit: 'µs CPU/span' },
