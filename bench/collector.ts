@@ -11,8 +11,9 @@
  * collector runs in bench/collector-server.ts, a fresh process per phase. Phases (after a 3 s
  * relay phase that warms the load generator and sink up and is not counted):
  * 1. rounds of: relay, closed loop (8 requests in flight) — sustained spans/s of the bare relay;
- *    then checks, closed loop — sustained spans/s, p50/p99 request latency; then collect as the
- *    CLI runs it (checks + the online stage's sampling decisions), closed loop. Each ratio is the
+ *    then checks, closed loop — sustained spans/s, p50/p99 request latency — and collect as the
+ *    CLI runs it (checks + the online stage's sampling decisions), closed loop, in alternating
+ *    order from one round to the next. Each ratio is the
  *    median of the rounds' ratios to their own relay phase; the other rows are medians over the rounds;
  * 2. checks, open loop at 2× the median rate the checks phases sustained — peak RSS, and how the
  *    excess is answered (429/503 with Retry-After, never an OOM).
@@ -94,10 +95,13 @@ export async function runCollectorBench(options: { phaseSeconds?: number; rounds
     const rounds: { relay: Phase; checks: Phase; collect: Phase }[] = [];
     for (let i = 0; i < roundCount; i++) {
       const relay = await phase(load, sinkUrl, 'relay', closed);
-      const checks = await phase(load, sinkUrl, 'checks', closed);
       // `tracejudge collect` as the CLI runs it adds the online stage's sampling decision on every turn span.
-      const collect = await phase(load, sinkUrl, 'collect', closed);
-      rounds.push({ relay, checks, collect });
+      // Which of the two follows the relay directly alternates, so neither always has the nearer baseline.
+      const measured: Partial<Record<'checks' | 'collect', Phase>> = {};
+      for (const mode of i % 2 === 0 ? (['checks', 'collect'] as const) : (['collect', 'checks'] as const)) {
+        measured[mode] = await phase(load, sinkUrl, mode, closed);
+      }
+      rounds.push({ relay, checks: measured.checks!, collect: measured.collect! });
     }
     const relays = rounds.map(({ relay }) => relay);
     const checksPhases = rounds.map(({ checks }) => checks);
