@@ -98,6 +98,11 @@ export class ConversationBuffer {
     return this.#conversations.size;
   }
 
+  /** Traces whose child spans wait for their turn span. */
+  get pendingTraces(): number {
+    return this.#pending.size;
+  }
+
   get(key: string): ConversationState | undefined {
     return this.#conversations.get(key);
   }

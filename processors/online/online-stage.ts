@@ -193,6 +193,8 @@ export class OnlineEvaluationStage implements SpanStage {
       holdExpired: this.hold.expired,
       holdRefused: this.hold.refused,
       openConversations: this.buffer.size,
+      /** Traces whose child spans ended before their turn span and wait for it. */
+      pendingTraces: this.buffer.pendingTraces,
       judgmentsInFlight: this.#runner?.inFlight ?? 0,
       judgmentsStarted: this.#runner?.started ?? 0,
       lateAnswers: this.#runner?.lateAnswers ?? 0,

@@ -4,6 +4,7 @@ import { EvaluationPipeline } from '../../processors/index.ts';
 import type { EvaluationPipelineOptions, PipelineStats, SpanStage } from '../../processors/index.ts';
 import type { DecodedSpan } from './otlp/index.ts';
 import { OtlpHttpReceiver } from './receiver.ts';
+import { endOrder } from './end-order.ts';
 import { dropEarlierInlineResults } from './service-earlier-results.ts';
 import { StageDriver } from './service-stages.ts';
 import type { ReceiverIntake, ReceiverOptions, ReceiverStats } from './receiver.ts';
@@ -44,8 +45,6 @@ export interface CollectorStats {
 
 const byStart = (a: DecodedSpan, b: DecodedSpan) =>
   a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0;
-const byEnd = (a: DecodedSpan, b: DecodedSpan) =>
-  a.endTimeUnixNano < b.endTimeUnixNano ? -1 : a.endTimeUnixNano > b.endTimeUnixNano ? 1 : 0;
 
 /**
  * Collector mode (`tracejudge collect`): the OTLP/HTTP receiver feeds decoded
@@ -87,10 +86,10 @@ export class CollectorService implements ReceiverIntake {
       return { accepted: false, status: 429, message: 'forwarding queue full: the upstream is slower than the senders; retry later' };
     }
     // As an SDK drives a processor: every start first (children meet their parent's
-    // conversation), then each span ends in end-time order and gets its events.
+    // conversation), then each span ends (end-time order, children before their parent) and gets its events.
     for (const span of spans) dropEarlierInlineResults(span);
     const started = [...spans].sort(byStart);
-    const ended = [...spans].sort(byEnd);
+    const ended = endOrder(spans);
     for (const span of started) this.#pipeline.noteStart(span);
     this.#driver?.begin(started);
     const driver = this.#driver;

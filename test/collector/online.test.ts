@@ -103,6 +103,27 @@ describe('collect with the online stage', () => {
     }
   });
 
+  it('a turn span whose recorded end precedes its children still ends after them: its decision sees their tool calls, nothing waits', async () => {
+    // As the JS SDK stamps a fast turn: starts in whole milliseconds (Date.now), ends by performance.now,
+    // so the invoke_agent span's recorded end can fall before its children's (here 1.5 µs against 2 and 4).
+    const { online, capture, url, service } = await startCollector({
+      sampling: { strata: [{ name: 'with_tools', rate: 1, when: { hasToolCalls: true } }, { name: 'routine', rate: 0 }], budget: { maxJudgeCostShareOfInference: null } },
+    });
+    const specs = turnSpecs({ conversationId: 'conv-skewed', toolResult: { room: 'suite', price: '$249.00' }, reply: 'The suite is $249.00.', at: 1_750_000_000 });
+    const skewed = [{ ...specs[0]!, end: [1_750_000_000, 1_500] as [number, number] }];
+    const spans = await recordSpans(skewed);
+    const agent = spans.find((span) => span.name.startsWith('invoke_agent'))!;
+    expect(spans.filter((span) => span !== agent).every((child) => child.endTime[1] > agent.endTime[1])).toBe(true);
+    expect((await exportWith('proto', url, spans)).code).toBe(ExportResultCode.SUCCESS);
+
+    await eventually(() => forwardedSpans(capture).length === 3, 'the three spans forwarded');
+    const forwardedAgent = forwardedSpans(capture).find((span) => span.name.startsWith('invoke_agent'))!;
+    expect(forwardedAgent.attributes['tracejudge.sampling.stratum']).toBe('with_tools');
+    expect(online.stage.stats().pendingTraces).toBe(0);
+    expect(resultsOn(forwardedSpans(capture).find((span) => span.name.startsWith('chat'))!)).toEqual({ 'commitment.price': 'pass' });
+    expect(service.stats().pipeline.repliesChecked).toBe(1);
+  });
+
   it('writes the sampling decision on the turn span and the judge result as an event on it while its forwarding is held', async () => {
     judge = await startOpenAITestServer(() => judgeAnswer(5));
     const { capture, url } = await startCollector(judged({ holdMs: 10_000 }));

@@ -5,6 +5,7 @@ import type { EvaluationPipelineOptions } from '../../../processors/index.ts';
 import { decodeTraceRequestJson, encodeTraceRequestJson, OtlpDecodeError } from '../../collector/otlp/index.ts';
 import type { DecodedSpan } from '../../collector/otlp/index.ts';
 import { dropEarlierInlineResults } from '../../collector/service-earlier-results.ts';
+import { endOrder } from '../../collector/end-order.ts';
 import { CheckSummary } from './check-summary.ts';
 import type { CheckSummaryJson } from './check-summary.ts';
 import { readLines } from './lines.ts';
@@ -34,8 +35,6 @@ export interface CheckRunOptions {
 
 const byStart = (a: DecodedSpan, b: DecodedSpan) =>
   a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0;
-const byEnd = (a: DecodedSpan, b: DecodedSpan) =>
-  a.endTimeUnixNano < b.endTimeUnixNano ? -1 : a.endTimeUnixNano > b.endTimeUnixNano ? 1 : 0;
 
 async function write(stream: Writable, text: string): Promise<void> {
   // Backpressure: wait for the consumer instead of buffering the whole output.
@@ -103,7 +102,7 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckSummaryJs
 
     for (const span of decoded.spans) summary.earlierResultsReplaced += dropEarlierInlineResults(span);
     const started = [...decoded.spans].sort(byStart);
-    const ended = [...decoded.spans].sort(byEnd);
+    const ended = endOrder(decoded.spans);
     for (const span of started) pipeline.noteStart(span);
     if (online) {
       // The stages' clock is the line's latest end; the checks' clock moves span by span.
