@@ -10,6 +10,8 @@
  *
  * Measured per request: `acceptSpans` (pipeline, stages) and the official serializer over what it
  * forwards, as `tracejudge collect` spends it after decoding. Not the HTTP path (bench/collector.ts).
+ * Both sides share one heap: GC triggered by one side's allocations may land in the other's time,
+ * so a change in how much is allocated or retained shows here only in part.
  *
  *   git worktree add /tmp/base HEAD~1 && ln -s "$PWD/node_modules" /tmp/base/node_modules
  *   node bench/ab-collect.ts /tmp/base [collect|checks] [requests]
