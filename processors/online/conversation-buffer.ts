@@ -67,6 +67,8 @@ export interface BufferCounters {
   turnsDropped: number;
   childrenDropped: number;
   pendingTracesEvicted: number;
+  /** Traces whose children waited past the idle timeout for a turn span. */
+  pendingTracesExpired: number;
 }
 
 const MAX_RETRIEVED = 20;
@@ -82,9 +84,10 @@ const MAX_CONTAINERS = 8;
  */
 export class ConversationBuffer {
   readonly limits: ConversationBufferLimits;
-  readonly counters: BufferCounters = { conversationsEvicted: 0, conversationsExpired: 0, turnsDropped: 0, childrenDropped: 0, pendingTracesEvicted: 0 };
+  readonly counters: BufferCounters = { conversationsEvicted: 0, conversationsExpired: 0, turnsDropped: 0, childrenDropped: 0, pendingTracesEvicted: 0, pendingTracesExpired: 0 };
   readonly #conversations = new RecencyMap<string, ConversationState>();
-  readonly #pending = new RecencyMap<string, SpanView[]>();
+  /** Per trace, in the order their first child arrived: the children and when that was. */
+  readonly #pending = new RecencyMap<string, { readonly since: number; readonly views: SpanView[] }>();
   readonly #containers = new Map<string, string>();
   readonly #onEvict: (state: ConversationState) => void;
   #totalChars = 0;
@@ -108,27 +111,42 @@ export class ConversationBuffer {
   }
 
   /** A child span ended before its turn: kept under its trace until the turn ends. */
-  addChild(view: SpanView): void {
+  addChild(view: SpanView, now: number): void {
     const traceId = view.span.traceId;
-    let list = this.#pending.get(traceId);
-    if (!list) {
+    let pending = this.#pending.get(traceId);
+    if (!pending) {
       if (this.#pending.size >= this.limits.maxPendingTraces) {
         const oldest = this.#pending.oldestKey() as string;
-        this.counters.childrenDropped += this.#pending.get(oldest)?.length ?? 0;
+        this.counters.childrenDropped += this.#pending.get(oldest)?.views.length ?? 0;
         this.#pending.delete(oldest);
         this.counters.pendingTracesEvicted++;
       }
-      this.#pending.set(traceId, (list = []));
+      // Set once, when the trace's first child arrives: the map's order is then the arrival order.
+      this.#pending.set(traceId, (pending = { since: now, views: [] }));
     }
-    if (list.length >= this.limits.maxChildrenPerTrace) this.counters.childrenDropped++;
-    else list.push(view);
+    if (pending.views.length >= this.limits.maxChildrenPerTrace) this.counters.childrenDropped++;
+    else pending.views.push(view);
   }
 
   /** The children that ended in this trace since the last turn of it ended. */
   takeChildren(traceId: string): SpanView[] {
-    const list = this.#pending.get(traceId);
+    const pending = this.#pending.get(traceId);
     this.#pending.delete(traceId);
-    return list ?? [];
+    return pending?.views ?? [];
+  }
+
+  /**
+   * Forgets children that have waited longer than `maxAgeMs` for a turn span: children sent after
+   * their turn (a later request, a span that ended after its parent) would otherwise wait until
+   * evicted by count, holding their spans.
+   */
+  expirePending(now: number, maxAgeMs: number): void {
+    for (const [traceId, pending] of this.#pending.oldestFirst()) {
+      if (now - pending.since < maxAgeMs) return;
+      this.#pending.delete(traceId);
+      this.counters.childrenDropped += pending.views.length;
+      this.counters.pendingTracesExpired++;
+    }
   }
 
   /** The conversation a span that parents turns belongs to (its end ends that conversation). */

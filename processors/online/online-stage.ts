@@ -127,7 +127,7 @@ export class OnlineEvaluationStage implements SpanStage {
     if (!isTurn) {
       const ended = this.buffer.conversationOfContainer(record.spanId);
       if (ended !== undefined) this.#conversationEnded(ended, now);
-      else if (view.operation !== 'other') this.buffer.addChild(view);
+      else if (view.operation !== 'other') this.buffer.addChild(view, now);
       return;
     }
     const key = resolveConversationKey(view, this.#conversationOfTrace(record.traceId));
@@ -165,9 +165,13 @@ export class OnlineEvaluationStage implements SpanStage {
     if (plan.judge && state) this.#judge(state, this.#now());
   }
 
-  /** Conversations idle past the timeout have ended: judge the sampled ones, forget the rest. */
+  /**
+   * Conversations idle past the timeout have ended: judge the sampled ones, forget the rest.
+   * Child spans that waited as long for a turn span are forgotten too.
+   */
   sweepIdle(now: number): void {
     try {
+      this.buffer.expirePending(now, this.#idleMs);
       for (const state of [...this.buffer.idle(now, this.#idleMs)]) {
         if (state.judging) continue;
         if (state.sampling && state.turns.length > state.judgedTurnCount && this.#scope === 'conversation') {

@@ -103,7 +103,7 @@ describe('collect with the online stage', () => {
     }
   });
 
-  it('a turn span whose recorded end precedes its children still ends after them: its decision sees their tool calls, nothing waits', async () => {
+  it('a turn span whose recorded end precedes its children still ends after them (its decision sees their tool calls); a child sent after its turn waits only until the idle sweep', async () => {
     // As the JS SDK stamps a fast turn: starts in whole milliseconds (Date.now), ends by performance.now,
     // so the invoke_agent span's recorded end can fall before its children's (here 1.5 µs against 2 and 4).
     const { online, capture, url, service } = await startCollector({
@@ -122,6 +122,16 @@ describe('collect with the online stage', () => {
     expect(online.stage.stats().pendingTraces).toBe(0);
     expect(resultsOn(forwardedSpans(capture).find((span) => span.name.startsWith('chat'))!)).toEqual({ 'commitment.price': 'pass' });
     expect(service.stats().pipeline.repliesChecked).toBe(1);
+
+    // A child sent in a later request than its turn span waits for a turn that has passed, until the idle sweep.
+    const late = (await recordSpans(turnSpecs({ conversationId: 'conv-late', toolResult: { room: 'twin' }, reply: 'Done.', at: 1_750_000_100 }))).filter((span) =>
+      span.name.startsWith('execute_tool'),
+    );
+    expect((await exportWith('proto', url, late)).code).toBe(ExportResultCode.SUCCESS);
+    await eventually(() => forwardedSpans(capture).length === 4, 'the late child forwarded');
+    expect(online.stage.stats().pendingTraces).toBe(1);
+    online.stage.sweepIdle(Date.now() + 300_000);
+    expect(online.stage.stats()).toMatchObject({ pendingTraces: 0, buffer: { pendingTracesExpired: 1, childrenDropped: 1 } });
   });
 
   it('writes the sampling decision on the turn span and the judge result as an event on it while its forwarding is held', async () => {
