@@ -4,7 +4,7 @@ import { EvaluationPipeline } from '../../processors/index.ts';
 import type { EvaluationPipelineOptions, PipelineStats, SpanStage } from '../../processors/index.ts';
 import type { DecodedSpan } from './otlp/index.ts';
 import { OtlpHttpReceiver } from './receiver.ts';
-import { endOrder } from './end-order.ts';
+import { endOrder, startOrder } from './replay-order.ts';
 import { dropEarlierInlineResults } from './service-earlier-results.ts';
 import { StageDriver } from './service-stages.ts';
 import type { ReceiverIntake, ReceiverOptions, ReceiverStats } from './receiver.ts';
@@ -43,8 +43,6 @@ export interface CollectorStats {
   readonly forwarder: ForwarderStats;
 }
 
-const byStart = (a: DecodedSpan, b: DecodedSpan) =>
-  a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0;
 
 /**
  * Collector mode (`tracejudge collect`): the OTLP/HTTP receiver feeds decoded
@@ -88,7 +86,7 @@ export class CollectorService implements ReceiverIntake {
     // As an SDK drives a processor: every start first (children meet their parent's
     // conversation), then each span ends (end-time order, children before their parent) and gets its events.
     for (const span of spans) dropEarlierInlineResults(span);
-    const started = [...spans].sort(byStart);
+    const started = startOrder(spans);
     const ended = endOrder(spans);
     for (const span of started) this.#pipeline.noteStart(span);
     this.#driver?.begin(started);

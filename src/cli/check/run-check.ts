@@ -5,7 +5,7 @@ import type { EvaluationPipelineOptions } from '../../../processors/index.ts';
 import { decodeTraceRequestJson, encodeTraceRequestJson, OtlpDecodeError } from '../../collector/otlp/index.ts';
 import type { DecodedSpan } from '../../collector/otlp/index.ts';
 import { dropEarlierInlineResults } from '../../collector/service-earlier-results.ts';
-import { endOrder } from '../../collector/end-order.ts';
+import { endOrder, startOrder } from '../../collector/replay-order.ts';
 import { CheckSummary } from './check-summary.ts';
 import type { CheckSummaryJson } from './check-summary.ts';
 import { readLines } from './lines.ts';
@@ -33,8 +33,6 @@ export interface CheckRunOptions {
   readonly online?: OnlineCheck;
 }
 
-const byStart = (a: DecodedSpan, b: DecodedSpan) =>
-  a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0;
 
 async function write(stream: Writable, text: string): Promise<void> {
   // Backpressure: wait for the consumer instead of buffering the whole output.
@@ -101,7 +99,7 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckSummaryJs
     for (const rejection of decoded.rejected) await reject(`line ${line.number}: ${rejection.message}`);
 
     for (const span of decoded.spans) summary.earlierResultsReplaced += dropEarlierInlineResults(span);
-    const started = [...decoded.spans].sort(byStart);
+    const started = startOrder(decoded.spans);
     const ended = endOrder(decoded.spans);
     for (const span of started) pipeline.noteStart(span);
     if (online) {

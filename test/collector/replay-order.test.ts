@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { endOrder } from '../../src/collector/end-order.ts';
+import { endOrder } from '../../src/collector/replay-order.ts';
 import { decodeTraceRequestJson } from '../../src/collector/otlp/index.ts';
 
 const TRACE = '5b8efff798038103d269b633813fc60c';

@@ -1,7 +1,19 @@
 import type { DecodedSpan } from './otlp/index.ts';
 
+/**
+ * The order in which front doors without an SDK (the collector, `tracejudge check`) replay a
+ * request's spans through the pipeline and stages: every start first, then every end.
+ */
+
+const byStart = (a: DecodedSpan, b: DecodedSpan) =>
+  a.startTimeUnixNano < b.startTimeUnixNano ? -1 : a.startTimeUnixNano > b.startTimeUnixNano ? 1 : 0;
 const byEnd = (a: DecodedSpan, b: DecodedSpan) =>
   a.endTimeUnixNano < b.endTimeUnixNano ? -1 : a.endTimeUnixNano > b.endTimeUnixNano ? 1 : 0;
+
+/** By start time: children then meet the conversation their parent named at its start. */
+export function startOrder(spans: readonly DecodedSpan[]): DecodedSpan[] {
+  return [...spans].sort(byStart);
+}
 
 /**
  * The order in which a request's spans end, as an SDK would have run their `onEnding` hooks:
@@ -12,7 +24,8 @@ const byEnd = (a: DecodedSpan, b: DecodedSpan) =>
  * two a parent's recorded end often falls *before* its children's. Ended parent-first, a turn span
  * was evaluated without its tool and chat spans, and those children then waited in the online
  * stage's buffer for a turn that had already passed (measured on the collector bench's workload,
- * recorded through the real SDK: ~300 MiB of retained spans after 1,200 requests).
+ * recorded through the real SDK: 340 MiB of heap after 2,500 requests in collect mode, 118 MiB
+ * with the checks alone; 132 MiB in order).
  */
 export function endOrder(spans: readonly DecodedSpan[]): DecodedSpan[] {
   const ended = [...spans].sort(byEnd);
