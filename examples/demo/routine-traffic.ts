@@ -31,8 +31,15 @@ function routine(index: number, overrides: Partial<Scenario['turns'][number]> = 
 
 export const WARM_UP_CONVERSATIONS = 40;
 
+/**
+ * The stand-in model answers warm-up turns this much later. Answered at once, their latencies were
+ * a few milliseconds, and on a busy machine the huge-prompt turn (answered at once too) could take
+ * longer than all of them and be sampled as a latency outlier instead of a token outlier.
+ */
+const WARM_UP_LATENCY_MS = 30;
+
 export const routineScenarios: readonly Scenario[] = [
-  ...Array.from({ length: WARM_UP_CONVERSATIONS }, (_, index) => routine(index + 1)),
+  ...Array.from({ length: WARM_UP_CONVERSATIONS }, (_, index) => routine(index + 1, { latencyMs: WARM_UP_LATENCY_MS })),
   routine(101, { latencyMs: 1500 }, 'demo-outlier-slow'),
   routine(102, { promptTokens: 60_000 }, 'demo-outlier-tokens'),
 ];
