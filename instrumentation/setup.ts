@@ -5,8 +5,9 @@ import { NodeSDK } from '@opentelemetry/sdk-node';
 import type { NodeSDKConfiguration } from '@opentelemetry/sdk-node';
 import { BatchSpanProcessor } from '@opentelemetry/sdk-trace';
 import type { BatchSpanProcessorOptions, SpanExporter, SpanProcessor } from '@opentelemetry/sdk-trace';
+import type { LogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { describeType } from './app-attributes.ts';
-import { otlpTraceExporterFromEnv } from './otlp-exporter.ts';
+import { logRecordProcessorsFromEnv, otlpTraceExporterFromEnv } from './otlp-exporter.ts';
 
 export interface TracejudgeSetupOptions {
   /** `service.name` of the resource. */
@@ -23,6 +24,12 @@ export interface TracejudgeSetupOptions {
    * `(downstream) => [downstream]`.
    */
   readonly spanProcessors?: (downstream: SpanProcessor) => SpanProcessor[];
+  /**
+   * Log record processors that read what the app's instrumentations log, placed before the ones
+   * that export it (tracejudge's GenAIContentLogProcessor): the LoggerProvider is then always
+   * set up, exporting only as `sdk.logRecordProcessors` or `OTEL_LOGS_EXPORTER` say.
+   */
+  readonly readingLogProcessors?: readonly LogRecordProcessor[];
   /** Anything else for NodeSDK (instrumentations, sampler, metricReaders…). */
   readonly sdk?: Omit<Partial<NodeSDKConfiguration>, 'spanProcessors' | 'traceExporter' | 'serviceName'>;
 }
@@ -90,7 +97,7 @@ export function setupTracejudge(options: TracejudgeSetupOptions): TracejudgeSetu
     ...sdkOptions,
     ...(resource && { resource }),
     metricReaders: sdkOptions.metricReaders ?? (getStringFromEnv('OTEL_METRICS_EXPORTER') ? undefined : []),
-    logRecordProcessors: sdkOptions.logRecordProcessors ?? (getStringFromEnv('OTEL_LOGS_EXPORTER') ? undefined : []),
+    logRecordProcessors: logRecordProcessorsOf(options.readingLogProcessors, sdkOptions.logRecordProcessors),
     serviceName,
     spanProcessors: processors,
   });
@@ -111,6 +118,16 @@ export function setupTracejudge(options: TracejudgeSetupOptions): TracejudgeSetu
       await downstream.shutdown();
     },
   };
+}
+
+/**
+ * Undefined lets NodeSDK build the exporting processors from `OTEL_LOGS_EXPORTER`; with reading
+ * processors in front they are built here the same way, as NodeSDK would, and put after them.
+ */
+function logRecordProcessorsOf(reading: readonly LogRecordProcessor[] | undefined, given: LogRecordProcessor[] | undefined): LogRecordProcessor[] | undefined {
+  const fromEnv = getStringFromEnv('OTEL_LOGS_EXPORTER');
+  if (reading === undefined || reading.length === 0) return given ?? (fromEnv ? undefined : []);
+  return [...reading, ...(given ?? (fromEnv ? logRecordProcessorsFromEnv() : []))];
 }
 
 function isExporter(value: unknown): value is SpanExporter {

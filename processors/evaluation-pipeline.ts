@@ -2,10 +2,13 @@ import type { Attributes as ApiAttributes } from '@opentelemetry/api';
 import { builtinChecks, runChecks } from '../src/checks/index.ts';
 import type { Check } from '../src/checks/index.ts';
 import { conversationIdOf, traceConversationKey } from '../src/model/conversation-key.ts';
-import { DEFAULT_MAX_ATTRIBUTE_CHARS, DEFAULT_MAX_ITEMS, groundingSourcesOf, normalizeSpan, replyOf, resolveConversationKey } from '../src/model/index.ts';
+import { DEFAULT_MAX_ATTRIBUTE_CHARS, DEFAULT_MAX_ITEMS, GenAI, groundingSourcesOf, normalizeSpan, replyOf, resolveConversationKey } from '../src/model/index.ts';
 import type { Attributes, EvaluationResult, NormalizeOptions, SpanRecord } from '../src/model/index.ts';
 import { contentProblemAttributes, SpanEventSink } from '../src/results/index.ts';
 import type { EvaluationTarget, MutableSpanTarget, ResultSink } from '../src/results/index.ts';
+import { RecencyMap } from '../src/model/recency-map.ts';
+import { ContentJoin, spanKey } from './content-join.ts';
+import type { ContentJoinLimits, ContentJoinStats, SpanContentRecord } from './content-join.ts';
 import { ConversationMemory } from './conversation-memory.ts';
 import { rememberEndingView } from './ending-view.ts';
 import { withConversationSnapshot } from './view-snapshot.ts';
@@ -28,6 +31,21 @@ export interface EvaluationPipelineOptions {
    * counted in `errors`; the span flows on.
    */
   readonly sinks?: readonly ResultSink[];
+  /** Bounds of the content records (log records) waiting for their span. */
+  readonly content?: Partial<ContentJoinLimits>;
+  /**
+   * Where the results of content that arrived after its span was evaluated go, besides `sinks`:
+   * the span has been passed on, so no span event can carry them (log-based events, typically).
+   */
+  readonly lateSinks?: readonly ResultSink[];
+  /** Results as `gen_ai.evaluation.result` span events on the evaluated span (`events.spans`); default true. */
+  readonly spanEvents?: boolean;
+  /**
+   * When late content is evaluated: `timer` (default) on the next turn of the event loop, so the
+   * records of one export come together; `manual` when the front door calls `flushLateContent`
+   * itself (batch mode, whose clock is the data's).
+   */
+  readonly lateContent?: 'timer' | 'manual';
 }
 
 /** What a span looks like when it starts: enough to learn its trace's conversation. */
@@ -58,9 +76,28 @@ export interface PipelineStats {
   readonly sourcesTruncated: number;
   /** Exceptions caught in the pipeline (each logged through `diag`; the span flowed on). */
   readonly errors: number;
+  /** Content records (log records, DESIGN.md "Two signals") joined to their spans, waiting, dropped. */
+  readonly content: ContentJoinStats & {
+    /** Spans evaluated again when their content came after them (results as log-based events). */
+    readonly lateSpansEvaluated: number;
+    /** Content-less GenAI spans remembered in case their content comes late. */
+    readonly spansAwaitingContent: number;
+  };
 }
 
 const NO_RESULTS: readonly EvaluationResult[] = Object.freeze([]);
+
+/** Content-less GenAI spans remembered for late content; the oldest are forgotten beyond it. */
+const MAX_AWAITING_SPANS = 10_000;
+
+/** A content-less span kept for late content: what evaluating it again reads, not the whole span. */
+interface AwaitingSpan {
+  readonly span: SpanRecord;
+  readonly seenMs: number;
+}
+
+/** Where the late evaluation of a span writes span events: nowhere, the span has been passed on. */
+const DETACHED: MutableSpanTarget = { addEvent() {} };
 
 /**
  * The inline evaluation core shared by every front door (SDK span processor,
@@ -87,6 +124,15 @@ export class EvaluationPipeline {
   #repliesDeduplicated = 0;
   #spansWithProblems = 0;
   #errors = 0;
+  readonly #join: ContentJoin;
+  readonly #contentTtlMs: number;
+  readonly #awaiting = new RecencyMap<string, AwaitingSpan>();
+  readonly #late = new Map<string, { span: SpanRecord; records: SpanContentRecord['record'][] }>();
+  readonly #lateSinks: readonly ResultSink[];
+  readonly #spanEvents: boolean;
+  readonly #lateOnTimer: boolean;
+  #lateTimer: NodeJS.Immediate | undefined;
+  #lateSpansEvaluated = 0;
 
   constructor(options: EvaluationPipelineOptions = {}) {
     this.#checks = options.checks ?? builtinChecks;
@@ -94,6 +140,11 @@ export class EvaluationPipeline {
     this.#normalize = options.normalize;
     this.#now = options.now ?? Date.now;
     this.#sinks = options.sinks ?? [];
+    this.#join = new ContentJoin(options.content);
+    this.#contentTtlMs = options.content?.ttlMs ?? 5 * 60_000;
+    this.#lateSinks = options.lateSinks ?? [];
+    this.#spanEvents = options.spanEvents ?? true;
+    this.#lateOnTimer = (options.lateContent ?? 'timer') === 'timer';
     this.#startContext = {
       problems: [],
       maxChars: options.normalize?.maxAttributeChars ?? DEFAULT_MAX_ATTRIBUTE_CHARS,
@@ -130,6 +181,63 @@ export class EvaluationPipeline {
   }
 
   /**
+   * Takes GenAI content records (log records: `gen_ai.user.message`, `gen_ai.choice`,
+   * `gen_ai.client.inference.operation.details`, …) for the spans they describe. Records that
+   * come before their span wait for it (bounded); records for a span already evaluated without
+   * content have it evaluated again with them, its results going to the sinks and `lateSinks`.
+   * Never throws.
+   */
+  addContent(entries: readonly SpanContentRecord[]): void {
+    try {
+      const now = this.#now();
+      this.#join.expire(now);
+      for (const entry of entries) {
+        const key = entry.spanId ? spanKey(entry.traceId, entry.spanId) : undefined;
+        const awaiting = key === undefined ? undefined : this.#awaiting.get(key);
+        if (awaiting === undefined) {
+          this.#join.add(entry, now);
+          continue;
+        }
+        const late = this.#late.get(key!);
+        if (late === undefined) this.#late.set(key!, { span: awaiting.span, records: [entry.record] });
+        else late.records.push(entry.record);
+      }
+      if (this.#late.size > 0 && this.#lateOnTimer && this.#lateTimer === undefined) {
+        this.#lateTimer = setImmediate(() => {
+          this.#lateTimer = undefined;
+          this.flushLateContent();
+        });
+        this.#lateTimer.unref();
+      }
+    } catch (error) {
+      reportError('tracejudge content records', error, ++this.#errors);
+    }
+  }
+
+  /** Whether the model's answer for this span has arrived as records (a front door waiting for content asks). */
+  hasContentOutput(traceId: string, spanId: string): boolean {
+    return this.#join.hasOutput(traceId, spanId);
+  }
+
+  /** Evaluates the spans whose content came late; returns their results. */
+  flushLateContent(): readonly EvaluationResult[] {
+    if (this.#late.size === 0) return NO_RESULTS;
+    const due = [...this.#late.values()];
+    this.#late.clear();
+    const all: EvaluationResult[] = [];
+    for (const { span, records } of due) {
+      try {
+        this.#lateSpansEvaluated++;
+        const results = this.#evaluate(span, DETACHED, records, true);
+        for (const result of results) all.push(result);
+      } catch (error) {
+        reportError(`tracejudge late evaluation of span ${span.spanId}`, error, ++this.#errors);
+      }
+    }
+    return all;
+  }
+
+  /**
    * The conversation a trace belongs to, when a span of it named one: for later
    * stages (sampling, judge) that see child spans without the attribute.
    */
@@ -153,15 +261,17 @@ export class EvaluationPipeline {
       sourcesDropped: counters.sourcesDropped,
       sourcesTruncated: counters.sourcesTruncated,
       errors: this.#errors,
+      content: { ...this.#join.stats(), lateSpansEvaluated: this.#lateSpansEvaluated, spansAwaitingContent: this.#awaiting.size },
     };
   }
 
-  #evaluate(span: SpanRecord, target: MutableSpanTarget): readonly EvaluationResult[] {
+  #evaluate(span: SpanRecord, target: MutableSpanTarget, lateRecords?: readonly SpanContentRecord['record'][], late = false): readonly EvaluationResult[] {
     const now = this.#now();
     const memory = this.#memory;
     memory.expire(now);
-    const view = normalizeSpan(span, this.#normalize);
-    rememberEndingView(target, view, this.#normalize);
+    const records = late ? lateRecords : this.#joinedRecords(span);
+    const view = normalizeSpan(span, this.#normalize, records);
+    if (!late) rememberEndingView(target, view, this.#normalize);
     if (view.conversationId !== undefined) this.#bind(span.traceId, view.conversationId, now);
     const problems = view.problems;
     if (problems.length > 0) {
@@ -171,6 +281,7 @@ export class EvaluationPipeline {
 
     const sources = groundingSourcesOf(view);
     const turn = replyOf(view, '');
+    this.#noteAwaitingContent(span, view, turn !== undefined, late, now);
     if (sources.length === 0 && turn === undefined) return NO_RESULTS;
 
     const key = view.conversationId ?? resolveConversationKey(view, memory.conversationOfTrace(span.traceId));
@@ -192,13 +303,45 @@ export class EvaluationPipeline {
     const { traceId, spanId } = span;
     const evaluated: EvaluationTarget =
       view.responseId === undefined ? { conversationId: key, traceId, spanId } : { conversationId: key, traceId, spanId, responseId: view.responseId };
-    new SpanEventSink(target, extras).write(results, evaluated);
-    if (this.#sinks.length > 0) {
+    if (this.#spanEvents && !late) new SpanEventSink(target, extras).write(results, evaluated);
+    if (this.#sinks.length > 0 || late) {
       // A failed check goes to review: give text-keeping sinks what was said, as this span shows it.
       const forSinks = results.some((result) => result.label === 'fail') ? withConversationSnapshot(evaluated, view, turn.replyText) : evaluated;
       for (const sink of this.#sinks) this.#writeToSink(sink, results, forSinks);
+      if (late) for (const sink of this.#lateSinks) this.#writeToSink(sink, results, forSinks);
     }
     return results;
+  }
+
+  /** Records that came before this span, joined by span id (or by the reply's response id). */
+  #joinedRecords(span: SpanRecord): SpanContentRecord['record'][] | undefined {
+    if (this.#join.size === 0) return undefined;
+    const responseId = span.attributes[GenAI.RESPONSE_ID];
+    return this.#join.take(span.traceId, span.spanId, typeof responseId === 'string' ? responseId : undefined);
+  }
+
+  /**
+   * A GenAI chat span that ended without its reply (content capture off, or content that travels as
+   * log records not here yet) is remembered, bounded, so late content can still be checked.
+   */
+  #noteAwaitingContent(span: SpanRecord, view: { operation: string; outputMessages: readonly unknown[] }, replied: boolean, late: boolean, now: number): void {
+    const key = spanKey(span.traceId, span.spanId);
+    if (replied) {
+      if (late) this.#awaiting.delete(key);
+      return;
+    }
+    if (late || view.operation !== 'chat' || view.outputMessages.length > 0) return;
+    this.#awaiting.set(key, { span: detachedCopy(span), seenMs: now });
+    while (this.#awaiting.size > MAX_AWAITING_SPANS) {
+      const oldest = this.#awaiting.oldestKey();
+      if (oldest === undefined) break;
+      this.#awaiting.delete(oldest);
+    }
+    const cutoff = now - this.#contentTtlMs;
+    for (const [oldKey, awaiting] of this.#awaiting.oldestFirst()) {
+      if (awaiting.seenMs > cutoff) break;
+      this.#awaiting.delete(oldKey);
+    }
   }
 
   #writeToSink(sink: ResultSink, results: readonly EvaluationResult[], evaluated: EvaluationTarget): void {
@@ -224,4 +367,24 @@ export class EvaluationPipeline {
       else if (result.label === 'fail') this.#checksFailed[result.name] = (this.#checksFailed[result.name] ?? 0) + 1;
     }
   }
+}
+
+/**
+ * What a late evaluation reads of a span, copied: its ids, name, kind, times, attributes (a
+ * content-less span's are small) and status — not its events, resource or the SDK object behind it.
+ */
+function detachedCopy(span: SpanRecord): SpanRecord {
+  return {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    ...(span.parentSpanId !== undefined && { parentSpanId: span.parentSpanId }),
+    name: span.name,
+    kind: span.kind,
+    startTimeUnixNano: span.startTimeUnixNano,
+    endTimeUnixNano: span.endTimeUnixNano,
+    attributes: { ...span.attributes },
+    resourceAttributes: {},
+    status: span.status,
+    events: [],
+  };
 }

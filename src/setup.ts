@@ -4,7 +4,7 @@ import type { LoggerProvider } from '@opentelemetry/api';
 import { parse as parseYaml } from 'yaml';
 import { setupTracejudge as setupInstrumentation, TracejudgeSetupError } from '../instrumentation/setup.ts';
 import type { TracejudgeSetup as InstrumentationSetup, TracejudgeSetupOptions as InstrumentationSetupOptions } from '../instrumentation/setup.ts';
-import { createOnlineStage, EvaluationPipeline, EvaluationSpanProcessor, pipelineOptionsFromConfig } from '../processors/index.ts';
+import { createOnlineStage, EvaluationPipeline, EvaluationSpanProcessor, GenAIContentLogProcessor, pipelineOptionsFromConfig } from '../processors/index.ts';
 import type { OnlineEvaluationStage, OnlineStageParts, OnlineStageSetup, ProcessorStats } from '../processors/index.ts';
 import { reportError } from '../processors/report-error.ts';
 import { ConfigError, parseConfig, resolveConfig } from './config/index.ts';
@@ -41,6 +41,8 @@ export interface TracejudgeSetup extends InstrumentationSetup {
   readonly config: TracejudgeConfig;
   /** The evaluation processor in front of the downstream BatchSpanProcessor. */
   readonly processor: EvaluationSpanProcessor;
+  /** On the SDK's LoggerProvider: hands GenAI content log records to the processor's pipeline. */
+  readonly contentLogProcessor: GenAIContentLogProcessor;
   /** Sampler, judge, stage, metrics and the pipeline, when the config has a `sampling` or `judge` section (or an evaluator was given). */
   readonly online?: OnlineStageParts & { readonly pipeline: EvaluationPipeline };
   stats(): SetupStats;
@@ -87,9 +89,13 @@ export async function setupTracejudge(options: SetupOptions): Promise<Tracejudge
   }
   let processor: EvaluationSpanProcessor | undefined;
   let setup: InstrumentationSetup;
+  // GenAI content that instrumentations log (the official OpenAI one) reaches the pipeline by span id;
+  // the pipeline is built in the span chain below, before any record can be emitted.
+  const contentLogs = new GenAIContentLogProcessor({ get pipeline() { return pipeline!; } });
   try {
     setup = setupInstrumentation({
       ...instrumentation,
+      readingLogProcessors: [contentLogs, ...(instrumentation.readingLogProcessors ?? [])],
       spanProcessors: (downstream) => {
         // Inline-only mode has no online stage to add the log-event sink (`events.logs`) to its check sinks.
         const checkSinks = online?.checkSinks ?? [...(config.events.logs ? [logEventSink(onlineSetup.loggerProvider)] : []), ...sinks];
@@ -108,6 +114,7 @@ export async function setupTracejudge(options: SetupOptions): Promise<Tracejudge
     ...setup,
     config,
     processor: evaluation,
+    contentLogProcessor: contentLogs,
     ...(online && { online: { ...online, pipeline: pipeline! } }),
     stats: () => ({ processor: evaluation.stats(), ...(online && { online: online.stage.stats() }) }),
     async shutdown() {

@@ -30,6 +30,7 @@ class ReadableSpanRecord implements SpanRecord {
   #start?: bigint;
   #end?: bigint;
   #events?: readonly SpanEventRecord[];
+  #eventsOf?: { length: number; last: TimedEvent | undefined };
 
   constructor(span: ReadableSpan) {
     this.#span = span;
@@ -57,8 +58,20 @@ class ReadableSpanRecord implements SpanRecord {
     return (this.#end ??= hrTimeToNanos(this.#span.endTime));
   }
 
+  /**
+   * The span's events as they are now: a span in `onEnding` still takes events (the checks' own
+   * results land after normalization read the content events), so the copy is made again when
+   * the SDK's list has changed.
+   */
   get events(): readonly SpanEventRecord[] {
-    return (this.#events ??= this.#span.events.map(eventRecord));
+    const events = this.#span.events;
+    const last = events[events.length - 1];
+    const seen = this.#eventsOf;
+    if (this.#events === undefined || seen === undefined || seen.length !== events.length || seen.last !== last) {
+      this.#events = events.map(eventRecord);
+      this.#eventsOf = { length: events.length, last };
+    }
+    return this.#events;
   }
 
   /** Read through each time: resource attributes may still be settling (async detectors). */

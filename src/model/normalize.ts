@@ -1,5 +1,7 @@
 import { scanAttributes } from './attribute-scan.ts';
 import type { AttributeScan } from './attribute-scan.ts';
+import { contentAttributesOf, contentRecordsOfEvents } from './content-records.ts';
+import type { ContentRecord } from './content-records.ts';
 import { conversationIdOf } from './conversation-key.ts';
 import { DEFAULT_MAX_ATTRIBUTE_CHARS, DEFAULT_MAX_ITEMS } from './decode.ts';
 import type { ReadContext } from './decode.ts';
@@ -8,7 +10,7 @@ import { readGenAI } from './genai.ts';
 import { operationOf } from './operation.ts';
 import { readOpenInference } from './openinference.ts';
 import { readOpenLLMetry } from './openllmetry.ts';
-import type { SpanRecord } from './span-record.ts';
+import type { Attributes, SpanRecord } from './span-record.ts';
 import type { OutcomeSignals, SpanView, TokenUsage } from './span-view.ts';
 
 export interface NormalizeOptions {
@@ -30,10 +32,10 @@ const NO_COHORT: Readonly<Record<string, string>> = Object.freeze({});
  * content is simply an empty view. Runs inline on every span, so attribute keys
  * are scanned once and each JSON attribute is parsed at most once.
  */
-export function normalizeSpan(span: SpanRecord, options?: NormalizeOptions): SpanView {
+export function normalizeSpan(span: SpanRecord, options?: NormalizeOptions, records?: readonly ContentRecord[]): SpanView {
   const problems: string[] = [];
   try {
-    return readSpan(span, problems, options);
+    return readSpan(span, problems, options, records);
   } catch (error) {
     // A reader bug must not take the span (or the user's request) down with it.
     problems.push(`normalization failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -41,13 +43,13 @@ export function normalizeSpan(span: SpanRecord, options?: NormalizeOptions): Spa
   }
 }
 
-function readSpan(span: SpanRecord, problems: string[], options: NormalizeOptions | undefined): SpanView {
+function readSpan(span: SpanRecord, problems: string[], options: NormalizeOptions | undefined, records: readonly ContentRecord[] | undefined): SpanView {
   const ctx: ReadContext = {
     problems,
     maxChars: options?.maxAttributeChars ?? DEFAULT_MAX_ATTRIBUTE_CHARS,
     maxItems: options?.maxItems ?? DEFAULT_MAX_ITEMS,
   };
-  const attributes = span.attributes ?? {};
+  const attributes = withContentBeside(span, records, ctx);
   const scan = scanAttributes(attributes, ctx);
   if (!scan.genAI && !scan.openInference && !scan.openLLMetry) return contentFreeView(span, scan, problems);
 
@@ -80,6 +82,28 @@ function readSpan(span: SpanRecord, problems: string[], options: NormalizeOption
   if (draft.responseId !== undefined) view.responseId = draft.responseId;
   if (draft.provider !== undefined) view.provider = draft.provider;
   return view;
+}
+
+/**
+ * The span's attributes, with the content that travels beside it (its span events, log records
+ * joined to it) filled in where the span itself has none: the span's own content attribute wins,
+ * so content found in two places is read once. A span without such events or records is read
+ * as it is, at the cost of one walk over its event names.
+ */
+function withContentBeside(span: SpanRecord, records: readonly ContentRecord[] | undefined, ctx: ReadContext): Attributes {
+  const own = span.attributes ?? {};
+  const events = span.events;
+  const fromEvents = events !== undefined && events.length > 0 ? contentRecordsOfEvents(events) : undefined;
+  if (fromEvents === undefined && (records === undefined || records.length === 0)) return own;
+  const all = fromEvents === undefined ? records! : records === undefined ? fromEvents : [...fromEvents, ...records];
+  const beside = contentAttributesOf(all, ctx);
+  if (beside === undefined) return own;
+  let merged: Record<string, Attributes[string]> | undefined;
+  for (const [key, value] of Object.entries(beside)) {
+    if (own[key] !== undefined) continue;
+    (merged ??= { ...own })[key] = value;
+  }
+  return merged ?? own;
 }
 
 /**

@@ -129,3 +129,30 @@ describe('spanRecordFromReadable over the real SDK 3.x', () => {
     await limited.shutdown();
   });
 });
+
+describe('spanRecordFromReadable while the span is still writable (onEnding)', () => {
+  it('shows events added after its events were first read: the checks write theirs after normalization read the content events', () => {
+    const provider = new TracerProvider({
+      spanProcessors: [
+        {
+          onStart() {},
+          onEnding(span) {
+            const record = spanRecordFromReadable(span as unknown as ReadableSpan);
+            expect(record.events.map((event) => event.name)).toEqual(['gen_ai.content.prompt']);
+            span.addEvent('gen_ai.evaluation.result', { 'gen_ai.evaluation.name': 'commitment.price' });
+            expect(record.events.map((event) => event.name)).toEqual(['gen_ai.content.prompt', 'gen_ai.evaluation.result']);
+            seen = true;
+          },
+          onEnd() {},
+          forceFlush: () => Promise.resolve(),
+          shutdown: () => Promise.resolve(),
+        },
+      ],
+    });
+    let seen = false;
+    const span = provider.getTracer('test').startSpan('chat m');
+    span.addEvent('gen_ai.content.prompt', { 'gen_ai.prompt': '[]' });
+    span.end();
+    expect(seen).toBe(true);
+  });
+});

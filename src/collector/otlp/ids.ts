@@ -64,3 +64,17 @@ export function parentBytesId(value: Uint8Array, path: string): string | undefin
 export function hexToBytes(hex: string): Uint8Array {
   return Buffer.from(hex, 'hex');
 }
+
+/** A log record's trace or span id (hex): optional, and empty or all zeros means none (logs.proto). */
+export function optionalHexId(value: unknown, bytes: number, path: string): string | undefined {
+  if (value === undefined || value === null || value === '') return undefined;
+  if (typeof value === 'string' && value.length === bytes * 2 && ALL_ZEROS.test(value)) return undefined;
+  return hexId(value, bytes, path);
+}
+
+/** The same from protobuf bytes. */
+export function optionalBytesId(value: Uint8Array, bytes: number, path: string): string | undefined {
+  if (value.length === 0) return undefined;
+  if (value.length === bytes && value.every((byte) => byte === 0)) return undefined;
+  return bytesId(value, bytes, path);
+}

@@ -14,10 +14,14 @@ export { flatString, flatValue, withFlatStrings } from './flat-strings.ts';
 export { encodeTraceRequestJson } from './json-encode.ts';
 export { decodeTraceRequestProtobuf } from './protobuf-decode.ts';
 export { OtlpReadableSpan } from './readable-span.ts';
+export { decodeLogsRequest, decodeLogsRequestJson, decodeLogsRequestProtobuf, decodeLogsRequestValue } from './logs-decode.ts';
+export type { DecodedLogRecord, DecodedLogsRequest } from './logs-decode.ts';
+export { genAIContentOf } from './span-log-join.ts';
 export {
   CONTENT_TYPES,
   decodeExportTraceResponseProtobuf,
   decodeRpcStatusProtobuf,
+  encodeExportLogsResponse,
   encodeExportTraceResponse,
   encodeRpcStatus,
   RpcCode,

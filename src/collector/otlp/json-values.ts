@@ -201,3 +201,9 @@ function keyValues(list: readonly unknown[], path: string, tally: AttributeTally
 export function attributesAt(value: unknown, path: string, tally?: AttributeTally): Attributes {
   return keyValues(arrayAt(value, path), path, tally, 1);
 }
+
+/** One AnyValue field (a log record's body), as the attribute readers hold values. */
+export function anyValueAt(value: unknown, path: string): AttributeValue {
+  const holder: Record<string, AttributeValue> = {};
+  return anyValue(value, path, holder, 'body', undefined, 1);
+}

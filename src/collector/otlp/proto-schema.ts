@@ -94,6 +94,32 @@ message ExportTracePartialSuccess {
   string error_message = 2;
 }
 
+// opentelemetry-proto logs/v1/logs.proto and collector/logs/v1/logs_service.proto.
+message ExportLogsServiceRequest { repeated ResourceLogs resource_logs = 1; }
+message ResourceLogs {
+  Resource resource = 1;
+  repeated ScopeLogs scope_logs = 2;
+  string schema_url = 3;
+}
+message ScopeLogs {
+  InstrumentationScope scope = 1;
+  repeated LogRecord log_records = 2;
+  string schema_url = 3;
+}
+message LogRecord {
+  fixed64 time_unix_nano = 1;
+  fixed64 observed_time_unix_nano = 11;
+  int32 severity_number = 2;
+  string severity_text = 3;
+  AnyValue body = 5;
+  repeated KeyValue attributes = 6;
+  uint32 dropped_attributes_count = 7;
+  fixed32 flags = 8;
+  bytes trace_id = 9;
+  bytes span_id = 10;
+  string event_name = 12;
+}
+
 // google.rpc.Status; details (field 3, repeated Any) is never written.
 message RpcStatus {
   int32 code = 1;
@@ -111,6 +137,7 @@ export const ProtoTypes = {
   ExportTraceServiceRequest: messageType('ExportTraceServiceRequest'),
   ExportTraceServiceResponse: messageType('ExportTraceServiceResponse'),
   RpcStatus: messageType('RpcStatus'),
+  ExportLogsServiceRequest: messageType('ExportLogsServiceRequest'),
 } as const;
 
 /** protobufjs decodes 64-bit fields to `long` objects; this is their shape. */
@@ -184,6 +211,19 @@ export interface PbResourceSpans {
 }
 export interface PbExportTraceServiceRequest {
   readonly resourceSpans: readonly PbResourceSpans[];
+}
+
+export interface PbLogRecord {
+  readonly timeUnixNano: LongBits | number;
+  readonly observedTimeUnixNano: LongBits | number;
+  readonly body?: PbAnyValue | null;
+  readonly attributes: readonly PbKeyValue[];
+  readonly traceId: Uint8Array;
+  readonly spanId: Uint8Array;
+  readonly eventName: string;
+}
+export interface PbExportLogsServiceRequest {
+  readonly resourceLogs: readonly { readonly scopeLogs: readonly { readonly logRecords: readonly PbLogRecord[] }[] }[];
 }
 
 /** Exact unsigned / signed 64-bit value of a protobufjs long (never via a lossy double). */

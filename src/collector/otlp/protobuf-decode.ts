@@ -80,7 +80,13 @@ function anyValue(
   }
 }
 
-function keyValues(list: readonly PbKeyValue[], path: string, tally: AttributeTally | undefined, depth = 1): Attributes {
+/** One decoded AnyValue field (a log record's body), as the attribute readers hold values. */
+export function anyValueOf(value: PbAnyValue | null | undefined, path: string): AttributeValue {
+  const holder: Record<string, AttributeValue> = {};
+  return anyValue(value, path, holder, 'body', undefined, 1);
+}
+
+export function keyValues(list: readonly PbKeyValue[], path: string, tally: AttributeTally | undefined, depth = 1): Attributes {
   const record: Record<string, AttributeValue> = {};
   for (const entry of list) setEntry(record, entry.key, anyValue(entry.value, path, record, entry.key, tally, depth));
   return record;

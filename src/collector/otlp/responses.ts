@@ -36,6 +36,19 @@ export function encodeExportTraceResponse(encoding: OtlpEncoding, partialSuccess
   return ProtoTypes.ExportTraceServiceResponse.encode(message).finish();
 }
 
+/**
+ * `ExportLogsServiceResponse`: the same wire shape as the trace response (field 1 holds
+ * `{rejected_log_records = 1, error_message = 2}`); in JSON the count is `rejectedLogRecords`.
+ */
+export function encodeExportLogsResponse(encoding: OtlpEncoding, partialSuccess?: PartialSuccess): Uint8Array {
+  if (encoding === 'protobuf') return encodeExportTraceResponse(encoding, partialSuccess);
+  const body =
+    partialSuccess === undefined
+      ? {}
+      : { partialSuccess: { rejectedLogRecords: String(partialSuccess.rejectedSpans), errorMessage: partialSuccess.errorMessage } };
+  return Buffer.from(JSON.stringify(body));
+}
+
 /** gRPC status codes used in `google.rpc.Status.code` (google/rpc/code.proto). */
 export const RpcCode = {
   INVALID_ARGUMENT: 3,
