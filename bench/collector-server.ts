@@ -38,6 +38,8 @@ if (mode === 'relay') {
       if (forwarder.stats().queuedSpans + spans.length > maxSpans) return { accepted: false, status: 429, message: 'queue full' };
       return forwarder.enqueue(spans.map((span) => span.toReadableSpan())) ? { accepted: true } : { accepted: false, status: 429, message: 'saturated' };
     },
+    acceptLogs: (_decoded, body, contentType, contentEncoding) =>
+      forwarder.logsUrl === undefined ? Promise.resolve({ status: 200 }) : forwarder.forwardLogs(body, contentType, contentEncoding),
     notReadyReason: () => undefined,
   };
   const receiver = new OtlpHttpReceiver(intake, receiverOptions);

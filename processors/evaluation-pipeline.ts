@@ -78,6 +78,8 @@ export interface PipelineStats {
   readonly errors: number;
   /** Content records (log records, DESIGN.md "Two signals") joined to their spans, waiting, dropped. */
   readonly content: ContentJoinStats & {
+    /** Records that came after their span was evaluated (counted in `recordsReceived` too). */
+    readonly lateRecords: number;
     /** Spans evaluated again when their content came after them (results as log-based events). */
     readonly lateSpansEvaluated: number;
     /** Content-less GenAI spans remembered in case their content comes late. */
@@ -133,6 +135,7 @@ export class EvaluationPipeline {
   readonly #lateOnTimer: boolean;
   #lateTimer: NodeJS.Immediate | undefined;
   #lateSpansEvaluated = 0;
+  #lateRecords = 0;
 
   constructor(options: EvaluationPipelineOptions = {}) {
     this.#checks = options.checks ?? builtinChecks;
@@ -198,6 +201,7 @@ export class EvaluationPipeline {
           this.#join.add(entry, now);
           continue;
         }
+        this.#lateRecords++;
         const late = this.#late.get(key!);
         if (late === undefined) this.#late.set(key!, { span: awaiting.span, records: [entry.record] });
         else late.records.push(entry.record);
@@ -261,7 +265,7 @@ export class EvaluationPipeline {
       sourcesDropped: counters.sourcesDropped,
       sourcesTruncated: counters.sourcesTruncated,
       errors: this.#errors,
-      content: { ...this.#join.stats(), lateSpansEvaluated: this.#lateSpansEvaluated, spansAwaitingContent: this.#awaiting.size },
+      content: this.#contentStats(),
     };
   }
 
@@ -311,6 +315,17 @@ export class EvaluationPipeline {
       if (late) for (const sink of this.#lateSinks) this.#writeToSink(sink, results, forSinks);
     }
     return results;
+  }
+
+  #contentStats(): PipelineStats['content'] {
+    const join = this.#join.stats();
+    return {
+      ...join,
+      recordsReceived: join.recordsReceived + this.#lateRecords,
+      lateRecords: this.#lateRecords,
+      lateSpansEvaluated: this.#lateSpansEvaluated,
+      spansAwaitingContent: this.#awaiting.size,
+    };
   }
 
   /** Records that came before this span, joined by span id (or by the reply's response id). */

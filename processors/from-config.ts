@@ -37,8 +37,10 @@ export function selectChecks(enabled: readonly string[] | undefined, available: 
  * `available` defaults to the built-in checks with `checks.maxScannedChars`.
  */
 export function pipelineOptionsFromConfig(config: TracejudgeConfig, available?: readonly Check[]): EvaluationPipelineOptions {
-  const { conversations, checks } = config;
+  const { conversations, checks, join, events } = config;
   return {
+    content: { maxSpans: join.maxSpans, maxChars: join.maxChars, ttlMs: join.recordTtl },
+    spanEvents: events.spans,
     checks: selectChecks(checks.enabled, available ?? builtinChecksWith({ maxScannedChars: checks.maxScannedChars })),
     conversations: {
       maxOpen: conversations.maxOpen,

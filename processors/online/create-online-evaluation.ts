@@ -114,6 +114,7 @@ export async function createOnlineStage(config: TracejudgeConfig, setup: OnlineS
     ...(setup.now && { now: setup.now }),
     metrics,
     sinks,
+    spanEvents: config.events.spans,
   });
   return {
     stage,

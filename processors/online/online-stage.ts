@@ -43,6 +43,8 @@ export interface OnlineStageOptions {
   readonly metrics?: EvaluationMetrics;
   /** Further destinations of judge results (review queue, JSON lines, webhook). */
   readonly sinks?: readonly ResultSink[];
+  /** Judge results as span events (on the held span, else on `evaluate` child spans); default true (`events.spans`). */
+  readonly spanEvents?: boolean;
   readonly normalize?: NormalizeOptions;
   /** Epoch ms clock. */
   readonly now?: () => number;
@@ -96,7 +98,14 @@ export class OnlineEvaluationStage implements SpanStage {
     this.#now = options.now ?? Date.now;
     this.buffer = new ConversationBuffer(options.buffer, (state) => this.#shedConversation(state, 'evicted'));
     this.hold = new HoldQueue(options.hold);
-    this.#delivery = new ResultDelivery({ hold: this.hold, sinks: options.sinks ?? [], metrics: options.metrics, now: this.#now, onError: (e) => this.#error('delivery', e) });
+    this.#delivery = new ResultDelivery({
+      hold: this.hold,
+      sinks: options.sinks ?? [],
+      metrics: options.metrics,
+      now: this.#now,
+      onError: (e) => this.#error('delivery', e),
+      spanEvents: options.spanEvents ?? true,
+    });
     this.#runner = options.evaluator
       ? new JudgeRunner(options.evaluator, { maxInFlight: options.maxJudgmentsInFlight ?? 1000, timeoutMs: options.judgeTimeoutMs ?? 120_000 })
       : undefined;

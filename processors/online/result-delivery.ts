@@ -24,6 +24,8 @@ export interface ResultDeliveryOptions {
   readonly metrics: EvaluationMetrics | undefined;
   readonly now: () => number;
   readonly onError: (error: unknown) => void;
+  /** False (`events.spans: false`): results reach the sinks (log events among them) only; held spans are released bare. */
+  readonly spanEvents?: boolean;
 }
 
 /**
@@ -59,7 +61,9 @@ export class ResultDelivery {
     try {
       const time = now();
       const held = hold.take(spanId);
-      if (held) {
+      if (this.#options.spanEvents === false) {
+        if (held) held.forward(held.span);
+      } else if (held) {
         try {
           if (results.length > 0) appendEvents(held.span, resultEvents(results, request.context, 'span_event', time));
           this.#onSpan += results.length;

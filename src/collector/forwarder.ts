@@ -129,6 +129,10 @@ export class OtlpForwarder implements SpanForwarder {
     }
   }
 
+  get logsUrl(): string | undefined {
+    return this.upstream.logs.url;
+  }
+
   forwardLogs(body: Buffer, contentType: string, contentEncoding?: string): Promise<LogsForwardResult> {
     if (!this.accepting) return Promise.resolve({ status: 503 });
     return this.upstream.logs.forward(body, contentType, contentEncoding, this.stopping.signal).then(

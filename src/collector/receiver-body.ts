@@ -1,6 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import type { Readable } from 'node:stream';
-import { createGunzip } from 'node:zlib';
+import { createGunzip, gunzip } from 'node:zlib';
 
 /**
  * Bytes of request bodies held at once over all requests: the receiver's
@@ -97,5 +97,21 @@ export function readBody(request: IncomingMessage, gzip: boolean, limits: BodyLi
       if (!request.complete) settle({ ok: false, status: 400, message: 'request aborted by the client' });
     });
     if (gunzip !== undefined) request.pipe(gunzip);
+  });
+}
+
+/**
+ * Inflates a gzip body read as sent, off the main thread, stopping at `maxBytes` of output (a
+ * gzip bomb is refused, never inflated whole): for bodies kept as sent to be relayed.
+ */
+export function inflateWithin(body: Buffer, maxBytes: number): Promise<BodyResult> {
+  return new Promise((resolve) => {
+    gunzip(body, { maxOutputLength: maxBytes }, (error, inflated) => {
+      if (error === null) return resolve({ ok: true, body: inflated, held: 0 });
+      if ((error as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE' || error instanceof RangeError) {
+        return resolve({ ok: false, status: 413, message: `request body exceeds the ${maxBytes}-byte limit after gzip decompression` });
+      }
+      resolve({ ok: false, status: 400, message: `invalid gzip body: ${error.message}` });
+    });
   });
 }

@@ -51,7 +51,7 @@ export interface FailureOptions {
   readonly headers?: Readonly<Record<string, string>>;
 }
 
-function send(response: ServerResponse, status: number, contentType: string, body: Uint8Array, close: boolean): void {
+export function send(response: ServerResponse, status: number, contentType: string, body: Uint8Array, close: boolean): void {
   if (response.headersSent) return;
   response.statusCode = status;
   response.setHeader('Content-Type', contentType);

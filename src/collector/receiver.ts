@@ -2,12 +2,13 @@ import { createServer } from 'node:http';
 import type { MeterProvider } from '@opentelemetry/api';
 import type { IncomingMessage, Server, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { DecodedSpan, OtlpEncoding, SpanRejection } from './otlp/index.ts';
-import { decodeTraceRequest, OtlpDecodeError } from './otlp/index.ts';
+import type { DecodedLogsRequest, DecodedSpan, OtlpEncoding, SpanRejection } from './otlp/index.ts';
+import { decodeLogsRequest, decodeTraceRequest, encodeExportLogsResponse, OtlpDecodeError } from './otlp/index.ts';
 import { RequestAuthenticator } from './receiver-auth.ts';
 import type { ReceiverAuth } from './receiver-auth.ts';
-import { InFlightBytes, readBody } from './receiver-body.ts';
-import { encodingOf, isGzip, pathOf, sendFailure, sendSuccess, sendText } from './receiver-http.ts';
+import { inflateWithin, InFlightBytes, readBody } from './receiver-body.ts';
+import { encodingOf, isGzip, pathOf, send, sendFailure, sendSuccess, sendText } from './receiver-http.ts';
+import { CONTENT_TYPES } from './otlp/index.ts';
 import { observeReceiver } from './receiver-metrics.ts';
 import type { LogsForwardResult } from './span-forwarder.ts';
 
@@ -21,8 +22,11 @@ export interface ReceiverIntake {
     spans: DecodedSpan[],
     bodyBytes: number,
   ): { readonly accepted: true } | { readonly accepted: false; readonly status: 429 | 503; readonly message: string };
-  /** Relays an OTLP logs body unchanged; absent = logs are not accepted here. */
-  forwardLogs?(body: Buffer, contentType: string, contentEncoding?: string): Promise<LogsForwardResult>;
+  /**
+   * Takes a decoded logs request (GenAI content joins its spans) and relays `body`, the request's
+   * bytes as sent (`contentEncoding` gzip or none), to the upstream's logs endpoint when there is one. Never throws.
+   */
+  acceptLogs(decoded: DecodedLogsRequest, body: Buffer, contentType: string, contentEncoding?: string): Promise<LogsForwardResult>;
   /** `undefined` when ready to take spans, else why not (for /readyz). */
   notReadyReason(): string | undefined;
 }
@@ -52,7 +56,9 @@ export interface ReceiverStats {
   readonly requests: Readonly<Record<string, number>>;
   readonly spansAccepted: number;
   readonly spansRejected: number;
-  /** Request body bytes read (traces after decompression, logs as relayed). */
+  readonly logRecordsAccepted: number;
+  readonly logRecordsRejected: number;
+  /** Request body bytes read, after decompression. */
   readonly bytesReceived: number;
   readonly inFlightBytes: number;
 }
@@ -60,17 +66,17 @@ export interface ReceiverStats {
 /** Rejections quoted in `partialSuccess.errorMessage`; the rest are counted. */
 const QUOTED_REJECTIONS = 5;
 
-function partialSuccessOf(rejected: readonly SpanRejection[]) {
+function partialSuccessOf(rejected: readonly SpanRejection[], what = 'spans rejected') {
   if (rejected.length === 0) return undefined;
   const quoted = rejected.slice(0, QUOTED_REJECTIONS).map((r) => r.message);
   const more = rejected.length > QUOTED_REJECTIONS ? `; and ${rejected.length - QUOTED_REJECTIONS} more` : '';
-  return { rejectedSpans: rejected.length, errorMessage: `${rejected.length} spans rejected: ${quoted.join('; ')}${more}` };
+  return { rejectedSpans: rejected.length, errorMessage: `${rejected.length} ${what}: ${quoted.join('; ')}${more}` };
 }
 
 /**
  * OTLP/HTTP receiver (opentelemetry-proto docs/specification.md, "OTLP/HTTP"):
  * `POST /v1/traces` in protobuf or JSON on one port, gzip or identity, answered
- * in the request's encoding; `POST /v1/logs` relayed unchanged; `/healthz`,
+ * in the request's encoding; `POST /v1/logs` decoded (GenAI content joins its spans) and relayed; `/healthz`,
  * `/readyz`. Memory is bounded by the body limit and the in-flight bytes bound.
  */
 export class OtlpHttpReceiver {
@@ -82,6 +88,8 @@ export class OtlpHttpReceiver {
   readonly #requests: Record<string, number> = Object.create(null);
   #spansAccepted = 0;
   #spansRejected = 0;
+  #logRecordsAccepted = 0;
+  #logRecordsRejected = 0;
   #bytesReceived = 0;
   #unobserve: (() => void) | undefined;
   #active = 0;
@@ -138,6 +146,8 @@ export class OtlpHttpReceiver {
       requests: { ...this.#requests },
       spansAccepted: this.#spansAccepted,
       spansRejected: this.#spansRejected,
+      logRecordsAccepted: this.#logRecordsAccepted,
+      logRecordsRejected: this.#logRecordsRejected,
       bytesReceived: this.#bytesReceived,
       inFlightBytes: this.#budget.held,
     };
@@ -226,25 +236,47 @@ export class OtlpHttpReceiver {
   }
 
   async #logs(request: IncomingMessage, response: ServerResponse, encoding: OtlpEncoding, gzip: boolean): Promise<void> {
-    const relay = this.#intake.forwardLogs?.bind(this.#intake);
-    if (relay === undefined) {
-      return sendFailure(response, 404, encoding, 'logs are not accepted: no forward endpoint for logs is configured', { close: true });
-    }
-    // Relayed as received: the limit applies to the bytes on the wire, nothing is inflated.
+    // Read as sent (it is relayed as sent, gzip included), then inflated within the same limit to be
+    // decoded: GenAI content records join their spans.
     const read = await readBody(request, false, { maxBytes: this.#options.maxBodyBytes, budget: this.#budget });
     if (!read.ok) return this.#bodyFailure(response, encoding, read.status, read.message);
-    this.#bytesReceived += read.body.byteLength;
+    let inflatedHeld = 0;
     try {
-      const contentEncoding = gzip ? request.headers['content-encoding'] : undefined;
-      const result = await relay(read.body, request.headers['content-type'] as string, contentEncoding);
-      if (result.status >= 200 && result.status < 300) return sendSuccess(response, encoding);
+      let plain = read.body;
+      if (gzip) {
+        const inflated = await inflateWithin(read.body, this.#options.maxBodyBytes);
+        if (!inflated.ok) return this.#bodyFailure(response, encoding, inflated.status, inflated.message);
+        if (!this.#budget.take(inflated.body.byteLength)) {
+          return this.#bodyFailure(response, encoding, 503, 'receiver busy: too many request bytes in flight; retry later');
+        }
+        inflatedHeld = inflated.body.byteLength;
+        plain = inflated.body;
+      }
+      this.#bytesReceived += plain.byteLength;
+      let decoded: DecodedLogsRequest;
+      try {
+        decoded = decodeLogsRequest(plain, encoding);
+      } catch (error) {
+        if (!(error instanceof OtlpDecodeError)) throw error;
+        // OTLP: 400 for bad data; the client must not retry.
+        return sendFailure(response, 400, encoding, `invalid OTLP ${encoding} ExportLogsServiceRequest: ${error.message}`);
+      }
+      const contentEncoding = gzip ? (request.headers['content-encoding'] as string) : undefined;
+      const result = await this.#intake.acceptLogs(decoded, read.body, request.headers['content-type'] as string, contentEncoding);
+      if (result.status >= 200 && result.status < 300) {
+        this.#logRecordsAccepted += decoded.records.length;
+        this.#logRecordsRejected += decoded.rejected.length;
+        // OTLP: records that cannot be used are a partial success (200; the client must not retry them).
+        const partial = partialSuccessOf(decoded.rejected, 'log records could not be read (forwarded as received, not evaluated)');
+        return send(response, 200, CONTENT_TYPES[encoding], encodeExportLogsResponse(encoding, partial), false);
+      }
       const retryAfterSeconds =
         result.status === 429 || result.status === 503
           ? Math.max(1, Math.ceil((result.retryAfterMs ?? this.#options.retryAfterSeconds * 1000) / 1000))
           : undefined;
       sendFailure(response, result.status, encoding, `logs upstream answered ${result.status}`, { retryAfterSeconds });
     } finally {
-      this.#budget.release(read.held);
+      this.#budget.release(read.held + inflatedHeld);
     }
   }
 

@@ -1,8 +1,12 @@
 import type { AddressInfo } from 'node:net';
+import { diag } from '@opentelemetry/api';
 import type { MeterProvider } from '@opentelemetry/api';
 import { EvaluationPipeline } from '../../processors/index.ts';
 import type { EvaluationPipelineOptions, PipelineStats, SpanStage } from '../../processors/index.ts';
-import type { DecodedSpan } from './otlp/index.ts';
+import { ContentWait } from './content-wait.ts';
+import type { ContentWaitStats } from './content-wait.ts';
+import { genAIContentOf } from './otlp/index.ts';
+import type { DecodedLogsRequest, DecodedSpan } from './otlp/index.ts';
 import { OtlpHttpReceiver } from './receiver.ts';
 import { endOrder, startOrder } from './replay-order.ts';
 import { dropEarlierInlineResults } from './service-earlier-results.ts';
@@ -35,13 +39,22 @@ export interface CollectorServiceOptions {
    * Held spans are forwarded when released; stopping shuts the stages down first.
    */
   readonly stages?: readonly SpanStage[];
+  /**
+   * How long a request whose GenAI chat spans carry no content waits for the log records that
+   * carry it (`join.waitMs`, DESIGN.md "Two signals"); 0 = never. Default 2,000 ms.
+   */
+  readonly joinWaitMs?: number;
 }
 
 export interface CollectorStats {
   readonly receiver: ReceiverStats;
   readonly pipeline: PipelineStats;
   readonly forwarder: ForwarderStats;
+  /** Requests held back for their spans' content (log records), and how they were released. */
+  readonly join: ContentWaitStats;
 }
+
+export const DEFAULT_JOIN_WAIT_MS = 2_000;
 
 
 /**
@@ -58,6 +71,7 @@ export class CollectorService implements ReceiverIntake {
   readonly #maxQueuedBytes: number | undefined;
   readonly #stages: readonly SpanStage[];
   readonly #driver: StageDriver | undefined;
+  readonly #wait: ContentWait;
   #stopping: Promise<void> | undefined;
 
   constructor(options: CollectorServiceOptions) {
@@ -67,11 +81,15 @@ export class CollectorService implements ReceiverIntake {
     this.#maxQueuedBytes = options.forwarderMaxQueuedBytes;
     this.#stages = options.stages ?? [];
     this.#driver = this.#stages.length > 0 ? new StageDriver(this.#stages, this.#forwarder, (spans) => !this.#wouldOverflow(spans)) : undefined;
+    this.#wait = new ContentWait({
+      waitMs: options.joinWaitMs ?? DEFAULT_JOIN_WAIT_MS,
+      hasOutput: (traceId, spanId) => this.#pipeline.hasContentOutput(traceId, spanId),
+      release: (spans) => this.#evaluateAndEnqueue(spans, true),
+    });
     this.#receiver = new OtlpHttpReceiver(this, {
       ...options.receiver,
       ...(options.meterProvider !== undefined && { meterProvider: options.meterProvider }),
     });
-    if (options.forwarder.forwardLogs === undefined) this.forwardLogs = undefined;
   }
 
   start(): Promise<AddressInfo> {
@@ -83,6 +101,32 @@ export class CollectorService implements ReceiverIntake {
     if (this.#wouldOverflow(spans.length, bodyBytes)) {
       return { accepted: false, status: 429, message: 'forwarding queue full: the upstream is slower than the senders; retry later' };
     }
+    // Held for the log records that carry its spans' content: accepted, evaluated when they come (or at the wait's end).
+    if (this.#wait.offer(spans)) return { accepted: true };
+    if (!this.#evaluateAndEnqueue(spans, false)) {
+      return { accepted: false, status: 503, message: 'forwarder not accepting spans (shutting down); retry later' };
+    }
+    return { accepted: true };
+  }
+
+  /**
+   * Takes a logs request (decoded by the receiver): its GenAI content records go to the pipeline,
+   * keyed by span, which may release spans waiting for them; the body is relayed to the upstream's
+   * logs endpoint as received, when there is one. Never throws.
+   */
+  async acceptLogs(decoded: DecodedLogsRequest, body: Buffer, contentType: string, contentEncoding?: string): Promise<LogsForwardResult> {
+    const content = genAIContentOf(decoded.records);
+    if (content.length > 0) {
+      this.#pipeline.addContent(content);
+      this.#wait.recheck();
+    }
+    // No logs endpoint upstream: the records were read here, and that is all they are for.
+    if (this.#forwarder.forwardLogs === undefined || this.#forwarder.logsUrl === undefined) return { status: 200 };
+    return this.#forwarder.forwardLogs(body, contentType, contentEncoding);
+  }
+
+  /** Evaluates a request's spans and hands them to the forwarder; false when it refuses them. */
+  #evaluateAndEnqueue(spans: DecodedSpan[], released: boolean): boolean {
     // As an SDK drives a processor: every start first (children meet their parent's
     // conversation), then each span ends (end-time order, children before their parent) and gets its events.
     for (const span of spans) dropEarlierInlineResults(span);
@@ -105,17 +149,10 @@ export class CollectorService implements ReceiverIntake {
     // Admitted above, and evaluated since: refusing now would have the sender retry spans whose
     // replies count as checked, which would then travel without their events. Only a forwarder
     // that is shutting down (or failing) still says no.
-    if (!this.#forwarder.enqueue(now, { force: true })) {
-      return { accepted: false, status: 503, message: 'forwarder not accepting spans (shutting down); retry later' };
-    }
-    return { accepted: true };
+    const enqueued = this.#forwarder.enqueue(now, { force: true });
+    if (!enqueued && released) diag.error(`tracejudge collect: ${now.length} spans released after waiting for their content could not be forwarded (forwarder stopped)`);
+    return enqueued;
   }
-
-  forwardLogs?: (body: Buffer, contentType: string, contentEncoding?: string) => Promise<LogsForwardResult> = (
-    body,
-    contentType,
-    contentEncoding,
-  ) => this.#forwarder.forwardLogs!(body, contentType, contentEncoding);
 
   notReadyReason(): string | undefined {
     if (this.#stopping !== undefined) return 'shutting down';
@@ -131,6 +168,8 @@ export class CollectorService implements ReceiverIntake {
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
       await this.#receiver.drain();
+      // No more content can come: what waits for it is evaluated with what it has.
+      this.#wait.releaseAll();
       // Stages release what they hold, bounded by their drain deadline (judge results past it
       // land on child spans or carry error.type).
       for (const stage of this.#stages) await stage.shutdown?.().catch(() => undefined);
@@ -148,13 +187,14 @@ export class CollectorService implements ReceiverIntake {
   }
 
   stats(): CollectorStats {
-    return { receiver: this.#receiver.stats(), pipeline: this.#pipeline.stats(), forwarder: this.#forwarder.stats() };
+    return { receiver: this.#receiver.stats(), pipeline: this.#pipeline.stats(), forwarder: this.#forwarder.stats(), join: this.#wait.stats() };
   }
 
   #wouldOverflow(spans: number, bytes = 0): boolean {
     if (this.#maxQueuedSpans === undefined && this.#maxQueuedBytes === undefined) return false;
     const queued = this.#forwarder.stats();
-    if (this.#maxQueuedSpans !== undefined && queued.queuedSpans + spans > this.#maxQueuedSpans) return true;
+    // Spans held for their content will be enqueued: they count against the bound already.
+    if (this.#maxQueuedSpans !== undefined && queued.queuedSpans + this.#wait.heldSpans + spans > this.#maxQueuedSpans) return true;
     return this.#maxQueuedBytes !== undefined && queued.queuedBytes + bytes > this.#maxQueuedBytes;
   }
 }

@@ -74,6 +74,8 @@ export interface EnqueueOptions {
  */
 export interface SpanForwarder {
   enqueue(spans: ReadableSpan[], options?: EnqueueOptions): boolean;
+  /** Where logs go upstream; undefined when there is no logs endpoint (logs are then read, not relayed). */
+  readonly logsUrl?: string;
   /** POST an OTLP logs request body unchanged to the upstream's logs URL. */
   forwardLogs?(body: Buffer, contentType: string, contentEncoding?: string): Promise<LogsForwardResult>;
   forceFlush(timeoutMs?: number): Promise<void>;

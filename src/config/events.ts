@@ -3,13 +3,15 @@ import { defineSection } from './section.ts';
 import { booleanish } from './fields.ts';
 
 /**
- * `events:` — how result events are written besides the span events on the
- * evaluated span (always on: Jaeger and Tempo draw those). `logs: true` also
- * emits each result as a log-based `gen_ai.evaluation.result` event through the
- * global OTel LoggerProvider (OTEP 4430), exported to `/v1/logs`.
+ * `events:` — how results are written. `spans` (default on): `gen_ai.evaluation.result` span
+ * events on the evaluated span, what Jaeger and Tempo draw. `logs: true` also emits each result as
+ * a log-based `gen_ai.evaluation.result` event (OTEP 4430) with the evaluated span's ids: in-process
+ * through the global OTel LoggerProvider, in `collect` to the upstream's `/v1/logs`, in `check` as
+ * `resourceLogs` lines. `spans: false` is for backends that read the log events instead.
  */
 export const EventsConfigSchema = z
   .strictObject({
+    spans: booleanish().prefault(true),
     logs: booleanish().prefault(false),
   })
   .prefault({});
@@ -18,4 +20,5 @@ export type EventsConfig = z.output<typeof EventsConfigSchema>;
 
 export const eventsSection = defineSection(EventsConfigSchema, {
   TRACEJUDGE_EVENTS_LOGS: 'logs',
+  TRACEJUDGE_EVENTS_SPANS: 'spans',
 });

@@ -12,6 +12,7 @@ import { storeSection } from './store.ts';
 import { privacySection } from './privacy.ts';
 import { offlineSection } from './offline.ts';
 import { eventsSection } from './events.ts';
+import { joinSection } from './join.ts';
 
 /**
  * The config file, section by section. A new section is a file of its own
@@ -30,6 +31,7 @@ export const configSections = {
   privacy: privacySection,
   offline: offlineSection,
   events: eventsSection,
+  join: joinSection,
 } as const satisfies Record<string, ConfigSection>;
 
 type SectionShape<T extends Record<string, ConfigSection>> = { -readonly [K in keyof T]: T[K]['schema'] };

@@ -220,3 +220,23 @@ function appendMessages(into: unknown[], raw: AttributeValue | undefined, where:
   }
   ctx.problems.push(`${where}: expected messages, got ${typeof value}; skipped`);
 }
+
+const CHAT_OPERATIONS: ReadonlySet<unknown> = new Set(['chat', 'text_completion', 'generate_content']);
+/** Where other instrumentations put a reply on the span itself (OpenInference, OpenLLMetry). */
+const OWN_OUTPUT_ATTRIBUTES = ['output.value', 'traceloop.entity.output', 'llm.output_messages.0.message.content', 'gen_ai.completion.0.content'];
+
+/**
+ * A GenAI model call whose span carries no reply of its own: what the official OpenAI
+ * instrumentation records (content as log records) and what a front door that receives the two
+ * signals separately may wait for. Reads a few attributes and the event names; no parsing.
+ */
+export function awaitsContentRecords(span: { readonly attributes: Attributes; readonly events?: readonly { readonly name: string }[] }): boolean {
+  const attributes = span.attributes;
+  if (!CHAT_OPERATIONS.has(attributes[GenAI.OPERATION_NAME])) return false;
+  if (attributes[GenAI.OUTPUT_MESSAGES] !== undefined) return false;
+  for (const key of OWN_OUTPUT_ATTRIBUTES) if (attributes[key] !== undefined) return false;
+  for (const event of span.events ?? []) {
+    if (event.name === ContentEvent.CONTENT_COMPLETION || event.name === ContentEvent.CHOICE) return false;
+  }
+  return true;
+}

@@ -1,7 +1,7 @@
 /** The normalized model: what every other folder reads instead of raw span attributes. */
 export { App, GenAI, OpenInference, OpenLLMetry } from './attributes.ts';
 export type { Conversation, GroundingSource, GroundingSourceKind, Turn } from './conversation.ts';
-export { ContentEvent, contentAttributesOf, eventNameOf, isContentEventName } from './content-records.ts';
+export { awaitsContentRecords, ContentEvent, contentAttributesOf, eventNameOf, isContentEventName } from './content-records.ts';
 export type { ContentAttributes, ContentRecord } from './content-records.ts';
 export { resolveConversationKey } from './conversation-key.ts';
 export { DEFAULT_MAX_ATTRIBUTE_CHARS, DEFAULT_MAX_ITEMS } from './decode.ts';

@@ -4,6 +4,7 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { decodeExportTraceResponseProtobuf, decodeRpcStatusProtobuf } from '../../src/collector/otlp/index.ts';
+import { ProtoTypes } from '../../src/collector/otlp/proto-schema.ts';
 import { recordSpans } from './otlp/sdk-spans.ts';
 import { turnSpecs } from '../cli/support/turns.ts';
 import { CaptureServer, eventually } from './forwarder-capture-server.ts';
@@ -181,6 +182,27 @@ describe('bad input gets the right status and message, and the service keeps ser
     expect(plainTooBig.status).toBe(413);
   });
 
+  it('logs: a gzip bomb is refused with 413 at the limit, corrupt gzip with 400; a bad record is a partial success', async () => {
+    const { capture, running, url } = await setUp({ maxBodyBytes: 1024 * 1024 });
+    const bomb = gzipSync(Buffer.alloc(64 * 1024 * 1024));
+    const refused = await post(`${url}/v1/logs`, bomb, { ...PROTO_TYPE, 'content-encoding': 'gzip' });
+    expect([refused.status, decodeRpcStatusProtobuf(refused.body).message]).toEqual([413, 'request body exceeds the 1048576-byte limit after gzip decompression']);
+    const corrupt = await post(`${url}/v1/logs`, Buffer.from('not gzip at all'), { ...PROTO_TYPE, 'content-encoding': 'gzip' });
+    expect([corrupt.status, decodeRpcStatusProtobuf(corrupt.body).message]).toEqual([400, expect.stringMatching(/^invalid gzip body: /)]);
+    expect(running.service.stats().receiver.inFlightBytes).toBe(0);
+    const partly = JSON.stringify({
+      resourceLogs: [{ scopeLogs: [{ logRecords: [{ traceId: 'not-hex', body: { stringValue: 'a' } }, { body: { stringValue: 'b' } }] }] }],
+    });
+    const answer = await post(`${url}/v1/logs`, partly, JSON_TYPE);
+    expect(answer.status).toBe(200);
+    expect(JSON.parse(answer.body.toString())).toEqual({
+      partialSuccess: { rejectedLogRecords: '1', errorMessage: expect.stringMatching(/^1 log records could not be read \(forwarded as received, not evaluated\): .*traceId/) },
+    });
+    // Relayed as received, both records (the upstream decides on the one we could not read).
+    expect(capture.requests.filter((r) => r.path === '/v1/logs').map((r) => r.raw.toString())).toEqual([partly]);
+    expect(running.service.stats().receiver).toMatchObject({ logRecordsAccepted: 1, logRecordsRejected: 1 });
+  });
+
   it('wrong content type or encoding: 415; wrong method 405; unknown path 404', async () => {
     const { url } = await setUp();
     const text = await post(`${url}/v1/traces`, 'hello', { 'content-type': 'text/plain' });
@@ -257,14 +279,23 @@ describe('backpressure, logs, health and shutdown', () => {
     expect((await post(`${url}/v1/traces`, ' '.repeat(700), JSON_TYPE)).status).toBe(200);
   });
 
-  it('relays /v1/logs unchanged to the upstream logs endpoint', async () => {
+  it('relays /v1/logs unchanged (gzip as sent) to the upstream logs endpoint', async () => {
     const { capture, url } = await setUp();
-    const logs = gzipSync(Buffer.from([0x0a, 0x03, 0x0a, 0x01, 0x00, 0xde, 0xad]));
+    const request = { resourceLogs: [{ scopeLogs: [{ logRecords: [{ body: { stringValue: 'app log line' }, severityNumber: 9 }] }] }] };
+    const logs = gzipSync(ProtoTypes.ExportLogsServiceRequest.encode(ProtoTypes.ExportLogsServiceRequest.fromObject(request)).finish());
     const response = await post(`${url}/v1/logs`, logs, { ...PROTO_TYPE, 'content-encoding': 'gzip' });
     expect([response.status, response.body.length]).toEqual([200, 0]);
     const relayed = capture.requests.find((r) => r.path === '/v1/logs')!;
     expect(relayed.raw.equals(logs)).toBe(true);
     expect([relayed.headers['content-type'], relayed.headers['content-encoding']]).toEqual(['application/x-protobuf', 'gzip']);
+  });
+
+  it('answers 400 to a logs body that is not an ExportLogsServiceRequest, and relays nothing', async () => {
+    const { capture, url } = await setUp();
+    const response = await post(`${url}/v1/logs`, gzipSync(Buffer.from([0x0a, 0x03, 0x0a, 0x01, 0x00, 0xde, 0xad])), { ...PROTO_TYPE, 'content-encoding': 'gzip' });
+    expect(response.status).toBe(400);
+    expect(decodeRpcStatusProtobuf(response.body).message).toMatch(/invalid OTLP protobuf ExportLogsServiceRequest/);
+    expect(capture.requests.filter((r) => r.path === '/v1/logs')).toHaveLength(0);
   });
 
   it('serves /healthz and /readyz; on stop it finishes, flushes and refuses new connections', async () => {

@@ -19,6 +19,9 @@ export interface CheckCounts {
 export interface CheckSummaryJson {
   readonly lines: { readonly read: number; readonly accepted: number; readonly rejected: number };
   readonly spans: { readonly accepted: number; readonly rejected: number };
+  readonly logRecords: { readonly accepted: number; readonly rejected: number };
+  /** Results written as log-based event records (late content's always; all with `events.logs`). */
+  readonly resultLogRecords: number;
   readonly repliesChecked: number;
   readonly earlierResultsReplaced: number;
   readonly results: Readonly<Record<string, CheckCounts>>;
@@ -38,6 +41,9 @@ export class CheckSummary {
   linesRejected = 0;
   spansAccepted = 0;
   spansRejected = 0;
+  logRecordsAccepted = 0;
+  logRecordsRejected = 0;
+  resultLogRecords = 0;
   /** Deterministic results already on the input spans, replaced by this run's. */
   earlierResultsReplaced = 0;
   readonly #results: Record<string, CheckCounts> = Object.create(null);
@@ -70,6 +76,8 @@ export class CheckSummary {
     return {
       lines: { read: this.linesRead, accepted: this.linesAccepted, rejected: this.linesRejected },
       spans: { accepted: this.spansAccepted, rejected: this.spansRejected },
+      logRecords: { accepted: this.logRecordsAccepted, rejected: this.logRecordsRejected },
+      resultLogRecords: this.resultLogRecords,
       repliesChecked: pipeline.repliesChecked,
       earlierResultsReplaced: this.earlierResultsReplaced,
       results: { ...this.#results },
@@ -87,7 +95,7 @@ export class CheckSummary {
 }
 
 export function anyRejected(summary: CheckSummaryJson): boolean {
-  return summary.lines.rejected > 0 || summary.spans.rejected > 0;
+  return summary.lines.rejected > 0 || summary.spans.rejected > 0 || summary.logRecords.rejected > 0;
 }
 
 /** The human summary for stderr. */
@@ -96,6 +104,15 @@ export function formatSummary(summary: CheckSummaryJson): string {
     `tracejudge check: ${summary.lines.read} lines (${summary.lines.accepted} accepted, ${summary.lines.rejected} rejected), ` +
       `${summary.spans.accepted} spans accepted, ${summary.spans.rejected} rejected; ${summary.repliesChecked} replies checked`,
   ];
+  const { content } = summary.pipeline;
+  if (summary.logRecords.accepted > 0 || summary.logRecords.rejected > 0) {
+    lines.push(
+      `${summary.logRecords.accepted} log records accepted, ${summary.logRecords.rejected} rejected; ${content.recordsReceived} GenAI content records, ` +
+        `${content.recordsJoined} joined to their spans, ${content.lateSpansEvaluated} spans evaluated after them, ` +
+        `${content.spansWaiting + content.recordsExpired + content.recordsEvicted > 0 ? `${content.recordsExpired + content.recordsEvicted} records dropped and ${content.spansWaiting} spans' records never met their span, ` : ''}` +
+        `${summary.resultLogRecords} result log records written`,
+    );
+  }
   if (summary.earlierResultsReplaced > 0) {
     lines.push(`${summary.earlierResultsReplaced} deterministic results already on the spans were replaced by this run's`);
   }

@@ -2,7 +2,7 @@ import { once } from 'node:events';
 import type { Writable } from 'node:stream';
 import { EvaluationPipeline } from '../../../processors/index.ts';
 import type { EvaluationPipelineOptions } from '../../../processors/index.ts';
-import { decodeTraceRequestJson, encodeTraceRequestJson, OtlpDecodeError } from '../../collector/otlp/index.ts';
+import { decodeLogsRequestJson, decodeTraceRequestJson, encodeTraceRequestJson, genAIContentOf, OtlpDecodeError } from '../../collector/otlp/index.ts';
 import type { DecodedSpan } from '../../collector/otlp/index.ts';
 import { dropEarlierInlineResults } from '../../collector/service-earlier-results.ts';
 import { endOrder, startOrder } from '../../collector/replay-order.ts';
@@ -10,17 +10,33 @@ import { CheckSummary } from './check-summary.ts';
 import type { CheckSummaryJson } from './check-summary.ts';
 import { readLines } from './lines.ts';
 import type { OnlineCheck } from './online-check.ts';
+import { ResultLogLines } from './result-log-lines.ts';
 
 /** The receiver's body limit (OTLP spec recommends 64 MiB) applies to a line too. */
 export const DEFAULT_MAX_LINE_BYTES = 64 * 1024 * 1024;
 /** Rejections written to stderr as they happen; the rest are counted in the summary. */
 const MAX_REPORTED_REJECTIONS = 100;
 
+/** One `--in`: a file (read twice: its logs lines first, then everything) or a stream (read once). */
+export interface CheckInput {
+  /** For messages: the path, or `-` for stdin. */
+  readonly name: string;
+  open(): Promise<AsyncIterable<Buffer | string>>;
+  /** Whether `open` may be called again (a file), so its content records join spans of every input. */
+  readonly reopenable: boolean;
+}
+
 export interface CheckRunOptions {
-  /** OTLP/JSON, one `ExportTraceServiceRequest` per line (the Collector file exporter's format). */
-  readonly input: AsyncIterable<Buffer | string>;
-  /** The same lines with evaluation events added; one line per accepted input line. */
+  /**
+   * OTLP/JSON lines (the Collector file exporter's format): each an `ExportTraceServiceRequest`
+   * (`resourceSpans`) or an `ExportLogsServiceRequest` (`resourceLogs`; the exporter writes each
+   * signal to its own file). One stream, or several inputs read one after the other.
+   */
+  readonly input: AsyncIterable<Buffer | string> | readonly CheckInput[];
+  /** The trace lines with evaluation events added; one line per accepted input line. */
   readonly output: Writable;
+  /** Where logs lines go: the input's, unchanged, and results as log-based events. Default: `output`. */
+  readonly logsOutput?: Writable;
   /** Where rejected lines and spans are reported, each with its line number. */
   readonly diagnostics: Writable;
   readonly pipeline?: Omit<EvaluationPipelineOptions, 'now'>;
@@ -31,6 +47,8 @@ export interface CheckRunOptions {
    * written when they arrive (bounded by `holdMs`).
    */
   readonly online?: OnlineCheck;
+  /** Every result also as a log-based event line (`events.logs`); those of late content always are. */
+  readonly resultLogs?: boolean;
 }
 
 
@@ -56,13 +74,18 @@ async function write(stream: Writable, text: string): Promise<void> {
 export async function runCheck(options: CheckRunOptions): Promise<CheckSummaryJson> {
   let clockMs = 0;
   const online = options.online;
+  const resultLines = new ResultLogLines();
   const pipeline = new EvaluationPipeline({
     ...options.pipeline,
-    ...(online && { sinks: [...(options.pipeline?.sinks ?? []), ...online.parts.checkSinks] }),
+    sinks: [...(options.pipeline?.sinks ?? []), ...(online ? online.parts.checkSinks : []), ...(options.resultLogs ? [resultLines.sink] : [])],
+    lateSinks: options.resultLogs ? [] : [resultLines.sink],
+    lateContent: 'manual',
     now: () => clockMs,
   });
   if (online) online.conversationOfTrace = (traceId) => pipeline.conversationOfTrace(traceId);
   const writeLine = (text: string) => write(options.output, text);
+  const logsOutput = options.logsOutput ?? options.output;
+  const writeLogsLine = (text: string) => write(logsOutput, text);
   const encode = (spans: readonly DecodedSpan[]) => `${encodeTraceRequestJson(spans)}\n`;
   const summary = new CheckSummary();
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
@@ -74,55 +97,113 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckSummaryJs
       await write(options.diagnostics, `… further rejections are counted, not listed (see --summary-json)\n`);
     }
   };
+  const inputs: readonly CheckInput[] = Array.isArray(options.input)
+    ? (options.input as readonly CheckInput[])
+    : [{ name: '-', open: () => Promise.resolve(options.input as AsyncIterable<Buffer | string>), reopenable: false }];
+  const prefix = (input: CheckInput, number: number) => (inputs.length > 1 ? `${input.name}:${number}` : `line ${number}`);
 
-  for await (const line of readLines(options.input, maxLineBytes)) {
-    if ('tooLongBytes' in line) {
+  // Logs and spans are joined as in collect, but a file is all there at once: the content records
+  // of every file input are read first, so each span meets its content whichever file holds it.
+  const contentRead = new Set<CheckInput>();
+  for (const input of inputs) {
+    if (!input.reopenable) continue;
+    for await (const line of readLines(await input.open(), maxLineBytes)) {
+      if ('tooLongBytes' in line || !isLogsLine(line.text)) continue;
+      try {
+        pipeline.addContent(genAIContentOf(decodeLogsRequestJson(line.text).records));
+      } catch (error) {
+        if (!(error instanceof OtlpDecodeError)) throw error; // reported in the main pass
+      }
+    }
+    contentRead.add(input);
+  }
+
+  const flushResultLines = async () => {
+    summary.noteResults(pipeline.flushLateContent());
+    const line = resultLines.takeLine();
+    if (line !== undefined) await writeLogsLine(line);
+  };
+
+  for (const input of inputs) {
+    for await (const line of readLines(await input.open(), maxLineBytes)) {
+      if ('tooLongBytes' in line) {
+        summary.linesRead++;
+        summary.linesRejected++;
+        await reject(`${prefix(input, line.number)}: longer than the ${maxLineBytes}-byte limit (${line.tooLongBytes} bytes); skipped`);
+        continue;
+      }
+      if (line.text.trim() === '') continue; // a blank line is not a request
       summary.linesRead++;
-      summary.linesRejected++;
-      await reject(`line ${line.number}: longer than the ${maxLineBytes}-byte limit (${line.tooLongBytes} bytes); skipped`);
-      continue;
-    }
-    if (line.text.trim() === '') continue; // a blank line is not a request
-    summary.linesRead++;
-    let decoded;
-    try {
-      decoded = decodeTraceRequestJson(line.text);
-    } catch (error) {
-      if (!(error instanceof OtlpDecodeError)) throw error;
-      summary.linesRejected++;
-      await reject(`line ${line.number}: ${error.message}`);
-      continue;
-    }
-    summary.linesAccepted++;
-    summary.spansAccepted += decoded.spans.length;
-    summary.spansRejected += decoded.rejected.length;
-    for (const rejection of decoded.rejected) await reject(`line ${line.number}: ${rejection.message}`);
+      if (isLogsLine(line.text)) {
+        let logs;
+        try {
+          logs = decodeLogsRequestJson(line.text);
+        } catch (error) {
+          if (!(error instanceof OtlpDecodeError)) throw error;
+          summary.linesRejected++;
+          await reject(`${prefix(input, line.number)}: ${error.message}`);
+          continue;
+        }
+        summary.linesAccepted++;
+        summary.logRecordsAccepted += logs.records.length;
+        summary.logRecordsRejected += logs.rejected.length;
+        for (const rejection of logs.rejected) await reject(`${prefix(input, line.number)}: ${rejection.message}`);
+        if (!contentRead.has(input)) pipeline.addContent(genAIContentOf(logs.records));
+        // Every input record is kept: the line goes out as it came.
+        await writeLogsLine(`${line.text}\n`);
+        await flushResultLines();
+        continue;
+      }
+      let decoded;
+      try {
+        decoded = decodeTraceRequestJson(line.text);
+      } catch (error) {
+        if (!(error instanceof OtlpDecodeError)) throw error;
+        summary.linesRejected++;
+        await reject(`${prefix(input, line.number)}: ${error.message}`);
+        continue;
+      }
+      summary.linesAccepted++;
+      summary.spansAccepted += decoded.spans.length;
+      summary.spansRejected += decoded.rejected.length;
+      for (const rejection of decoded.rejected) await reject(`${prefix(input, line.number)}: ${rejection.message}`);
 
-    for (const span of decoded.spans) summary.earlierResultsReplaced += dropEarlierInlineResults(span);
-    const started = startOrder(decoded.spans);
-    const ended = endOrder(decoded.spans);
-    for (const span of started) pipeline.noteStart(span);
-    if (online) {
-      // The stages' clock is the line's latest end; the checks' clock moves span by span.
-      let lineEndMs = clockMs;
-      for (const span of ended) lineEndMs = Math.max(lineEndMs, Number(span.endTimeUnixNano / 1_000_000n));
-      online.now = lineEndMs;
-      online.startLine(started, decoded.spans);
+      for (const span of decoded.spans) summary.earlierResultsReplaced += dropEarlierInlineResults(span);
+      const started = startOrder(decoded.spans);
+      const ended = endOrder(decoded.spans);
+      for (const span of started) pipeline.noteStart(span);
+      if (online) {
+        // The stages' clock is the line's latest end; the checks' clock moves span by span.
+        let lineEndMs = clockMs;
+        for (const span of ended) lineEndMs = Math.max(lineEndMs, Number(span.endTimeUnixNano / 1_000_000n));
+        online.now = lineEndMs;
+        online.startLine(started, decoded.spans);
+      }
+      for (const span of ended) {
+        const endMs = Number(span.endTimeUnixNano / 1_000_000n);
+        if (endMs > clockMs) clockMs = endMs;
+        const writable = online?.writableOf(span);
+        summary.noteResults(pipeline.onEnding(span, writable ?? span));
+        if (writable) online!.ending(writable);
+      }
+      if (!online) await writeLine(encode(decoded.spans));
+      else {
+        online.endLine(ended);
+        await online.writeDue(writeLine, encode);
+      }
+      await flushResultLines();
     }
-    for (const span of ended) {
-      const endMs = Number(span.endTimeUnixNano / 1_000_000n);
-      if (endMs > clockMs) clockMs = endMs;
-      const writable = online?.writableOf(span);
-      summary.noteResults(pipeline.onEnding(span, writable ?? span));
-      if (writable) online!.ending(writable);
-    }
-    if (!online) {
-      await writeLine(encode(decoded.spans));
-      continue;
-    }
-    online.endLine(ended);
-    await online.writeDue(writeLine, encode);
   }
   const onlineSummary = online ? await online.finish(writeLine, encode) : undefined;
+  await flushResultLines();
+  summary.resultLogRecords = resultLines.written;
   return summary.toJson(pipeline.stats(), onlineSummary);
+}
+
+/** A logs line (`resourceLogs`) rather than a traces line: the key, outside any string, before any `resourceSpans`. */
+function isLogsLine(text: string): boolean {
+  const logs = text.indexOf('"resourceLogs"');
+  if (logs === -1) return false;
+  const spans = text.indexOf('"resourceSpans"');
+  return spans === -1 || logs < spans;
 }

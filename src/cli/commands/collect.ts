@@ -5,7 +5,9 @@ import { OtlpForwarder } from '../../collector/forwarder.ts';
 import { PrometheusEndpoint } from '../../collector/prometheus-endpoint.ts';
 import { describeAuth, parseAuthHeaderFlag, receiverOptionsFrom } from '../../collector/receiver-config.ts';
 import type { ReceiverOverrides } from '../../collector/receiver-config.ts';
+import { resultLogsProvider } from '../../collector/result-logs.ts';
 import { CollectorService } from '../../collector/service.ts';
+import { LogEventSink } from '../../results/index.ts';
 import { ConfigError } from '../../config/index.ts';
 import { JudgeConfigError } from '../../judge/index.ts';
 import { SamplingSettingsError } from '../../sampling/index.ts';
@@ -100,6 +102,9 @@ async function collect(flags: CollectFlags, io: CliIo): Promise<number> {
     io.stderr.write(`tracejudge collect: Prometheus metrics on http://${hostOf(bound)}:${bound.port}/metrics\n`);
   }
   const meterProvider = metrics ? metrics.meterProvider : undefined;
+  // Results as log-based events go to the upstream's /v1/logs: those of late content always, all with events.logs.
+  const resultLogs = resultLogsProvider(forwardConfig);
+  const lateSinks = resultLogs ? [new LogEventSink({ loggerProvider: resultLogs, onError: (error) => io.stderr.write(`tracejudge collect: result log event failed: ${String(error)}\n`) })] : [];
   // Sampling decisions on every turn, and the judge when the config has a judge section.
   let service: CollectorService | undefined;
   let online: OnlineStageParts;
@@ -107,8 +112,10 @@ async function collect(flags: CollectFlags, io: CliIo): Promise<number> {
     online = await createOnlineStage(config, {
       conversationOfTrace: (traceId) => service?.conversationOfTrace(traceId),
       ...(meterProvider && { meter: meterProvider.getMeter('tracejudge') }),
+      ...(resultLogs && { loggerProvider: resultLogs }),
     });
   } catch (error) {
+    await resultLogs?.shutdown();
     await metrics?.shutdown();
     if (error instanceof ConfigError || error instanceof SamplingSettingsError || error instanceof JudgeConfigError) {
       throw new CliUsageError(error.message);
@@ -118,7 +125,9 @@ async function collect(flags: CollectFlags, io: CliIo): Promise<number> {
   const forwarder = new OtlpForwarder(forwardConfig, meterProvider ? { meterProvider } : {});
   service = new CollectorService({
     forwarder,
-    pipeline: { ...pipeline, sinks: [...(pipeline.sinks ?? []), ...online.checkSinks] },
+    // With events.logs the online stage's check sinks already hold a log-event sink (on resultLogs).
+    pipeline: { ...pipeline, sinks: [...(pipeline.sinks ?? []), ...online.checkSinks], lateSinks: config.events.logs ? [] : lateSinks },
+    joinWaitMs: config.join.waitMs,
     receiver,
     forwarderMaxQueuedSpans: forwardConfig.queue.maxSpans,
     forwarderMaxQueuedBytes: forwardConfig.queue.maxBytes,
@@ -132,6 +141,7 @@ async function collect(flags: CollectFlags, io: CliIo): Promise<number> {
   } catch (error) {
     await forwarder.shutdown();
     await online.close();
+    await resultLogs?.shutdown();
     await metrics?.shutdown();
     throw new CliUsageError(`cannot listen on ${receiver.host}:${receiver.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
@@ -143,14 +153,26 @@ async function collect(flags: CollectFlags, io: CliIo): Promise<number> {
   io.stderr.write(`tracejudge collect: ${await signal}: draining\n`);
   await service.stop();
   await online.close();
+  // Late content's results were emitted while the pipeline ran: flushed before the exit.
+  await resultLogs?.shutdown();
   await metrics?.shutdown();
-  const { receiver: received, pipeline: evaluated, forwarder: forwarded } = service.stats();
+  const { receiver: received, pipeline: evaluated, forwarder: forwarded, join } = service.stats();
+  const content = evaluated.content;
   const dropped = Object.entries(forwarded.dropped).filter(([, count]) => count > 0);
   io.stderr.write(
     `tracejudge collect: stopped; ${received.spansAccepted} spans accepted, ${received.spansRejected} rejected, ` +
       `${evaluated.repliesChecked} replies checked, ${forwarded.forwardedSpans} spans forwarded` +
       `${dropped.length > 0 ? `, dropped ${dropped.map(([reason, count]) => `${reason}=${count}`).join(' ')}` : ''}\n`,
   );
+  if (content.recordsReceived > 0 || join.spansWaitedFor > 0) {
+    io.stderr.write(
+      `tracejudge collect: content log records: ${received.logRecordsAccepted} log records accepted, ${content.recordsReceived} GenAI content records, ` +
+        `${content.recordsJoined} joined to their spans, ${content.lateSpansEvaluated} spans evaluated late (results as log events), ` +
+        `${content.recordsExpired} expired and ${content.recordsEvicted} evicted without their span; ` +
+        `${join.spansWaitedFor} spans waited for content (${join.releasedWithContent} got it, ${join.releasedAtDeadline} at the ${config.join.waitMs} ms deadline, ` +
+        `${join.releasedAtStop} at stop; p99 wait ${join.p99WaitMs} ms)\n`,
+    );
+  }
   return ExitCode.OK;
 }
 
