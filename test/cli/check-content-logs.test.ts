@@ -129,4 +129,17 @@ describe('tracejudge check over the file exporter\'s two files (content as log r
     const none = await runCli(['check', '--out', out]);
     expect([none.code, none.stderr]).toEqual([1, expect.stringContaining("required option '--in <file>' not specified")]);
   });
+
+  it('events.logs: every result also as a log line beside the span events', async () => {
+    const traces = await file('traces3.jsonl', tracesLines);
+    const logs = await file('logs3.jsonl', logsLines);
+    const out = join(dir, 'out3.jsonl');
+    const result = await runCli(['check', '--in', logs, '--in', traces, '--out', out], { env: { TRACEJUDGE_EVENTS_LOGS: 'true' } });
+    expect(result.code).toBe(0);
+    const output = readOutput(await readFile(out, 'utf8'));
+    expect(labelsByResponse(output.spans)).toEqual(EXPECTED);
+    const results = output.logs.filter((record) => record.eventName === 'gen_ai.evaluation.result');
+    expect(results).toHaveLength(10);
+    expect(output.logs.length - results.length).toBe(recordCount);
+  });
 });

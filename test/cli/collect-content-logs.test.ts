@@ -145,4 +145,22 @@ describe('tracejudge collect with the official OpenAI instrumentation (content a
     expect(late).toEqual(EXPECTED);
     expect(collect.stderr()).toMatch(/26 GenAI content records, 0 joined to their spans, 6 spans evaluated late/);
   });
+
+  it('events.logs with events.spans off: every result is a log event with the span\'s ids, none on the spans', async () => {
+    capture = await CaptureServer.start();
+    const collect = await startCollect(capture.tracesUrl, cleanEnv({ TRACEJUDGE_EVENTS_LOGS: 'true', TRACEJUDGE_EVENTS_SPANS: 'false' }));
+    await runAgent(collect.url, GROUNDED, 'proto', 'logs');
+    await runAgent(collect.url, UNGROUNDED, 'json', 'spans');
+    child!.kill('SIGTERM');
+    expect(await collect.exit).toBe(0);
+    expect(labelsByResponse(capture)).toEqual({});
+    const spans = new Map(forwardedSpans(capture).map((span) => [span.spanId, span]));
+    const fromLogs: Record<string, Record<string, unknown>> = {};
+    for (const record of forwardedLogs(capture)) {
+      if (record.eventName !== 'gen_ai.evaluation.result') continue;
+      expect(spans.get(record.spanId!)?.traceId).toBe(record.traceId);
+      (fromLogs[String(record.attributes['gen_ai.response.id'])] ??= {})[String(record.attributes['gen_ai.evaluation.name'])] = record.attributes['gen_ai.evaluation.score.label'];
+    }
+    expect(fromLogs).toEqual(EXPECTED);
+  });
 });

@@ -13,9 +13,10 @@ export interface CliResult {
  * Runs the CLI as a child process under the same Node 24 that runs vitest
  * (`node src/cli/main.ts …`, or the bin shim), optionally feeding stdin.
  */
-export function runCli(args: readonly string[], options: { stdin?: string; entry?: string } = {}): Promise<CliResult> {
+export function runCli(args: readonly string[], options: { stdin?: string; entry?: string; env?: Record<string, string> } = {}): Promise<CliResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.entry ?? 'src/cli/main.ts', ...args], { cwd: REPO, stdio: 'pipe' });
+    const env = options.env ? { ...process.env, ...options.env } : process.env;
+    const child = spawn(process.execPath, [options.entry ?? 'src/cli/main.ts', ...args], { cwd: REPO, stdio: 'pipe', env });
     const stdout: Buffer[] = [];
     const stderr: Buffer[] = [];
     child.stdout.on('data', (chunk: Buffer) => stdout.push(chunk));
