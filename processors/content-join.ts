@@ -167,18 +167,30 @@ export class ContentJoin {
   }
 }
 
-/** Characters of text in a value, walked to a bounded depth: what holding it costs, roughly. */
+/**
+ * Characters of text in a value, walked to a bounded depth: what holding it costs, roughly. On the
+ * per-record path (measured: `Object.entries` here was 2% of the collector's CPU with the
+ * contrib shape), so a plain `for…in` and no allocation.
+ */
 function approximateChars(value: AttributeValue | undefined, depth = 0): number {
   if (value === undefined || value === null) return 0;
-  if (typeof value === 'string') return value.length;
+  switch (typeof value) {
+    case 'string':
+      return value.length;
+    case 'object':
+      break;
+    default:
+      return 8;
+  }
   if (value instanceof Uint8Array) return value.byteLength;
-  if (typeof value !== 'object') return 8;
   if (depth > 8) return 64;
   let chars = 0;
   if (Array.isArray(value)) {
-    for (const item of value as readonly AttributeValue[]) chars += approximateChars(item, depth + 1);
+    const items = value as readonly AttributeValue[];
+    for (let i = 0; i < items.length; i++) chars += approximateChars(items[i], depth + 1);
     return chars;
   }
-  for (const [key, item] of Object.entries(value)) chars += key.length + approximateChars(item, depth + 1);
+  const record = value as { readonly [key: string]: AttributeValue };
+  for (const key in record) chars += key.length + approximateChars(record[key], depth + 1);
   return chars;
 }
