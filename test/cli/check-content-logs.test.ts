@@ -142,4 +142,14 @@ describe('tracejudge check over the file exporter\'s two files (content as log r
     expect(results).toHaveLength(10);
     expect(output.logs.length - results.length).toBe(recordCount);
   });
+
+  it('content read from a file waits for spans that come later from stdin, in the data\'s time', async () => {
+    const logs = await file('logs4.jsonl', [logsLines[0]!]);
+    const out = join(dir, 'out4.jsonl');
+    // stdin: the other conversation's logs line first (the join takes more content then), then every trace line.
+    const stdin = [logsLines[1]!, ...tracesLines].map((line) => `${line}\n`).join('');
+    const result = await runCli(['check', '--in', logs, '--in', '-', '--out', out], { stdin });
+    expect(result.code).toBe(0);
+    expect(labelsByResponse(readOutput(await readFile(out, 'utf8')).spans)).toEqual(EXPECTED);
+  });
 });
