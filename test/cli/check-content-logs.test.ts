@@ -146,10 +146,17 @@ describe('tracejudge check over the file exporter\'s two files (content as log r
   it('content read from a file waits for spans that come later from stdin, in the data\'s time', async () => {
     const logs = await file('logs4.jsonl', [logsLines[0]!]);
     const out = join(dir, 'out4.jsonl');
-    // stdin: the other conversation's logs line first (the join takes more content then), then every trace line.
-    const stdin = [logsLines[1]!, ...tracesLines].map((line) => `${line}\n`).join('');
+    // stdin: one conversation's traces, then its logs (late: checked then), then the other's traces,
+    // whose content was read from the file and must still be waiting for them.
+    const stdin = [tracesLines[1]!, logsLines[1]!, tracesLines[0]!].map((line) => `${line}\n`).join('');
     const result = await runCli(['check', '--in', logs, '--in', '-', '--out', out], { stdin });
     expect(result.code).toBe(0);
-    expect(labelsByResponse(readOutput(await readFile(out, 'utf8')).spans)).toEqual(EXPECTED);
+    const output = readOutput(await readFile(out, 'utf8'));
+    expect(labelsByResponse(output.spans)).toEqual({
+      'chatcmpl-contrib-grounded-2': EXPECTED['chatcmpl-contrib-grounded-2'],
+      'chatcmpl-contrib-grounded-3': EXPECTED['chatcmpl-contrib-grounded-3'],
+    });
+    const late = output.logs.filter((record) => record.eventName === 'gen_ai.evaluation.result');
+    expect(new Set(late.map((record) => record.attributes['gen_ai.response.id']))).toEqual(new Set(['chatcmpl-contrib-ungrounded-2', 'chatcmpl-contrib-ungrounded-3']));
   });
 });
