@@ -45,14 +45,14 @@ export class EvaluationSpanProcessor implements SpanProcessor {
     for (const stage of this.#stages) {
       if (stage.onStart) this.#guard(stage, 'onStart', () => stage.onStart?.(span, parentContext));
     }
-    this.#downstream.onStart(span, parentContext);
+    this.#guardDownstream('onStart', () => this.#downstream.onStart(span, parentContext));
   }
 
   onEnding(span: Span): void {
     for (const stage of this.#stages) {
       if (stage.onEnding) this.#guard(stage, 'onEnding', () => stage.onEnding?.(span));
     }
-    this.#downstream.onEnding?.(span);
+    this.#guardDownstream('onEnding', () => this.#downstream.onEnding?.(span));
   }
 
   onEnd(span: ReadableSpan): void {
@@ -63,14 +63,14 @@ export class EvaluationSpanProcessor implements SpanProcessor {
     for (const stage of this.#stages) {
       if (stage.forceFlush) await this.#guardAsync(stage, 'forceFlush', () => stage.forceFlush?.());
     }
-    await this.#downstream.forceFlush();
+    await this.#guardDownstreamAsync('forceFlush', () => this.#downstream.forceFlush());
   }
 
   async shutdown(): Promise<void> {
     for (const stage of this.#stages) {
       if (stage.shutdown) await this.#guardAsync(stage, 'shutdown', () => stage.shutdown?.());
     }
-    await this.#downstream.shutdown();
+    await this.#guardDownstreamAsync('shutdown', () => this.#downstream.shutdown());
   }
 
   stats(): ProcessorStats {
@@ -111,6 +111,23 @@ export class EvaluationSpanProcessor implements SpanProcessor {
       };
     }
     return next;
+  }
+
+  /** The downstream processor is the app's (an exporter's batcher): its failure is reported, never thrown into the app. */
+  #guardDownstream(hook: string, run: () => void): void {
+    try {
+      run();
+    } catch (error) {
+      reportError(`tracejudge downstream.${hook}`, error, ++this.#stageErrors);
+    }
+  }
+
+  async #guardDownstreamAsync(hook: string, run: () => Promise<void>): Promise<void> {
+    try {
+      await run();
+    } catch (error) {
+      reportError(`tracejudge downstream.${hook}`, error, ++this.#stageErrors);
+    }
   }
 
   #guard(stage: SpanStage, hook: string, run: () => void): void {

@@ -128,21 +128,41 @@ export class MaskingSession {
   }
 }
 
-/** Non-overlapping spans in text order; earlier detectors win overlaps. */
+/**
+ * Non-overlapping spans in text order; earlier detectors win overlaps. Linear in the matches: the
+ * spans claimed so far are kept in text order and each detector's matches (in text order too) are
+ * checked against them with one pointer, then merged in — a match is never compared with every
+ * earlier one (that was quadratic: 1 MB of e-mail-like text took 20 s).
+ */
 function findSpans(text: string, detectors: readonly PiiDetector[]): Span[] {
-  const claimed: Span[] = [];
-  const overlaps = (start: number, end: number) => claimed.some((span) => start < span.end && span.start < end);
+  let claimed: Span[] = [];
   for (const detector of detectors) {
     detector.pattern.lastIndex = 0;
+    const added: Span[] = [];
+    let next = 0;
     for (const match of text.matchAll(detector.pattern)) {
       const start = match.index;
       const end = start + match[0].length;
-      if (match[0].length === 0 || overlaps(start, end)) continue;
+      if (match[0].length === 0) continue;
+      while (next < claimed.length && claimed[next].end <= start) next++;
+      if (next < claimed.length && claimed[next].start < end) continue;
       const accepted = detector.accept ? detector.accept(match[0]) : true;
-      if (accepted || detector.claimRejected) claimed.push({ start, end, detector, text: match[0], mask: accepted });
+      if (accepted || detector.claimRejected) added.push({ start, end, detector, text: match[0], mask: accepted });
     }
+    if (added.length > 0) claimed = claimed.length === 0 ? added : mergeInOrder(claimed, added);
   }
-  return claimed.sort((a, b) => a.start - b.start);
+  return claimed;
+}
+
+function mergeInOrder(a: readonly Span[], b: readonly Span[]): Span[] {
+  const merged: Span[] = new Array(a.length + b.length);
+  let i = 0;
+  let j = 0;
+  let k = 0;
+  while (i < a.length && j < b.length) merged[k++] = a[i].start <= b[j].start ? a[i++] : b[j++];
+  while (i < a.length) merged[k++] = a[i++];
+  while (j < b.length) merged[k++] = b[j++];
+  return merged;
 }
 
 function customDetector(spec: CustomPiiPattern, index: number): PiiDetector {
