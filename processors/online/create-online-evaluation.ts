@@ -91,7 +91,7 @@ export async function createOnlineStage(config: TracejudgeConfig, setup: OnlineS
   });
   const scope: OnlineScope = setup.scope ?? config.judge?.scope ?? 'conversation';
   const judge = setup.evaluator ?? (config.judge ? new LlmJudge({ ...config.judge, scope, redact: masker.redactor(), ...setup.judgeOptions }) : undefined);
-  const review = reviewSinks(config, setup.reviewSinks ?? []);
+  const review = reviewSinks(config, setup.reviewSinks ?? [], masker);
   const lowScores = review.sinks.map((sink) => new LowScoreSink(sink, { below: config.review.below, onRouted: (result) => metrics.lowScore(result.name) }));
   // Each sink here gets the check results (`checkSinks`) and, through the stage's delivery, the judge results.
   const sinks: ResultSink[] = [
@@ -164,7 +164,7 @@ export async function createOnlineEvaluation(config: TracejudgeConfig, options: 
   };
 }
 
-function reviewSinks(config: TracejudgeConfig, extra: readonly ResultSink[]): { sinks: ResultSink[]; flush(): Promise<void> } {
+function reviewSinks(config: TracejudgeConfig, extra: readonly ResultSink[], masker: PiiMasker): { sinks: ResultSink[]; flush(): Promise<void> } {
   const files: (JsonlFileSink | WebhookSink)[] = [];
   const { jsonl, webhook } = config.review;
   if (jsonl) files.push(new JsonlFileSink({ path: jsonl.path }));
@@ -174,7 +174,9 @@ function reviewSinks(config: TracejudgeConfig, extra: readonly ResultSink[]): { 
       const value = process.env[variable];
       if (value !== undefined) headers[name] = value;
     }
-    files.push(new WebhookSink({ url: webhook.url, timeoutMs: webhook.timeout, maxRetries: webhook.maxRetries, maxQueued: webhook.maxQueued, headers }));
+    files.push(
+      new WebhookSink({ url: webhook.url, timeoutMs: webhook.timeout, maxRetries: webhook.maxRetries, maxQueued: webhook.maxQueued, headers, masker }),
+    );
   }
   return { sinks: [...files, ...extra], flush: async () => void (await Promise.all(files.map((sink) => sink.flush()))) };
 }

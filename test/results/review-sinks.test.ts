@@ -8,6 +8,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import type { EvaluationResult } from '../../src/model/evaluation-result.ts';
 import { JsonlFileSink, LowScoreSink, WebhookSink } from '../../src/results/index.ts';
 import type { EvaluationTarget, ResultSink } from '../../src/results/index.ts';
+import { PiiMasker } from '../../src/privacy/index.ts';
 
 const target: EvaluationTarget = { conversationId: 'conv-1', traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), responseId: 'resp-1' };
 const low: EvaluationResult = { name: 'faithfulness', score: 0.25, label: 'unfaithful', source: 'judge' };
@@ -97,7 +98,7 @@ describe('WebhookSink', () => {
     await sink.flush();
     expect(hook.bodies).toHaveLength(2);
     expect(hook.bodies[1]).toEqual({ target, results: [low] });
-    expect(sink.stats()).toEqual({ delivered: 1, dropped: 0, failedAttempts: 1, queued: 0 });
+    expect(sink.stats()).toEqual({ delivered: 1, dropped: 0, redirectsRefused: 0, droppedAtDeadline: 0, failedAttempts: 1, queued: 0 });
   });
 
   it('gives up after its retries on a hook that times out, counting the drop', async () => {
@@ -121,6 +122,62 @@ describe('WebhookSink', () => {
     expect(sink.stats().failedAttempts).toBe(hook.bodies.length);
     expect(sink.stats().delivered).toBe(0);
     expect(sink.stats().dropped).toBe(3);
+  });
+
+  it('never follows a redirect: the body and its secret headers go to the configured URL only', async () => {
+    const elsewhere = await startHook((_index, _req, res) => res.writeHead(204).end());
+    const hook = await startHook((_index, _req, res) => res.writeHead(307, { location: elsewhere.url }).end());
+    const sink = new WebhookSink({ url: hook.url, backoffMs: 5, headers: { authorization: 'Bearer secret' } });
+    sink.write([low], target);
+    await sink.flush();
+    expect(hook.bodies).toHaveLength(1);
+    expect(elsewhere.bodies).toHaveLength(0);
+    expect(sink.stats()).toMatchObject({ delivered: 0, dropped: 1, redirectsRefused: 1 });
+  });
+
+  it('flush ends at its deadline against a hook that never answers: three batches given up, counted', async () => {
+    const hook = await startHook(() => {
+      // never answers
+    });
+    const sink = new WebhookSink({ url: hook.url, timeoutMs: 60_000, maxRetries: 5, backoffMs: 1_000 });
+    for (let i = 0; i < 3; i++) sink.write([low], target);
+    const started = Date.now();
+    await sink.flush(300);
+    expect(Date.now() - started).toBeLessThan(1_500);
+    expect(sink.stats()).toMatchObject({ delivered: 0, dropped: 3, droppedAtDeadline: 3, queued: 0 });
+    // The sink still works after a flush gave up.
+    expect(hook.bodies).toHaveLength(1);
+  });
+
+  it('bounds the time one batch may take over its retries (maxElapsedMs)', async () => {
+    const hook = await startHook((_index, _req, res) => res.writeHead(503, { 'retry-after': '1' }).end());
+    const sink = new WebhookSink({ url: hook.url, maxRetries: 10, backoffMs: 5, maxElapsedMs: 1_500 });
+    sink.write([low], target);
+    const started = Date.now();
+    await sink.flush();
+    expect(Date.now() - started).toBeLessThan(2_500);
+    expect(hook.bodies.length).toBeLessThanOrEqual(2);
+    expect(sink.stats()).toMatchObject({ delivered: 0, dropped: 1 });
+  });
+
+  it('masks personal data in what it posts, with one numbering per batch', async () => {
+    const hook = await startHook((_index, _req, res) => res.writeHead(204).end());
+    const sink = new WebhookSink({ url: hook.url, masker: new PiiMasker() });
+    const withConversation: EvaluationTarget = {
+      ...target,
+      conversation: {
+        userMessages: ['I am ana.garcia@example.es, card 4111 1111 1111 1111'],
+        transcript: [{ role: 'user', text: 'I am ana.garcia@example.es, card 4111 1111 1111 1111' }, { role: 'assistant', text: 'Thanks ana.garcia@example.es' }],
+      },
+    };
+    sink.write([{ ...low, explanation: 'the reply repeats ana.garcia@example.es', details: { quoted: 'IBAN DE89 3704 0044 0532 0130 00' } }], withConversation);
+    await sink.flush();
+    const posted = JSON.stringify(hook.bodies[0]);
+    expect(posted).not.toMatch(/ana\.garcia|4111|DE89/);
+    expect(posted).toContain('<EMAIL_1>');
+    const body = hook.bodies[0] as { target: { conversation: { transcript: { text: string }[] } }; results: { explanation: string }[] };
+    expect(body.target.conversation.transcript[1]!.text).toBe('Thanks <EMAIL_1>');
+    expect(body.results[0]!.explanation).toBe('the reply repeats <EMAIL_1>');
   });
 
   it('rejects a URL that is not http(s), naming it', () => {
