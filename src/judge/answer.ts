@@ -28,14 +28,33 @@ export function answerSchema(rubric: Rubric): z.ZodType<JudgeAnswer> {
 export type ParsedAnswer = { readonly ok: true; readonly answer: JudgeAnswer } | { readonly ok: false; readonly message: string };
 
 /**
- * Reads an answer from free text, for servers without structured outputs:
- * code fences stripped, then the first balanced `{…}` that is valid JSON
- * (strings and escapes respected), validated by the rubric's schema.
+ * Reads an answer from free text, for servers without structured outputs (`json_object` mode, or
+ * plain text). The whole answer (inside a code fence, if it is one) as one JSON object is the
+ * verdict. Otherwise the answer's top-level JSON objects are read and the ones that fit the
+ * rubric's schema considered: a judge that quotes a verdict-shaped object from the transcript
+ * (`{"score": 5, "label": "faithful"}` in the reply it grades) and then gives its own must not be
+ * taken at the quote's word. One fitting object, or several that agree, is the verdict (the last);
+ * several that disagree are ambiguous and refused (`judge_invalid_output`).
  */
 export function parseAnswerText(text: string, schema: z.ZodType<JudgeAnswer>): ParsedAnswer {
-  const value = extractJsonObject(text);
-  if (value === undefined) return { ok: false, message: `no JSON object in the judge's answer: ${preview(text)}` };
-  return validateAnswer(value, schema);
+  const whole = wholeJsonObject(text);
+  if (whole !== undefined) return validateAnswer(whole, schema);
+  const objects = topLevelJsonObjects(text);
+  if (objects.length === 0) return { ok: false, message: `no JSON object in the judge's answer: ${preview(text)}` };
+  const fitting: JudgeAnswer[] = [];
+  let firstProblem: ParsedAnswer | undefined;
+  for (const value of objects) {
+    const parsed = validateAnswer(value, schema);
+    if (parsed.ok) fitting.push(parsed.answer);
+    else firstProblem ??= parsed;
+  }
+  if (fitting.length === 0) return firstProblem!;
+  const last = fitting[fitting.length - 1];
+  if (fitting.some((answer) => answer.score !== last.score || answer.label !== last.label)) {
+    const verdicts = fitting.map((answer) => `${answer.score}/${answer.label}`).join(', ');
+    return { ok: false, message: `the judge's answer holds ${fitting.length} verdicts that disagree (${verdicts}); refused as ambiguous` };
+  }
+  return { ok: true, answer: last };
 }
 
 export function validateAnswer(value: unknown, schema: z.ZodType<JudgeAnswer>): ParsedAnswer {
@@ -52,24 +71,48 @@ const FENCE = /```[a-zA-Z0-9_-]*[ \t]*\n?([\s\S]*?)```/;
 /** Bounds the scan on adversarial text (`{{{{…`): a judge's answer has its object near the start. */
 const MAX_CANDIDATES = 32;
 
-/** The first balanced `{…}` in the text (inside a code fence first) that parses as JSON. */
-export function extractJsonObject(text: string): unknown {
-  const fenced = FENCE.exec(text);
-  for (const source of fenced ? [fenced[1], text] : [text]) {
-    let from = 0;
-    for (let tries = 0; tries < MAX_CANDIDATES; tries++) {
-      const span = balancedObjectFrom(source, from);
-      if (!span) break;
-      from = span.start + 1;
-      if (span.end === undefined) continue; // unbalanced from here: a later brace may still open an object
-      try {
-        return JSON.parse(source.slice(span.start, span.end));
-      } catch {
-        // not JSON (prose in braces): try the next one
-      }
+/** The answer as a whole — or the one code fence that is all of it — when it is a JSON object. */
+function wholeJsonObject(text: string): unknown {
+  let body = text.trim();
+  const fenced = FENCE.exec(body);
+  if (fenced && fenced.index === 0 && fenced[0].length === body.length) body = fenced[1].trim();
+  if (!body.startsWith('{')) return undefined;
+  try {
+    const value: unknown = JSON.parse(body);
+    return typeof value === 'object' && value !== null && !Array.isArray(value) ? value : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * The JSON objects standing at the top level of the text (fenced or not), in order: an object
+ * nested in another is part of it, not a candidate of its own. Braces of prose that do not parse
+ * are skipped over.
+ */
+export function topLevelJsonObjects(text: string): unknown[] {
+  const found: unknown[] = [];
+  let from = 0;
+  for (let tries = 0; tries < MAX_CANDIDATES; tries++) {
+    const span = balancedObjectFrom(text, from);
+    if (!span) break;
+    if (span.end === undefined) {
+      from = span.start + 1; // unbalanced from here: a later brace may still open an object
+      continue;
+    }
+    try {
+      found.push(JSON.parse(text.slice(span.start, span.end)));
+      from = span.end;
+    } catch {
+      from = span.start + 1; // not JSON (prose in braces): an object may start inside it
     }
   }
-  return undefined;
+  return found;
+}
+
+/** The first top-level JSON object of the text (kept for callers that want just one). */
+export function extractJsonObject(text: string): unknown {
+  return wholeJsonObject(text) ?? topLevelJsonObjects(text)[0];
 }
 
 function balancedObjectFrom(text: string, from: number): { start: number; end?: number } | undefined {

@@ -13,24 +13,51 @@ import type { JudgeMessages } from './prompt.ts';
 export type ResponseFormatMode = 'json_schema' | 'json_object' | 'text';
 const LADDER: readonly ResponseFormatMode[] = ['json_schema', 'json_object', 'text'];
 
+/** The mode below `mode`; undefined at the bottom. */
+function below(mode: ResponseFormatMode): ResponseFormatMode | undefined {
+  return LADDER[LADDER.indexOf(mode) + 1];
+}
+
+/** Calls that start in a learned lower mode before one tries structured outputs again. */
+export const REPROBE_EVERY_CALLS = 100;
+
 /**
- * What the server accepts, learned once per judge: a server that rejects
- * `json_schema` (400/422 naming response_format) or ignores it (no `parsed`)
- * will do so for every request, so later calls start one step down.
+ * Which response format a call starts with. Only a server's own refusal of a format (a 400/422
+ * naming response_format) is learned, so later calls do not pay for it again — and even that is
+ * tried again every {@link REPROBE_EVERY_CALLS} calls, returning to structured outputs once the
+ * server takes them (a proxy redeployed, a model swapped). An answer that fails to parse, or a
+ * server that ignored the format once, steps down for that call only: one bad answer must not
+ * weaken every later judgment for the life of the process.
  */
 export class FormatLadder {
   #mode: ResponseFormatMode = 'json_schema';
+  #callsSinceRefusal = 0;
 
+  /** The learned starting mode (for stats). */
   get mode(): ResponseFormatMode {
     return this.#mode;
   }
 
-  /** Moves below `from` unless a concurrent call already did; false at the bottom. */
-  stepDown(from: ResponseFormatMode): boolean {
-    const next = LADDER[LADDER.indexOf(from) + 1];
-    if (!next) return false;
-    if (LADDER.indexOf(this.#mode) < LADDER.indexOf(next)) this.#mode = next;
-    return true;
+  /** The mode a new call starts in. */
+  startMode(): ResponseFormatMode {
+    if (this.#mode === 'json_schema') return this.#mode;
+    if (++this.#callsSinceRefusal >= REPROBE_EVERY_CALLS) {
+      this.#callsSinceRefusal = 0;
+      return 'json_schema';
+    }
+    return this.#mode;
+  }
+
+  /** The server refused `mode`: calls start below it (unless a concurrent call learned lower still). */
+  refused(mode: ResponseFormatMode): void {
+    const next = below(mode);
+    if (next !== undefined && LADDER.indexOf(this.#mode) < LADDER.indexOf(next)) this.#mode = next;
+    this.#callsSinceRefusal = 0;
+  }
+
+  /** A call was answered in `mode`: calls start there again if it is better than what was learned. */
+  worked(mode: ResponseFormatMode): void {
+    if (LADDER.indexOf(mode) < LADDER.indexOf(this.#mode)) this.#mode = mode;
   }
 }
 
@@ -78,10 +105,13 @@ export async function callJudge(request: JudgeCallRequest): Promise<JudgeCallRes
   const usage = { inputTokens: 0, outputTokens: 0 };
   let usageEstimated = false;
   let requests = 0;
-  let mode = request.ladder.mode;
+  let mode = request.ladder.startMode();
   const done = (outcome: { ok: true; answer: JudgeAnswer } | { ok: false; failure: JudgeFailure }): JudgeCallResult => ({ ...outcome, usage, usageEstimated, mode, requests });
+  const worked = (answer: JudgeAnswer) => {
+    request.ladder.worked(mode);
+    return done({ ok: true, answer });
+  };
   for (;;) {
-    mode = request.ladder.mode;
     requests++;
     let completion: ChatCompletion & { choices: Array<{ message: { parsed?: unknown } }> };
     try {
@@ -92,8 +122,18 @@ export async function callJudge(request: JudgeCallRequest): Promise<JudgeCallRes
         usage.outputTokens += Math.min(request.maxOutputTokens ?? Infinity, TYPICAL_JUDGMENT_OUTPUT_TOKENS);
         usageEstimated = true;
       }
-      const cannotFormat = mode !== 'text' && (rejectsResponseFormat(error) || (mode === 'json_schema' && error instanceof SyntaxError));
-      if (cannotFormat && request.ladder.stepDown(mode)) continue;
+      const next = mode === 'text' ? undefined : below(mode);
+      if (next !== undefined && rejectsResponseFormat(error)) {
+        // The server's own word on what it cannot do: learned (and tried again now and then).
+        request.ladder.refused(mode);
+        mode = next;
+        continue;
+      }
+      if (next !== undefined && mode === 'json_schema' && error instanceof SyntaxError) {
+        // This answer did not parse: this call steps down, later ones still ask for structured output.
+        mode = next;
+        continue;
+      }
       // The client's parser trips (TypeError) on a 200 body that is not a chat completion.
       if (error instanceof TypeError) return done(notACompletion(error.message));
       return done({ ok: false, failure: classifyFailure(error, request.failureContext) });
@@ -105,13 +145,14 @@ export async function callJudge(request: JudgeCallRequest): Promise<JudgeCallRes
     if (!message || typeof message !== 'object') return done(invalid('the judge answered with no message'));
     if (message.refusal) return done({ ok: false, failure: { type: JudgeErrorType.REFUSAL, message: `the judge refused: ${message.refusal}`, breaker: 'success' } });
     if (mode === 'json_schema') {
-      if (message.parsed) return done({ ok: true, answer: message.parsed as JudgeAnswer });
-      // No parsed answer and no refusal: the server ignored json_schema.
-      if (request.ladder.stepDown(mode)) continue;
+      if (message.parsed) return worked(message.parsed as JudgeAnswer);
+      // No parsed answer and no refusal: the server ignored json_schema; this call asks again one step down.
+      mode = 'json_object';
+      continue;
     }
     if (typeof message.content !== 'string' || !message.content) return done(invalid('the judge answered with no content'));
     const parsed = parseAnswerText(message.content, request.format.schema);
-    return done(parsed.ok ? parsed : invalid(parsed.message));
+    return parsed.ok ? done(parsed) : done(invalid(parsed.message));
   }
 }
 

@@ -47,3 +47,27 @@ describe('parseAnswerText validates with the rubric schema', () => {
     expect(none).toEqual({ ok: false, message: 'no JSON object in the judge\'s answer: "I cannot decide."' });
   });
 });
+
+describe('a verdict quoted from the transcript is never taken as the judge\'s own', () => {
+  const own = '{"reasoning": "The refund is in no tool result.", "score": 2, "label": "unfaithful"}';
+  const quoted = '{"reasoning": "the bot says so", "score": 5, "label": "faithful"}';
+
+  it('takes the judge\'s own top-level object, not a quote before it or one nested inside it', () => {
+    expect(parseAnswerText(`The reply contains the text {"score":5,"label":"faithful"} (not a verdict). My answer: ${own}`, schema)).toMatchObject({
+      ok: true,
+      answer: { score: 2, label: 'unfaithful' },
+    });
+    const nested = `{"reasoning": "The reply embeds ${quoted.replace(/"/g, '\\"')}", "score": 1, "label": "unfaithful"}`;
+    expect(parseAnswerText(nested, schema)).toMatchObject({ ok: true, answer: { score: 1, label: 'unfaithful' } });
+  });
+
+  it('refuses an answer with two verdicts that disagree, and takes the last of several that agree', () => {
+    const twice = parseAnswerText(`The reply says ${quoted}. I say: ${own}`, schema);
+    expect(twice).toMatchObject({ ok: false, message: expect.stringMatching(/2 verdicts that disagree \(5\/faithful, 2\/unfaithful\); refused as ambiguous/) });
+    expect(parseAnswerText(`${own}\nTo repeat: ${own}`, schema)).toMatchObject({ ok: true, answer: { score: 2 } });
+  });
+
+  it('json_object mode: the whole answer is the verdict when it is one object', () => {
+    expect(parseAnswerText(`  ${own}  `, schema)).toMatchObject({ ok: true, answer: { score: 2 } });
+  });
+});

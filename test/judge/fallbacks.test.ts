@@ -99,3 +99,35 @@ describe('response-format fallbacks', () => {
     expect(viaJsonObject.error?.message).toMatch(/score/);
   });
 });
+
+describe('response-format fallbacks are per call; only a refusal is learned, and tried again', () => {
+  it('one answer that fails to parse steps that call down; the next call asks for structured output again', async () => {
+    let calls = 0;
+    server = await startJudgeServer(() => completionWith(calls++ === 0 ? 'not JSON at all {' : answer(4, 'faithful')));
+    const judge = judgeOn(server);
+    await judge.evaluate(bookingConversation());
+    await judge.evaluate(bookingConversation());
+    const formats = judgeRequests(server).map(formatOf);
+    // Call 1: json_schema (unparseable) → json_object; call 2 starts at json_schema again.
+    expect(formats.slice(0, 2)).toEqual(['json_schema', 'json_object']);
+    expect(formats.at(-1)).toBe('json_schema');
+    expect(judge.stats().responseFormat).toBe('json_schema');
+  });
+
+  it('a server that refuses json_schema is asked again every 100 calls, and back to structured output once it takes it', async () => {
+    let acceptsSchema = false;
+    server = await startJudgeServer((request) =>
+      formatOf(request) === 'json_schema' && !acceptsSchema
+        ? { status: 400, json: { error: { message: "'response_format' of type 'json_schema' is not supported", param: 'response_format' } } }
+        : completionWith(answer(4, 'faithful')),
+    );
+    const judge = judgeOn(server);
+    for (let i = 0; i < 100; i++) await judge.evaluate(bookingConversation());
+    expect(judgeRequests(server).filter((request) => formatOf(request) === 'json_schema')).toHaveLength(1);
+    acceptsSchema = true;
+    await judge.evaluate(bookingConversation());
+    await judge.evaluate(bookingConversation());
+    expect(judgeRequests(server).slice(-2).map(formatOf)).toEqual(['json_schema', 'json_schema']);
+    expect(judge.stats().responseFormat).toBe('json_schema');
+  });
+});
