@@ -75,12 +75,23 @@ export class LlmJudge implements Evaluator {
       // Rendered when the first call starts, not while queued: waiting work holds no prompt.
       const render = (): RenderedTranscript =>
         (transcript ??= renderTranscript(target, this.#transcriptLimits()));
-      return await Promise.all(
+      const results = await Promise.all(
         rubrics.map(async (rubric) => {
           const attempts = await Promise.all(Array.from({ length: options.repeats }, () => this.#attempt(rubric, render, combined, context)));
           return judgmentResult(rubric, attempts, target, provenance);
         }),
       );
+      // What the judge did not see in full (judge.maxTranscriptChars bounds the whole request): said on the result.
+      const seen = transcript as RenderedTranscript | undefined;
+      if (seen === undefined || (seen.trimmedChars === 0 && seen.omittedTurns === 0)) return results;
+      return results.map((result) => ({
+        ...result,
+        details: {
+          ...result.details,
+          ...(seen.omittedTurns > 0 && { 'judge.omitted_turns': seen.omittedTurns }),
+          ...(seen.trimmedChars > 0 && { 'judge.transcript_trimmed_chars': seen.trimmedChars }),
+        },
+      }));
     } catch (error) {
       // A bug or a malformed target must not reject: the caller's spans flow on.
       const failure = { type: JudgeErrorType.FAILED, message: `judge failed on this target: ${error instanceof Error ? error.message : String(error)}` };

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { judgeMessages, renderTranscript, transcriptMarkers } from '../../src/judge/index.ts';
 import { faithfulness } from '../../src/judge/rubrics/faithfulness.ts';
-import { bookingConversation } from './fixtures.ts';
+import { answer, bookingConversation, completionWith, judgeOn, judgeRequests, startJudgeServer } from './fixtures.ts';
 
 const limits = { maxChars: 60_000, maxValueChars: 8_000 };
 
@@ -36,7 +36,8 @@ describe('renderTranscript', () => {
     const target = bookingConversation({ systemInstructions: ['Call me at +1 555 0100. ' + 'y'.repeat(100)] });
     const rendered = renderTranscript(target, { maxChars: 60_000, maxValueChars: 40, redact: (text) => text.replace(/\+\d[\d ]+\d/g, '[PHONE]') });
     const [instructions] = JSON.parse(rendered.json).system_instructions;
-    expect(instructions).toMatch(/^Call me at \[PHONE\]\. y+… \[cut, \d+ chars\]$/);
+    // The middle is cut, marked, so both ends stay readable.
+    expect(instructions).toMatch(/^Call me at \[PHONE\]\. y*… \[\d+ of \d+ chars cut\] …y+$/);
     expect(rendered.json).not.toContain('555');
   });
 
@@ -64,5 +65,41 @@ describe('judgeMessages', () => {
     expect(system).toContain('Label: exactly one of "faithful", "partially_faithful", "unfaithful".');
     expect(system.indexOf('"reasoning"')).toBeLessThan(system.indexOf('"score"'));
     expect(judgeMessages(faithfulness, transcript, 'conversation', nonce).system).toContain('over the whole conversation');
+  });
+
+  it('bounds the whole request: a judged turn of a million characters and a flood of tool calls still fit maxChars, cuts marked and counted', () => {
+    const target = bookingConversation();
+    const huge = {
+      userMessages: ['x'.repeat(1_044_768)],
+      toolCalls: Array.from({ length: 5_000 }, (_, i) => ({ name: `lookup_${i}`, arguments: { i }, result: { slot: `${i}`, note: 'n'.repeat(500) } })),
+      assistantReplies: ['Booked for 10:30. ' + 'z'.repeat(200_000) + ' See you then.'],
+    };
+    const rendered = renderTranscript({ ...target, turns: [...target.turns, huge] }, { maxChars: 60_000, maxValueChars: 8_000 });
+    expect(rendered.json.length).toBeLessThanOrEqual(60_000);
+    expect(rendered.trimmedChars).toBeGreaterThan(1_000_000);
+    const data = JSON.parse(rendered.json);
+    const judged = data.turns.at(-1);
+    expect(judged.judged).toBe(true);
+    expect(judged.user[0]).toMatch(/^x+… \[\d+ of 1044768 chars cut\] …x+$/);
+    expect(judged.assistant[0]).toMatch(/^Booked for 10:30\. z*… \[\d+ of \d+ chars cut\] …z* See you then\.$/);
+    expect(judged.tool_calls.some((call: unknown) => typeof call === 'string' && /items cut\]$/.test(call))).toBe(true);
+    // A transcript within the budget is not touched.
+    expect(renderTranscript(target, { maxChars: 60_000, maxValueChars: 8_000 }).trimmedChars).toBe(0);
+  });
+});
+
+describe('LlmJudge: maxTranscriptChars bounds the request it sends', () => {
+  it('an oversized judged turn is trimmed to the bound, and the result says how much was cut', async () => {
+    const server = await startJudgeServer(() => completionWith(answer(4, 'faithful')));
+    try {
+      const target = bookingConversation();
+      const oversized = { ...target, turns: [...target.turns, { userMessages: ['y'.repeat(1_044_768)], toolCalls: [], assistantReplies: ['Booked.'] }] };
+      const [result] = await judgeOn(server, { maxTranscriptChars: 20_000 }).evaluate(oversized);
+      const sent = judgeRequests(server)[0]!.body.messages.map((message: { content: string }) => message.content).join('');
+      expect(sent.length).toBeLessThan(20_000 + 6_000);
+      expect(result!.details?.['judge.transcript_trimmed_chars']).toBeGreaterThan(1_000_000);
+    } finally {
+      await server.close();
+    }
   });
 });
