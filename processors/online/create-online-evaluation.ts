@@ -129,6 +129,9 @@ export async function createOnlineStage(config: TracejudgeConfig, setup: OnlineS
       await (judge as { close?: () => Promise<void> } | undefined)?.close?.();
       await review.flush();
       store?.sink.flush();
+      // Still locked (or full) at the last try: those results are lost now, and said so.
+      const waiting = store?.sink.stats().waitingForRetry ?? 0;
+      if (waiting > 0) reportError(`tracejudge store ${config.store!.path} (${waiting} result batch(es) lost at shutdown: still locked or full)`, new Error('store not writable at shutdown'), 1);
       store?.store.close();
       await metricsExport?.shutdown();
     },
@@ -189,13 +192,15 @@ function logEventSink(loggerProvider: LoggerProvider | undefined): LogEventSink 
 /** The store and its sink: every judged reply and failed check, masked; low ones queued for review unless `review.queue` is off. */
 function storeSinkOf(config: TracejudgeConfig, masker: PiiMasker, context: (target: EvaluationTarget) => ConversationSnapshot | undefined): { store: TracejudgeStore; sink: StoreResultSink } {
   const { path, retention } = config.store!;
-  const store = TracejudgeStore.open(path, { maxRows: retention.maxRows, maxAgeMs: retention.maxAge });
+  // Busy timeout 0: another writer's lock is never waited for on the host's event loop; the sink retries later.
+  const store = TracejudgeStore.open(path, { maxRows: retention.maxRows, maxAgeMs: retention.maxAge, busyTimeoutMs: 0 });
   let failures = 0;
   const sink = new StoreResultSink(store, {
     masker,
     context,
     ...(config.review.queue && { reviewBelow: config.review.below }),
     onError: (error, lost) => reportError(`tracejudge store ${path} (${lost} result batch(es) lost)`, error, ++failures),
+    onRetry: (error, retries) => reportError(`tracejudge store ${path} (locked or full; retry #${retries}, nothing lost yet)`, error, ++failures),
   });
   return { store, sink };
 }

@@ -1,3 +1,4 @@
+import { StoreError } from './store-error.ts';
 import type { EvaluationResult } from '../model/evaluation-result.ts';
 import type { ConversationSnapshot, EvaluationTarget, ResultSink } from '../results/result-sink.ts';
 import { insertConversations, validateRecord } from './conversation-rows.ts';
@@ -37,6 +38,8 @@ export interface StoreResultSinkOptions {
   readonly now?: () => number;
   /** Told about a batch that could not be written (locked, corrupt, full disk); never thrown. */
   readonly onError?: (error: unknown, lost: number) => void;
+  /** A write met a locked or full database and will be tried again (first time, then every 100th): nothing was lost. */
+  readonly onRetry?: (error: unknown, retries: number) => void;
 }
 
 interface Pending {
@@ -51,7 +54,15 @@ export interface StoreSinkStats {
   readonly dropped: number;
   readonly failedBatches: number;
   readonly lostToErrors: number;
+  /** Writes that met a locked (another writer) or full database and were tried again later. */
+  readonly retries: number;
+  /** Records waiting for such a retry now (masked, counted in the buffer bound). */
+  readonly waitingForRetry: number;
 }
+
+/** A locked database is tried again after this, doubling to the cap, while the batch waits (bounded). */
+const FIRST_RETRY_MS = 100;
+const MAX_RETRY_MS = 2_000;
 
 /** Judged replies, and replies that failed a check, are kept; passing deterministic results alone are not. */
 export function worthStoring(results: readonly EvaluationResult[]): boolean {
@@ -74,6 +85,10 @@ export class StoreResultSink implements ResultSink {
   #dropped = 0;
   #failedBatches = 0;
   #lostToErrors = 0;
+  /** Records already masked whose write met a locked or full database: written first at the next try. */
+  #retry: ConversationRecord[] = [];
+  #retryMs = FIRST_RETRY_MS;
+  #retries = 0;
 
   constructor(store: TracejudgeStore, options: StoreResultSinkOptions) {
     this.#store = store;
@@ -85,7 +100,7 @@ export class StoreResultSink implements ResultSink {
   write(results: readonly EvaluationResult[], target: EvaluationTarget): void {
     try {
       if (!worthStoring(results)) return;
-      if (this.#buffer.length >= this.#maxBuffered) {
+      if (this.#buffer.length + this.#retry.length >= this.#maxBuffered) {
         this.#dropped++;
         return;
       }
@@ -103,9 +118,10 @@ export class StoreResultSink implements ResultSink {
     if (this.#timer) clearTimeout(this.#timer);
     this.#timer = undefined;
     const pending = this.#buffer;
-    if (pending.length === 0) return;
+    if (pending.length === 0 && this.#retry.length === 0) return;
     this.#buffer = [];
-    const batch: ConversationRecord[] = [];
+    const batch: ConversationRecord[] = this.#retry;
+    this.#retry = [];
     for (const entry of pending) {
       try {
         batch.push(this.#record(entry));
@@ -134,7 +150,19 @@ export class StoreResultSink implements ResultSink {
         insertReviewItems(this.#store, entries, now);
       });
       this.#written += batch.length;
+      this.#retryMs = FIRST_RETRY_MS;
     } catch (error) {
+      if (retryable(error)) {
+        // The store never waits for a lock on the host's event loop (busy timeout 0): the batch waits
+        // here instead, and is tried again later, with what comes meanwhile.
+        this.#retries++;
+        this.#retry = batch;
+        this.#timer = setTimeout(() => this.flush(), this.#retryMs);
+        this.#timer.unref?.();
+        this.#retryMs = Math.min(MAX_RETRY_MS, this.#retryMs * 2);
+        if (this.#retries === 1 || this.#retries % 100 === 0) this.#options.onRetry?.(error, this.#retries);
+        return;
+      }
       this.#failedBatches++;
       this.#lostToErrors += batch.length;
       this.#options.onError?.(error, batch.length);
@@ -142,7 +170,15 @@ export class StoreResultSink implements ResultSink {
   }
 
   stats(): StoreSinkStats {
-    return { buffered: this.#buffer.length, written: this.#written, dropped: this.#dropped, failedBatches: this.#failedBatches, lostToErrors: this.#lostToErrors };
+    return {
+      buffered: this.#buffer.length,
+      written: this.#written,
+      dropped: this.#dropped,
+      failedBatches: this.#failedBatches,
+      lostToErrors: this.#lostToErrors,
+      retries: this.#retries,
+      waitingForRetry: this.#retry.length,
+    };
   }
 
   #record({ results, target, recordedAt }: Pending): ConversationRecord {
@@ -178,4 +214,11 @@ export class StoreResultSink implements ResultSink {
     validateRecord(record, 0);
     return record;
   }
+}
+
+/** Locked by another writer, or the disk full: worth another try later, never a wait now. */
+function retryable(error: unknown): boolean {
+  if (error instanceof StoreError && error.kind === 'locked') return true;
+  const cause = error instanceof Error ? (error.cause as { errcode?: number } | undefined) : undefined;
+  return cause?.errcode === 13 || /database or disk is full|SQLITE_FULL/i.test(error instanceof Error ? error.message : String(error));
 }

@@ -85,22 +85,42 @@ describe('StoreResultSink', () => {
     store.close();
   });
 
-  it('a locked store loses the batch without throwing, and says so', () => {
+  it('a locked store keeps the batch for a later try, says so once, and writes it when the lock is gone', () => {
     const path = tempStorePath();
     const holder = TracejudgeStore.open(path);
-    const store = TracejudgeStore.open(path, { busyTimeoutMs: 20 });
+    const store = TracejudgeStore.open(path, { busyTimeoutMs: 0 });
     const errors: string[] = [];
-    const sink = new StoreResultSink(store, { masker, flushDelayMs: 60_000, onError: (error, lost) => errors.push(`${(error as Error).message} (${lost})`) });
+    const retries: string[] = [];
+    const sink = new StoreResultSink(store, {
+      masker,
+      flushDelayMs: 60_000,
+      onError: (error, lost) => errors.push(`${(error as Error).message} (${lost})`),
+      onRetry: (error, count) => retries.push(`${(error as Error).message} (#${count})`),
+    });
     holder.db.exec('BEGIN IMMEDIATE');
     sink.write(judged(0.1), target(1));
     expect(() => sink.flush()).not.toThrow();
+    expect(retries).toEqual([expect.stringMatching(/is locked.*\(#1\)$/)]);
+    expect(sink.stats()).toMatchObject({ failedBatches: 0, lostToErrors: 0, retries: 1, waitingForRetry: 1 });
+    sink.write(judged(0.2), target(2));
     holder.db.exec('ROLLBACK');
-    expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/is locked.*\(1\)$/);
-    expect(sink.stats()).toMatchObject({ failedBatches: 1, lostToErrors: 1 });
-    expect(countConversations(store)).toBe(0);
+    sink.flush();
+    expect(errors).toEqual([]);
+    expect(sink.stats()).toMatchObject({ written: 2, waitingForRetry: 0 });
+    expect(countConversations(store)).toBe(2);
     holder.close();
     store.close();
+  });
+
+  it('an error that another try cannot mend (a closed store) loses the batch without throwing, and says so', () => {
+    const store = TracejudgeStore.open(tempStorePath());
+    const errors: string[] = [];
+    const sink = new StoreResultSink(store, { masker, flushDelayMs: 60_000, onError: (_error, lost) => errors.push(`lost ${lost}`) });
+    store.close();
+    sink.write(judged(0.1), target(1));
+    expect(() => sink.flush()).not.toThrow();
+    expect(errors).toEqual(['lost 1']);
+    expect(sink.stats()).toMatchObject({ failedBatches: 1, lostToErrors: 1, retries: 0 });
   });
 
   it('looks the conversation up when the batch is written, so a turn that ended after the result is in it', () => {
