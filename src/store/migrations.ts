@@ -79,6 +79,11 @@ export const migrations: readonly Migration[] = [
       );
       CREATE INDEX review_items_status ON review_items (status, score);`,
   },
+  {
+    version: 3,
+    description: 'review queue retention by age and count (oldest first)',
+    sql: `CREATE INDEX review_items_queued ON review_items (status, queued_at);`,
+  },
 ];
 
 export const SCHEMA_VERSION = migrations.at(-1)!.version;

@@ -83,7 +83,26 @@ export function insertReviewItems(
     );
     added += Number(result.changes);
   }
+  if (added > 0) pruneReviewItems(store, now);
   return added;
+}
+
+/**
+ * Retention of the review queue, as of conversations (`store.retention`): each item is a whole
+ * transcript copy, so a flood of failing traffic must not grow it without bound. Pending items past
+ * `maxAge` or beyond `maxRows` go first, oldest first; items a human decided go by age only. In
+ * batches of `pruneBatch` per write, so a write never stalls on a backlog.
+ */
+function pruneReviewItems(store: TracejudgeStore, now: number): void {
+  const { maxAgeMs, maxRows, pruneBatch } = store.retention;
+  const db = store.db;
+  db.prepare(`DELETE FROM review_items WHERE id IN (SELECT id FROM review_items WHERE status = 'pending' AND queued_at < ? ORDER BY queued_at LIMIT ?)`).run(now - maxAgeMs, pruneBatch);
+  db.prepare(`DELETE FROM review_items WHERE id IN (SELECT id FROM review_items WHERE status <> 'pending' AND decided_at < ? ORDER BY decided_at LIMIT ?)`).run(now - maxAgeMs, pruneBatch);
+  const { count } = db.prepare(`SELECT count(*) AS count FROM review_items WHERE status = 'pending'`).get() as { count: number };
+  const excess = Math.min(count - maxRows, pruneBatch);
+  if (excess > 0) {
+    db.prepare(`DELETE FROM review_items WHERE id IN (SELECT id FROM review_items WHERE status = 'pending' ORDER BY queued_at, id LIMIT ?)`).run(excess);
+  }
 }
 
 /** Lowest score first (failed evaluations without a score count as 0). */

@@ -163,4 +163,19 @@ describe('StoreResultSink', () => {
     expect(sink.stats()).toMatchObject({ written: 1, lostToErrors: 2 });
     store.close();
   });
+
+  it('a flood of failing traffic: the review queue is pruned like the conversations (maxRows, oldest first)', () => {
+    const store = TracejudgeStore.open(tempStorePath(), { maxRows: 300 });
+    const sink = new StoreResultSink(store, { masker, flushDelayMs: 60_000, reviewBelow: 0.5, maxBuffered: 5_000 });
+    for (let round = 0; round < 10; round++) {
+      for (let i = 0; i < 260; i++) sink.write(judged(0.1), target(round * 1_000 + i));
+      sink.flush();
+    }
+    expect(countConversations(store)).toBe(300);
+    const pending = listReviewItems(store, { status: 'pending', limit: 10_000 });
+    expect(pending).toHaveLength(300);
+    // The newest stay.
+    expect(pending.every((item) => Number(item.conversationId.slice('conv-'.length)) >= 8_000)).toBe(true);
+    store.close();
+  });
 });

@@ -30,7 +30,7 @@ describe('TracejudgeStore: schema', () => {
     recordConversations(old, [conversationRecord({ conversationId: 'kept' })], 1_000_000);
     old.close();
     const store = TracejudgeStore.open(path);
-    expect(store.schemaVersion).toBe(2);
+    expect(store.schemaVersion).toBe(SCHEMA_VERSION);
     expect(listConversations(store).map((c) => c.conversationId)).toEqual(['kept']);
     expect(store.db.prepare('SELECT count(*) AS n FROM review_items').get()).toEqual({ n: 0 });
     store.close();
