@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { gunzipSync } from 'node:zlib';
 import { OTLPLogExporter as OtlpJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
@@ -17,10 +16,17 @@ import { contribHandler, contribOpenAI, GROUNDED, runContribConversation, UNGROU
 import type { ContribScript } from '../support/contrib-openai.ts';
 import { startOpenAITestServer } from '../support/openai-test-server.ts';
 import type { OpenAITestServer } from '../support/openai-test-server.ts';
-import { REPO } from './support/cli-process.ts';
+import { cleanEnv, startCollect as startCollectProcess } from './support/collect-process.ts';
 
 let model: OpenAITestServer;
 let child: ChildProcessWithoutNullStreams | undefined;
+
+/** collect forwarding to `forward`, on a free port; killed after each test, whatever happened. */
+async function startCollect(forward: string, env: NodeJS.ProcessEnv) {
+  const collect = await startCollectProcess(['--listen', '127.0.0.1:0', '--forward', forward], env);
+  child = collect.process;
+  return collect;
+}
 let capture: CaptureServer | undefined;
 
 beforeAll(async () => {
@@ -34,26 +40,6 @@ afterEach(async () => {
   child = undefined;
   capture = undefined;
 });
-
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_') && !key.startsWith('TRACEJUDGE_')));
-  return { ...env, ...extra };
-}
-
-function startCollect(forward: string, env: NodeJS.ProcessEnv): Promise<{ url: string; stderr: () => string; exit: Promise<number | null> }> {
-  const process_ = spawn(process.execPath, ['src/cli/main.ts', 'collect', '--listen', '127.0.0.1:0', '--forward', forward], { cwd: REPO, env, stdio: 'pipe' });
-  child = process_;
-  let stderr = '';
-  const exit = new Promise<number | null>((resolve) => process_.on('close', resolve));
-  return new Promise((resolve, reject) => {
-    process_.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-      if (listening) resolve({ url: listening[1], stderr: () => stderr, exit });
-    });
-    void exit.then((code) => reject(new Error(`collect exited with ${code} before listening:\n${stderr}`)));
-  });
-}
 
 /** An agent process's telemetry: the official OTLP trace and log exporters, batches sent only when flushed. */
 function agentTelemetry(url: string, encoding: 'proto' | 'json') {

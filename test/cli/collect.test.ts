@@ -6,15 +6,17 @@ import { recordSpans } from '../collector/otlp/sdk-spans.ts';
 import { CaptureServer } from '../collector/forwarder-capture-server.ts';
 import { evaluationLabels, exportWith, forwardedSpans } from '../collector/receiver-support.ts';
 import { REPO, runCli } from './support/cli-process.ts';
+import { cleanEnv, startCollect as startCollectProcess } from './support/collect-process.ts';
 import { turnSpecs } from './support/turns.ts';
 
-/** The environment without OTLP exporter variables, so only what a test passes configures forwarding. */
-function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
-  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_') && !key.startsWith('TRACEJUDGE_')));
-  return { ...env, ...extra };
-}
-
 let child: ChildProcessWithoutNullStreams | undefined;
+
+/** The running collect is killed after each test, whatever happened. */
+async function startCollect(args: string[], env: NodeJS.ProcessEnv) {
+  const collect = await startCollectProcess(args, env);
+  child = collect.process;
+  return collect;
+}
 let capture: CaptureServer | undefined;
 
 afterEach(async () => {
@@ -23,22 +25,6 @@ afterEach(async () => {
   child = undefined;
   capture = undefined;
 });
-
-/** Starts `tracejudge collect` and resolves with its URL once it says where it listens. */
-function startCollect(args: string[], env: NodeJS.ProcessEnv): Promise<{ url: string; stderr: () => string; exit: Promise<number | null> }> {
-  const process_ = spawn(process.execPath, ['src/cli/main.ts', 'collect', ...args], { cwd: REPO, env, stdio: 'pipe' });
-  child = process_;
-  let stderr = '';
-  const exit = new Promise<number | null>((resolve) => process_.on('close', resolve));
-  return new Promise((resolve, reject) => {
-    process_.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString('utf8');
-      const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
-      if (listening) resolve({ url: listening[1], stderr: () => stderr, exit });
-    });
-    void exit.then((code) => reject(new Error(`collect exited with ${code} before listening:\n${stderr}`)));
-  });
-}
 
 describe('tracejudge collect', () => {
   it('receives from the official exporter, forwards with events, and on SIGTERM drains, flushes and exits 0', async () => {

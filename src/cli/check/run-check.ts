@@ -124,6 +124,17 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckSummaryJs
   }
   clockMs = 0;
 
+  const decodeLine = async <T,>(decode: () => T, where: string): Promise<T | undefined> => {
+    try {
+      return decode();
+    } catch (error) {
+      if (!(error instanceof OtlpDecodeError)) throw error;
+      summary.linesRejected++;
+      await reject(`${where}: ${error.message}`);
+      return undefined;
+    }
+  };
+
   const flushResultLines = async () => {
     summary.noteResults(pipeline.flushLateContent());
     const line = resultLines.takeLine();
@@ -140,39 +151,25 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckSummaryJs
       }
       if (line.text.trim() === '') continue; // a blank line is not a request
       summary.linesRead++;
-      if (isLogsLine(line.text)) {
-        let logs;
-        try {
-          logs = decodeLogsRequestJson(line.text);
-        } catch (error) {
-          if (!(error instanceof OtlpDecodeError)) throw error;
-          summary.linesRejected++;
-          await reject(`${prefix(input, line.number)}: ${error.message}`);
-          continue;
-        }
-        summary.linesAccepted++;
-        summary.logRecordsAccepted += logs.records.length;
-        summary.logRecordsRejected += logs.rejected.length;
-        for (const rejection of logs.rejected) await reject(`${prefix(input, line.number)}: ${rejection.message}`);
-        if (!contentRead.has(input)) pipeline.addContent(genAIContentOf(logs.records));
+      const where = prefix(input, line.number);
+      const logsLine = isLogsLine(line.text);
+      // A line is one request of either signal; one that cannot be read is rejected whole, counted, and skipped.
+      const decodedLine = await decodeLine(() => (logsLine ? decodeLogsRequestJson(line.text) : decodeTraceRequestJson(line.text)), where);
+      if (decodedLine === undefined) continue;
+      summary.linesAccepted++;
+      for (const rejection of decodedLine.rejected) await reject(`${where}: ${rejection.message}`);
+      if ('records' in decodedLine) {
+        summary.logRecordsAccepted += decodedLine.records.length;
+        summary.logRecordsRejected += decodedLine.rejected.length;
+        if (!contentRead.has(input)) pipeline.addContent(genAIContentOf(decodedLine.records));
         // Every input record is kept: the line goes out as it came.
         await writeLogsLine(`${line.text}\n`);
         await flushResultLines();
         continue;
       }
-      let decoded;
-      try {
-        decoded = decodeTraceRequestJson(line.text);
-      } catch (error) {
-        if (!(error instanceof OtlpDecodeError)) throw error;
-        summary.linesRejected++;
-        await reject(`${prefix(input, line.number)}: ${error.message}`);
-        continue;
-      }
-      summary.linesAccepted++;
+      const decoded = decodedLine;
       summary.spansAccepted += decoded.spans.length;
       summary.spansRejected += decoded.rejected.length;
-      for (const rejection of decoded.rejected) await reject(`${prefix(input, line.number)}: ${rejection.message}`);
 
       for (const span of decoded.spans) summary.earlierResultsReplaced += dropEarlierInlineResults(span);
       const started = startOrder(decoded.spans);

@@ -1,0 +1,31 @@
+import { spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
+import { REPO } from './cli-process.ts';
+
+/** The environment without OTLP exporter or tracejudge variables, so only what a test passes configures collect. */
+export function cleanEnv(extra: Record<string, string> = {}): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_') && !key.startsWith('TRACEJUDGE_')));
+  return { ...env, ...extra };
+}
+
+export interface RunningCollect {
+  readonly process: ChildProcessWithoutNullStreams;
+  readonly url: string;
+  stderr(): string;
+  readonly exit: Promise<number | null>;
+}
+
+/** Starts `tracejudge collect` and resolves once it says where it listens. */
+export function startCollect(args: readonly string[], env: NodeJS.ProcessEnv): Promise<RunningCollect> {
+  const child = spawn(process.execPath, ['src/cli/main.ts', 'collect', ...args], { cwd: REPO, env, stdio: 'pipe' });
+  let stderr = '';
+  const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
+  return new Promise((resolve, reject) => {
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString('utf8');
+      const listening = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stderr);
+      if (listening) resolve({ process: child, url: listening[1], stderr: () => stderr, exit });
+    });
+    void exit.then((code) => reject(new Error(`collect exited with ${code} before listening:\n${stderr}`)));
+  });
+}
