@@ -5,7 +5,7 @@ import { defineSection } from './section.ts';
 const STEM = /^[A-Z][A-Z0-9_]{0,31}$/;
 
 /** src/privacy's built-in detector kinds (kept equal by test/privacy/config.test.ts; src/config imports nothing of ours). */
-export const BUILTIN_KINDS = ['EMAIL', 'IBAN', 'CARD', 'SSN', 'NINO', 'NATIONAL_ID', 'TAX_ID', 'PHONE'] as const;
+export const BUILTIN_KINDS = ['EMAIL', 'IBAN', 'CARD', 'SSN', 'NINO', 'NATIONAL_ID', 'TAX_ID', 'PHONE', 'BIRTH_DATE', 'IP_ADDRESS'] as const;
 
 const pattern = z
   .strictObject({

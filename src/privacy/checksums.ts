@@ -68,3 +68,18 @@ export function steuerIdValid(digits: string): boolean {
   const check = (11 - product) % 10;
   return check === Number(digits[10]);
 }
+
+/**
+ * French NIR (numéro d'inscription au répertoire): 13 characters then a 2-digit key, key =
+ * 97 − (number mod 97), Corsica's départements 2A / 2B read as 19 / 18 (INSEE).
+ */
+export function frenchNirValid(nir: string): boolean {
+  const compact = nir.replace(/\s+/g, '').toUpperCase();
+  const match = /^([12]\d{4})(\d{2}|2A|2B)(\d{6})(\d{2})$/.exec(compact);
+  if (!match) return false;
+  const [, head, department, tail, key] = match;
+  const digits = `${head}${department === '2A' ? '19' : department === '2B' ? '18' : department}${tail}`;
+  let remainder = 0;
+  for (const char of digits!) remainder = (remainder * 10 + (char.charCodeAt(0) - 48)) % 97;
+  return 97 - remainder === Number(key);
+}

@@ -1,4 +1,5 @@
-import { ibanValid, luhnValid, spanishIdValid, steuerIdValid } from './checksums.ts';
+import { frenchNirValid, ibanValid, luhnValid, spanishIdValid, steuerIdValid } from './checksums.ts';
+import { phoneDetectors } from './phones.ts';
 
 /**
  * One kind of personal data. `pattern` finds candidates; `accept` confirms one
@@ -12,13 +13,33 @@ export interface PiiDetector {
   /** Must have the `g` flag. */
   readonly pattern: RegExp;
   readonly accept?: (match: string) => boolean;
+  /** Like `accept`, with the text around the match (a birth date is one only near a birth word). */
+  readonly acceptIn?: (text: string, start: number, end: number) => boolean;
   /** The identity of a value, so `A@x.com` and `a@x.com` share a placeholder. */
   readonly normalize?: (match: string) => string;
   /** A candidate that fails `accept` still keeps other detectors off its text. */
   readonly claimRejected?: boolean;
+  /** What every match contains: a text without it is not scanned at all (most text has no `@`, many no digit). */
+  readonly requires?: '@' | ':' | 'digit';
 }
 
 const digitsOnly = (text: string): string => text.replace(/\D/g, '');
+
+/** Words before an SSN written without dashes (EN; ES/DE/FR speakers write the US term too). */
+const SSN_CONTEXT = /(?:\bSSN|\bsocial security(?: number| no\.?)?|\bSS#|\bseguro social)\W{0,12}(?:is|es|ist|est|:)?\W{0,6}$/i;
+/** Words before a date of birth, EN/ES/DE/FR. */
+const BIRTH_CONTEXT =
+  /(?:\bborn|\bbirth(?:day|date)?|\bDOB|\bd\.o\.b\.|\bnacid[oa]|\bnacimiento|\bcumpleaños|\bgeboren|\bgeb\.|\bGeburts(?:datum|tag)|\bn[ée]e?(?=[\s:,])|\bnaissance)[^.\n]{0,30}$/i;
+/** Numeric dates (31/12/1985, 31.12.85, 1985-12-31) and written ones (12 March 1985, 12 de marzo de 1985, 12. März 1985, 12 mars 1985). */
+const MONTHS =
+  'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|' +
+  'enero|febrero|marzo|abril|mayo|junio|julio|agosto|septiembre|setiembre|octubre|noviembre|diciembre|' +
+  'januar|februar|märz|maerz|mai|juni|juli|oktober|dezember|' +
+  'janvier|février|fevrier|mars|avril|juin|juillet|août|aout|septembre|octobre|novembre|décembre|decembre';
+const DATE_PATTERN = new RegExp(
+  `(?<![\\d])(?:\\d{1,2}[./-]\\d{1,2}[./-](?:\\d{4}|\\d{2})|\\d{4}-\\d{2}-\\d{2}|\\d{1,2}\\.? (?:de )?(?:${MONTHS})\\.?,? (?:de )?\\d{4}|(?:${MONTHS}) \\d{1,2},? \\d{4})(?![\\d])`,
+  'giu',
+);
 const compactUpper = (text: string): string => text.replace(/[\s-]/g, '').toUpperCase();
 
 /**
@@ -28,72 +49,92 @@ const compactUpper = (text: string): string => text.replace(/[\s-]/g, '').toUppe
  */
 export const builtinDetectors: readonly PiiDetector[] = [
   {
+    // Local part and domain in any script (IDN), plus-addressing; case folded for the identity.
     kind: 'EMAIL',
-    pattern: /(?<![\w.+-])[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}(?![\w-])/g,
+    requires: '@',
+    pattern: /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.[\p{L}]{2,}(?![\p{L}\p{N}-])/gu,
     normalize: (text) => text.toLowerCase(),
   },
   {
+    // Any case, spaced in fours or compact; mod-97 decides.
     kind: 'IBAN',
-    pattern: /(?<![A-Za-z0-9])[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]){11,30}(?![A-Za-z0-9])/g,
+    // Spaced in groups of four (the last shorter), or compact: so a word after it is never taken in.
+    pattern: /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:(?: [A-Za-z0-9]{4}){2,7}(?: [A-Za-z0-9]{1,4})?|[A-Za-z0-9]{11,30})(?![A-Za-z0-9])/g,
     accept: ibanValid,
     normalize: compactUpper,
   },
   {
-    // 13–19 digits in groups separated by single spaces or dashes (ISO/IEC 7812).
+    // 13–19 digits in groups separated by single spaces, dashes or dots (ISO/IEC 7812); Luhn decides.
     kind: 'CARD',
-    pattern: /(?<![\d+-])\d(?:[ -]?\d){12,18}(?![\d-])/g,
+    // No card number starts with 0 (ISO/IEC 7812 MII 0 is not issued): `0049 1512…` is a phone.
+    pattern: /(?<![\d+-])[1-9](?:[ .-]?\d){12,18}(?![\d-])/g,
     accept: (text) => luhnValid(digitsOnly(text)),
     claimRejected: true,
     normalize: digitsOnly,
   },
   {
-    // US SSN: area not 000/666/9xx, group not 00, serial not 0000 (SSA rules).
+    // French NIR (numéro de sécurité sociale): sex, year, month, département (2A/2B), commune, order, key mod 97.
+    kind: 'NATIONAL_ID',
+    requires: 'digit',
+    pattern: /(?<![\dA-Za-z])[12] ?\d{2} ?(?:0[1-9]|1[0-2]|[2-9]\d) ?(?:\d{2}|2[ABab]) ?\d{3} ?\d{3} ?\d{2}(?![\dA-Za-z])/g,
+    accept: frenchNirValid,
+    normalize: compactUpper,
+  },
+  {
+    // US SSN with dashes: area not 000/666/9xx, group not 00, serial not 0000 (SSA rules).
     kind: 'SSN',
+    requires: 'digit',
     pattern: /(?<![\d-])(?!000|666|9\d\d)\d{3}-(?!00)\d{2}-(?!0000)\d{4}(?![\d-])/g,
+    normalize: digitsOnly,
+  },
+  {
+    // US SSN with spaces or none: nine digits are too common alone, so only after an SSN word.
+    kind: 'SSN',
+    requires: 'digit',
+    pattern: /(?<![\d-])(?!000|666|9\d\d)\d{3} ?(?!00)\d{2} ?(?!0000)\d{4}(?![\d-])/g,
+    acceptIn: (text, start) => SSN_CONTEXT.test(text.slice(Math.max(0, start - 40), start)),
     normalize: digitsOnly,
   },
   {
     // UK National Insurance number (HMRC NIM39110): prefix letters exclude D F I Q U V (and O second), suffix A–D.
     kind: 'NINO',
+    requires: 'digit',
     pattern: /(?<![A-Za-z0-9])(?!BG|GB|NK|KN|TN|NT|ZZ)[A-CEGHJ-PR-TW-Z][A-CEGHJ-NPR-TW-Z] ?\d{2} ?\d{2} ?\d{2} ?[A-D](?![A-Za-z0-9])/g,
     normalize: compactUpper,
   },
   {
     kind: 'NATIONAL_ID',
-    pattern: /(?<![A-Za-z0-9])(?:[XYZ]-?\d{7}|\d{8})-?[A-Z](?![A-Za-z0-9])/g,
+    requires: 'digit',
+    pattern: /(?<![A-Za-z0-9])(?:[XYZxyz]-?\d{7}|\d{8})-?[A-Za-z](?![A-Za-z0-9])/g,
     accept: spanishIdValid,
     normalize: compactUpper,
   },
   {
     kind: 'TAX_ID',
+    requires: 'digit',
     pattern: /(?<![\d])[1-9]\d(?: ?\d){9}(?![\d])/g,
     accept: (text) => steuerIdValid(digitsOnly(text)),
     normalize: digitsOnly,
   },
   {
-    // International: + country code, then 6–14 more digits in groups (E.164 allows 15 in all).
-    kind: 'PHONE',
-    pattern: /(?<![\w+])\+\d{1,3}(?:[ .-]?\(?\d{1,4}\)?){2,5}(?![\d-])/g,
-    accept: (text) => digitsOnly(text).length >= 8 && digitsOnly(text).length <= 15,
-    normalize: digitsOnly,
+    // A date of birth: a date only after a birth word (a booking date stays, the checks need it).
+    kind: 'BIRTH_DATE',
+    requires: 'digit',
+    pattern: DATE_PATTERN,
+    acceptIn: (text, start) => BIRTH_CONTEXT.test(text.slice(Math.max(0, start - 40), start)),
   },
   {
-    // North American: (555) 123-4567, 555-123-4567, 555.123.4567.
-    kind: 'PHONE',
-    pattern: /(?<![\d-])(?:\(\d{3}\) ?|\d{3}[-. ])\d{3}[-. ]\d{4}(?![\d-])/g,
-    normalize: digitsOnly,
+    kind: 'IP_ADDRESS',
+    requires: 'digit',
+    pattern: /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.])/g,
   },
   {
-    // National trunk-prefix formats (UK 020 7946 0958, 07700 900123; DE 030 12345678): leading 0, 10–11 digits.
-    kind: 'PHONE',
-    pattern: /(?<![\d-])\(?0\d{2,4}\)?[ /-]?\d{3,4}[ -]?\d{3,4}(?![\d-])/g,
-    accept: (text) => digitsOnly(text).length >= 10 && digitsOnly(text).length <= 11,
-    normalize: digitsOnly,
+    // IPv6: four groups or more, or a `::` (so 14:30:00 is a time, not an address).
+    kind: 'IP_ADDRESS',
+    requires: ':',
+    pattern: /(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){3,7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,5})?|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})(?![\w:])/g,
+    acceptIn: (text, start, end) => /[:]{2}|(?:[0-9A-Fa-f]{1,4}:){3}/.test(text.slice(start, end)),
+    normalize: (text) => text.toLowerCase(),
   },
-  {
-    // Spanish mobiles and landlines without trunk prefix: 612 345 678, 912 345 678.
-    kind: 'PHONE',
-    pattern: /(?<![\d-])[6789]\d{2} \d{3} \d{3}(?![\d-])/g,
-    normalize: digitsOnly,
-  },
+  ...phoneDetectors,
 ];

@@ -1,4 +1,5 @@
 import { builtinDetectors, type PiiDetector } from './detectors.ts';
+import { foldForMatching } from './fold.ts';
 
 /** An operator-defined pattern, e.g. `{ name: 'CUSTOMER_ID', pattern: 'CUST-\\d{6}' }`. */
 export interface CustomPiiPattern {
@@ -71,7 +72,7 @@ export class PiiMasker {
 
   /** The kinds of personal data found in `text` (for tests and reports), without masking. */
   find(text: string): { kind: string; text: string }[] {
-    return findSpans(text, this.#detectors)
+    return findSpans(foldForMatching(text).text, this.#detectors)
       .filter((span) => span.mask)
       .map((span) => ({ kind: span.detector.kind, text: span.text }));
   }
@@ -90,14 +91,17 @@ export class MaskingSession {
 
   mask(text: string): string {
     if (typeof text !== 'string' || text.length === 0) return text;
-    const spans = findSpans(text, this.#detectors);
+    // Matched on the folded text (NFKC, no zero-width characters), masked in the original, whole.
+    const folded = foldForMatching(text);
+    const spans = findSpans(folded.text, this.#detectors);
     if (spans.length === 0) return text;
     let out = '';
     let at = 0;
     for (const span of spans) {
       if (!span.mask) continue;
-      out += text.slice(at, span.start) + this.#placeholder(span);
-      at = span.end;
+      const start = folded.originOf(span.start);
+      out += text.slice(at, start) + this.#placeholder(span);
+      at = folded.originOf(span.end);
     }
     return out + text.slice(at);
   }
@@ -136,7 +140,9 @@ export class MaskingSession {
  */
 function findSpans(text: string, detectors: readonly PiiDetector[]): Span[] {
   let claimed: Span[] = [];
+  const present = { '@': text.includes('@'), ':': text.includes(':'), digit: DIGIT.test(text) };
   for (const detector of detectors) {
+    if (detector.requires !== undefined && !present[detector.requires]) continue;
     detector.pattern.lastIndex = 0;
     const added: Span[] = [];
     let next = 0;
@@ -146,13 +152,15 @@ function findSpans(text: string, detectors: readonly PiiDetector[]): Span[] {
       if (match[0].length === 0) continue;
       while (next < claimed.length && claimed[next].end <= start) next++;
       if (next < claimed.length && claimed[next].start < end) continue;
-      const accepted = detector.accept ? detector.accept(match[0]) : true;
+      const accepted = (detector.accept ? detector.accept(match[0]) : true) && (detector.acceptIn ? detector.acceptIn(text, start, end) : true);
       if (accepted || detector.claimRejected) added.push({ start, end, detector, text: match[0], mask: accepted });
     }
     if (added.length > 0) claimed = claimed.length === 0 ? added : mergeInOrder(claimed, added);
   }
   return claimed;
 }
+
+const DIGIT = /\d/;
 
 function mergeInOrder(a: readonly Span[], b: readonly Span[]): Span[] {
   const merged: Span[] = new Array(a.length + b.length);
