@@ -10,6 +10,7 @@ import { RecencyMap } from '../src/model/recency-map.ts';
 import { ContentJoin, spanKey } from './content-join.ts';
 import type { ContentJoinLimits, ContentJoinStats, SpanContentRecord } from './content-join.ts';
 import { ConversationMemory } from './conversation-memory.ts';
+import type { OutputMasking } from './output-masking.ts';
 import { rememberEndingView } from './ending-view.ts';
 import { withConversationSnapshot } from './view-snapshot.ts';
 import type { ConversationLimits } from './conversation-memory.ts';
@@ -46,6 +47,12 @@ export interface EvaluationPipelineOptions {
    * itself (batch mode, whose clock is the data's).
    */
   readonly lateContent?: 'timer' | 'manual';
+  /**
+   * The masking boundary for what is written (results, their quotes, conversation ids carrying
+   * personal data): before span events, log events and every sink. From the config's `privacy`
+   * section by default (pipelineOptionsFromConfig); absent, results are written as the checks made them.
+   */
+  readonly masking?: OutputMasking;
 }
 
 /** What a span looks like when it starts: enough to learn its trace's conversation. */
@@ -132,6 +139,7 @@ export class EvaluationPipeline {
   readonly #late = new Map<string, { span: SpanRecord; records: SpanContentRecord['record'][] }>();
   readonly #lateSinks: readonly ResultSink[];
   readonly #spanEvents: boolean;
+  readonly #masking: OutputMasking | undefined;
   readonly #lateOnTimer: boolean;
   #lateTimer: NodeJS.Immediate | undefined;
   #lateSpansEvaluated = 0;
@@ -147,6 +155,7 @@ export class EvaluationPipeline {
     this.#contentTtlMs = options.content?.ttlMs ?? 5 * 60_000;
     this.#lateSinks = options.lateSinks ?? [];
     this.#spanEvents = options.spanEvents ?? true;
+    this.#masking = options.masking;
     this.#lateOnTimer = (options.lateContent ?? 'timer') === 'timer';
     this.#startContext = {
       problems: [],
@@ -299,14 +308,18 @@ export class EvaluationPipeline {
 
     // The conversation state is the Conversation the checks see: the same object
     // every time, so their grounding index (held weakly per conversation) is reused.
-    const results = runChecks(this.#checks, { ...turn, conversationId: key }, conversation);
+    const checked = runChecks(this.#checks, { ...turn, conversationId: key }, conversation);
     this.#repliesChecked++;
-    this.#count(results);
+    this.#count(checked);
+    // From here on the results are written: masked first (explanations quote the reply).
+    const masking = this.#masking;
+    const results = masking === undefined ? checked : masking.results(checked, turn.replyText);
+    const writtenKey = masking === undefined ? key : masking.conversationId(key);
 
     const extras = problems.length > 0 ? contentProblemAttributes(problems) : undefined;
     const { traceId, spanId } = span;
     const evaluated: EvaluationTarget =
-      view.responseId === undefined ? { conversationId: key, traceId, spanId } : { conversationId: key, traceId, spanId, responseId: view.responseId };
+      view.responseId === undefined ? { conversationId: writtenKey, traceId, spanId } : { conversationId: writtenKey, traceId, spanId, responseId: view.responseId };
     if (this.#spanEvents && !late) new SpanEventSink(target, extras).write(results, evaluated);
     if (this.#sinks.length > 0 || late) {
       // A failed check goes to review: give text-keeping sinks what was said, as this span shows it.

@@ -3,6 +3,7 @@ import type { Check, CommitmentCheckOptions } from '../src/checks/index.ts';
 import { ConfigError } from '../src/config/index.ts';
 import type { TracejudgeConfig } from '../src/config/index.ts';
 import type { EvaluationPipelineOptions } from './evaluation-pipeline.ts';
+import { OutputMasking } from './output-masking.ts';
 
 /** Built-in checks that take options, by name; others are used as registered. */
 const CONFIGURABLE: Readonly<Record<string, (options: CommitmentCheckOptions) => Check>> = {
@@ -41,6 +42,7 @@ export function pipelineOptionsFromConfig(config: TracejudgeConfig, available?: 
   return {
     content: { maxSpans: join.maxSpans, maxChars: join.maxChars, ttlMs: join.recordTtl },
     spanEvents: events.spans,
+    masking: OutputMasking.forConfig(config),
     checks: selectChecks(checks.enabled, available ?? builtinChecksWith({ maxScannedChars: checks.maxScannedChars })),
     conversations: {
       maxOpen: conversations.maxOpen,

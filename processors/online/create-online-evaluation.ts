@@ -4,6 +4,7 @@ import type { TracejudgeConfig } from '../../src/config/index.ts';
 import { LlmJudge } from '../../src/judge/index.ts';
 import type { Evaluator, LlmJudgeOptions } from '../../src/judge/index.ts';
 import { PiiMasker } from '../../src/privacy/index.ts';
+import { OutputMasking } from '../output-masking.ts';
 import { JsonlFileSink } from '../../src/results/jsonl-file-sink.ts';
 import { LogEventSink } from '../../src/results/log-event-sink.ts';
 import { LowScoreSink } from '../../src/results/low-score-sink.ts';
@@ -82,7 +83,7 @@ export async function createOnlineStage(config: TracejudgeConfig, setup: OnlineS
   const masker = new PiiMasker(config.privacy);
   let stage: OnlineEvaluationStage | undefined;
   // Opened before anything starts, so a corrupt or locked file fails the setup with the store's error and nothing to undo.
-  const store = config.store ? storeSinkOf(config, masker, (target) => (stage ? snapshotOf(stage.buffer, target) : undefined)) : undefined;
+  const store = config.store ? storeSinkOf(config, masker, (target) => (stage ? snapshotOf(stage.buffer, target, OutputMasking.forConfig(config)) : undefined)) : undefined;
   const listen = config.metrics.prometheus?.listen;
   const metricsExport = setup.meter === undefined && listen ? startMetricsExport({ prometheus: { host: listen.host, port: listen.port } }) : undefined;
   const metrics = new EvaluationMetrics({
@@ -115,6 +116,7 @@ export async function createOnlineStage(config: TracejudgeConfig, setup: OnlineS
     metrics,
     sinks,
     spanEvents: config.events.spans,
+    masking: OutputMasking.forConfig(config),
   });
   return {
     stage,
@@ -210,8 +212,9 @@ function storeSinkOf(config: TracejudgeConfig, masker: PiiMasker, context: (targ
  * the target is one (a judge result); a check result names a child span, so it
  * gets every turn seen so far (its own turn has ended by the time the store writes).
  */
-function snapshotOf(buffer: ConversationBuffer, target: EvaluationTarget): ConversationSnapshot | undefined {
-  const state = buffer.get(target.conversationId);
+function snapshotOf(buffer: ConversationBuffer, target: EvaluationTarget, masking: OutputMasking): ConversationSnapshot | undefined {
+  // The written id may be a keyed hash of the real one (an id that carried personal data).
+  const state = buffer.get(masking.originalConversationId(target.conversationId) ?? target.conversationId);
   if (!state) return undefined;
   const at = state.turns.findIndex((record) => record.origin.spanContext.spanId === target.spanId);
   const turns = (at >= 0 ? state.turns.slice(0, at + 1) : state.turns).map((record) => record.turn);

@@ -9,6 +9,7 @@ import { decisionAttributes } from '../../src/sampling/index.ts';
 import type { BudgetReservation, Decision, StratifiedSampler } from '../../src/sampling/index.ts';
 import { endingViewOf } from '../ending-view.ts';
 import { reportError } from '../report-error.ts';
+import type { OutputMasking } from '../output-masking.ts';
 import type { ForwardSpan, SpanStage } from '../span-stage.ts';
 import { RecencyMap } from '../../src/model/recency-map.ts';
 import { ConversationBuffer } from './conversation-buffer.ts';
@@ -45,6 +46,8 @@ export interface OnlineStageOptions {
   readonly sinks?: readonly ResultSink[];
   /** Judge results as span events (on the held span, else on `evaluate` child spans); default true (`events.spans`). */
   readonly spanEvents?: boolean;
+  /** The masking boundary for the judge's results (processors/output-masking.ts). */
+  readonly masking?: OutputMasking;
   readonly normalize?: NormalizeOptions;
   /** Epoch ms clock. */
   readonly now?: () => number;
@@ -105,6 +108,7 @@ export class OnlineEvaluationStage implements SpanStage {
       now: this.#now,
       onError: (e) => this.#error('delivery', e),
       spanEvents: options.spanEvents ?? true,
+      ...(options.masking && { masking: options.masking }),
     });
     this.#runner = options.evaluator
       ? new JudgeRunner(options.evaluator, { maxInFlight: options.maxJudgmentsInFlight ?? 1000, timeoutMs: options.judgeTimeoutMs ?? 120_000 })

@@ -4,6 +4,7 @@ import { appendEvents, evaluationChildSpan, resultEvents } from '../../src/resul
 import type { JudgeResultContext } from '../../src/results/evaluation-span.ts';
 import type { EvaluationMetrics } from '../../src/results/metrics.ts';
 import type { EvaluationTarget, ResultSink } from '../../src/results/result-sink.ts';
+import type { OutputMasking } from '../output-masking.ts';
 import type { ForwardSpan } from '../span-stage.ts';
 import type { ConversationState } from './conversation-buffer.ts';
 import type { HoldQueue } from './hold-queue.ts';
@@ -26,6 +27,8 @@ export interface ResultDeliveryOptions {
   readonly onError: (error: unknown) => void;
   /** False (`events.spans: false`): results reach the sinks (log events among them) only; held spans are released bare. */
   readonly spanEvents?: boolean;
+  /** Masks what is written (the judge's explanations, conversation ids carrying personal data) before events and sinks. */
+  readonly masking?: OutputMasking;
 }
 
 /**
@@ -54,8 +57,12 @@ export class ResultDelivery {
     return { spanEvents: this.#onSpan, childSpans: this.#onChild, unrouted: this.#unrouted, errors: { ...this.#errorTypes } };
   }
 
-  deliver(results: readonly EvaluationResult[], request: DeliveryRequest): void {
-    const { hold, now } = this.#options;
+  deliver(judged: readonly EvaluationResult[], original: DeliveryRequest): void {
+    const { hold, now, masking } = this.#options;
+    // Written from here on: masked first (a judge may quote the transcript).
+    const results = masking === undefined ? judged : masking.results(judged);
+    const request: DeliveryRequest =
+      masking === undefined ? original : { ...original, context: { ...original.context, conversationId: masking.conversationId(original.context.conversationId) } };
     const spanId = request.evaluated.origin.spanContext.spanId;
     for (const result of results) if (result.error) this.#errorTypes[result.error.type] = (this.#errorTypes[result.error.type] ?? 0) + 1;
     try {

@@ -37,6 +37,12 @@ export const PrivacyConfigSchema = z
     patterns: z.array(pattern).prefault([]),
     /** Built-in kinds to leave unmasked, e.g. [TAX_ID]. */
     disable: z.array(z.enum(BUILTIN_KINDS, { error: `expected a built-in kind: ${BUILTIN_KINDS.join(', ')}` })).prefault([]),
+    /**
+     * The environment variable holding the key of the keyed hash that replaces conversation ids
+     * carrying personal data (`pii-<hash>`). Unset: a key drawn per process (hashes then differ
+     * between processes and restarts).
+     */
+    idKeyEnv: z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, { error: 'expected an environment variable name' }).prefault('TRACEJUDGE_PRIVACY_ID_KEY'),
   })
   .prefault({});
 
