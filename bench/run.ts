@@ -17,6 +17,7 @@ const SUITES: readonly { readonly key: string; readonly file: string }[] = [
   { key: 'online', file: 'online.ts' },
   { key: 'collector', file: 'collector.ts' },
   { key: 'two-signals', file: 'two-signals.ts' },
+  { key: 'masker', file: 'masker.ts' },
   { key: 'offline', file: 'offline.ts' },
 ];
 

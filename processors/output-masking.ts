@@ -7,6 +7,7 @@ import type { TracejudgeConfig } from '../src/config/index.ts';
 /** Conversation ids remembered (hashed ↔ original) for the lookups the online stage makes; the oldest are forgotten. */
 const MAX_REMEMBERED_IDS = 50_000;
 const HASHED_PREFIX = 'pii-';
+const BUILT_IN_COMMITMENTS: ReadonlySet<string> = new Set(['commitment.price', 'commitment.time', 'commitment.refund']);
 
 /**
  * The one masking boundary for what tracejudge writes about a conversation (DESIGN.md,
@@ -72,14 +73,21 @@ export class OutputMasking {
    */
   results(results: readonly EvaluationResult[], replyText?: string): EvaluationResult[] {
     const session = this.#masker.session();
-    const maskedReply = replyText === undefined ? undefined : session.mask(replyText);
+    // The reply is masked only when a quote of it is to be cut again (a failed commitment): most replies pass.
+    let maskedReply: string | undefined;
     return results.map((result) => {
+      // A built-in commitment check that passed wrote its own words and the reply's amounts and
+      // times (kept by the masker anyway): nothing to mask, and skipping it keeps the inline path
+      // cheap (measured: masking those explanations took a passing chat span from 8 to 20 µs).
+      if (result.label === 'pass' && result.source === 'deterministic' && BUILT_IN_COMMITMENTS.has(result.name)) return result;
       let explanation = result.explanation;
       if (explanation !== undefined) {
-        explanation =
-          maskedReply !== undefined && result.label === 'fail' && Array.isArray(result.details?.ungrounded_values)
-            ? requote(explanation, result.details!.ungrounded_values as readonly unknown[], maskedReply, (text) => session.mask(text))
-            : session.mask(explanation);
+        if (replyText !== undefined && result.label === 'fail' && Array.isArray(result.details?.ungrounded_values)) {
+          maskedReply ??= session.mask(replyText);
+          explanation = requote(explanation, result.details!.ungrounded_values as readonly unknown[], maskedReply, (text) => session.mask(text));
+        } else {
+          explanation = session.mask(explanation);
+        }
       }
       const details = result.details === undefined ? undefined : (session.maskValue(result.details) as EvaluationDetails);
       return {
