@@ -323,7 +323,7 @@ export class EvaluationPipeline {
     if (this.#spanEvents && !late) new SpanEventSink(target, extras).write(results, evaluated);
     if (this.#sinks.length > 0 || late) {
       // A failed check goes to review: give text-keeping sinks what was said, as this span shows it.
-      const forSinks = results.some((result) => result.label === 'fail') ? withConversationSnapshot(evaluated, view, turn.replyText) : evaluated;
+      const forSinks = results.some((result) => result.label === 'fail') ? withConversationSnapshot(evaluated, view, turn.replyText, masking) : evaluated;
       for (const sink of this.#sinks) this.#writeToSink(sink, results, forSinks);
       if (late) for (const sink of this.#lateSinks) this.#writeToSink(sink, results, forSinks);
     }

@@ -48,6 +48,13 @@ export class OutputMasking {
     this.#key = key ? Buffer.from(key, 'utf8') : randomBytes(32);
   }
 
+  /** Cohort values as written (store rows, metric labels): each as `conversationId` writes ids, so cohorts stay apart and together. */
+  cohort(cohort: Readonly<Record<string, string>>): Record<string, string> {
+    const written: Record<string, string> = {};
+    for (const [name, value] of Object.entries(cohort)) written[name] = this.conversationId(value);
+    return written;
+  }
+
   /** The id as tracejudge writes it: itself, or its keyed hash when it holds personal data. */
   conversationId(id: string): string {
     const known = this.#hashed.get(id);

@@ -1,5 +1,6 @@
 import type { SpanView } from '../src/model/index.ts';
 import type { ConversationSnapshot, EvaluationTarget, TranscriptLine } from '../src/results/result-sink.ts';
+import type { OutputMasking } from './output-masking.ts';
 
 /**
  * The conversation as the evaluated span itself shows it: the input messages the model was
@@ -9,7 +10,7 @@ import type { ConversationSnapshot, EvaluationTarget, TranscriptLine } from '../
  * follow the online buffer's: user and assistant text, tool calls as `name(args) → result`;
  * system text is left out, as there.
  */
-export function snapshotOfView(view: SpanView, replyText: string): ConversationSnapshot {
+export function snapshotOfView(view: SpanView, replyText: string, masking?: OutputMasking): ConversationSnapshot {
   const userMessages: string[] = [];
   const transcript: TranscriptLine[] = [];
   const callLines = new Map<string, number>();
@@ -30,7 +31,7 @@ export function snapshotOfView(view: SpanView, replyText: string): ConversationS
     }
   }
   if (replyText) transcript.push({ role: 'assistant', text: replyText });
-  return { userMessages, transcript, cohort: { ...view.cohort } };
+  return { userMessages, transcript, cohort: masking ? masking.cohort(view.cohort) : { ...view.cohort } };
 }
 
 /**
@@ -38,11 +39,11 @@ export function snapshotOfView(view: SpanView, replyText: string): ConversationS
  * never read it (metrics, log events: in `tracejudge collect` with the default config, none
  * does), and building it serializes the history's tool results again for every failed reply.
  */
-export function withConversationSnapshot(target: EvaluationTarget, view: SpanView, replyText: string): EvaluationTarget {
+export function withConversationSnapshot(target: EvaluationTarget, view: SpanView, replyText: string, masking?: OutputMasking): EvaluationTarget {
   let snapshot: ConversationSnapshot | undefined;
   return Object.defineProperty({ ...target }, 'conversation', {
     enumerable: true,
-    get: () => (snapshot ??= snapshotOfView(view, replyText)),
+    get: () => (snapshot ??= snapshotOfView(view, replyText, masking)),
   });
 }
 

@@ -89,6 +89,8 @@ export async function createOnlineStage(config: TracejudgeConfig, setup: OnlineS
   const metrics = new EvaluationMetrics({
     ...((setup.meter ?? metricsExport) && { meter: setup.meter ?? metricsExport?.meterProvider.getMeter('tracejudge') }),
     ...(setup.cohortAttributes && { cohortAttributes: setup.cohortAttributes }),
+    // Cohort values become label values: one that carries personal data is written as its keyed hash.
+    labelValue: (value) => OutputMasking.forConfig(config).conversationId(value),
   });
   const scope: OnlineScope = setup.scope ?? config.judge?.scope ?? 'conversation';
   const judge = setup.evaluator ?? (config.judge ? new LlmJudge({ ...config.judge, scope, redact: masker.redactor(), ...setup.judgeOptions }) : undefined);
@@ -227,7 +229,7 @@ function snapshotOf(buffer: ConversationBuffer, target: EvaluationTarget, maskin
   return {
     userMessages: turns.flatMap((turn) => turn.userMessages),
     transcript,
-    cohort: { ...state.cohort },
+    cohort: masking.cohort(state.cohort),
     ...(state.sampling && { stratum: state.sampling.stratum, weight: state.sampling.weight }),
   };
 }

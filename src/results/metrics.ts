@@ -11,6 +11,8 @@ export interface EvaluationMetricsOptions {
   readonly cohortAttributes?: readonly string[];
   /** Distinct values kept per cohort attribute; later values are recorded as `other` (bounded cardinality). */
   readonly maxValuesPerCohortAttribute?: number;
+  /** How a cohort value is written as a label value (the online stage: a keyed hash when it carries personal data). */
+  readonly labelValue?: (value: string) => string;
 }
 
 /** How a result was sampled and which cohort it belongs to: what reweighting needs. */
@@ -35,6 +37,7 @@ const OTHER = 'other';
  */
 export class EvaluationMetrics implements ResultSink {
   readonly #cohortAttributes: readonly string[];
+  readonly #labelValue: ((value: string) => string) | undefined;
   readonly #maxValues: number;
   readonly #seenValues = new Map<string, Set<string>>();
   readonly #score: Histogram;
@@ -56,6 +59,7 @@ export class EvaluationMetrics implements ResultSink {
   constructor(options: EvaluationMetricsOptions = {}) {
     const meter = (this.meter = options.meter ?? metrics.getMeter('tracejudge'));
     this.#cohortAttributes = options.cohortAttributes ?? [];
+    this.#labelValue = options.labelValue;
     this.#maxValues = options.maxValuesPerCohortAttribute ?? 20;
     this.#score = meter.createHistogram(MetricNames.SCORE, {
       description: 'Evaluation scores (0..1, 1 is best) by evaluation name, stratum and cohort',
@@ -157,7 +161,7 @@ export class EvaluationMetrics implements ResultSink {
       let seen = this.#seenValues.get(name);
       if (!seen) this.#seenValues.set(name, (seen = new Set()));
       if (!seen.has(value) && seen.size < this.#maxValues) seen.add(value);
-      labels[name] = seen.has(value) ? value : OTHER;
+      labels[name] = seen.has(value) ? (this.#labelValue ? this.#labelValue(value) : value) : OTHER;
     }
     return labels;
   }

@@ -77,7 +77,7 @@ describe('every destination tracejudge writes, with a conversation full of perso
       online: { judgeOptions: { apiKey: 'test-key' } },
     });
     // An app that keys its conversations by the customer's e-mail.
-    const conversation = startConversation({ id: EMAIL, agentName: 'bank-agent' });
+    const conversation = startConversation({ id: EMAIL, agentName: 'bank-agent', cohort: { vertical: 'bank', customer: EMAIL } });
     await conversation.turn(`Hi, I am ${EMAIL}, call me on ${PHONE}. My card is ${CARD} and my IBAN ${IBAN}.`, async (turn) => {
       await turn.tool('lookup_fee', { iban: IBAN }, async () => ({ fee: '$12.00', account: IBAN }));
       // The invented price sits right after the card number: a 32-character quote cut would keep part of it.
@@ -111,5 +111,8 @@ describe('every destination tracejudge writes, with a conversation full of perso
     expect(spanEvents).toContain('$99.00');
     expect(spanEvents).toMatch(/pii-[0-9a-f]{24}/);
     expect(stored).toContain('<CARD_1>');
+    // A cohort value that carries personal data is stored as its keyed hash; the others as they are.
+    expect(stored).toMatch(/"app\.customer":"pii-[0-9a-f]{24}"/);
+    expect(stored).toContain('"app.vertical":"bank"');
   });
 });

@@ -154,4 +154,21 @@ describe('metrics', () => {
     expect(counterValue(metrics, 'tracejudge.judge.tokens', { 'gen_ai.token.type': 'input' })).toBe(1000);
     expect(counterValue(metrics, 'tracejudge.sampling.decisions')).toBeGreaterThanOrEqual(1);
   });
+
+  it('a cohort value that carries personal data is a label as its keyed hash, never as it is', async () => {
+    harness = await startOnlineHarness(() => judgeAnswer(5), { sampling: { strata: [{ name: 'all', rate: 1 }] } }, { cohortAttributes: ['app.customer', 'app.vertical'] });
+    const h = harness;
+    const conversation = h.conversation('conv-label', { customer: 'ana.garcia@example.es', vertical: 'dental' });
+    await conversation.turn('Book me in', async (turn) => {
+      turn.reply('Booked.');
+      conversation.end();
+    });
+    await waitFor(() => h.server.requests.length === 1);
+    await h.online.processor.forceFlush();
+    const metrics = await h.metrics();
+    const point = metrics.find((metric) => metric.descriptor.name === 'gen_ai.evaluation.score')?.dataPoints[0];
+    expect(point?.attributes['app.vertical']).toBe('dental');
+    expect(point?.attributes['app.customer']).toMatch(/^pii-[0-9a-f]{24}$/);
+    expect(JSON.stringify(metrics)).not.toContain('ana.garcia');
+  });
 });
