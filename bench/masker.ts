@@ -37,6 +37,14 @@ const ordinary = Array.from(
   (_, i) => `Your table for ${2 + (i % 6)} on 2026-03-${10 + (i % 18)} at 19:30 costs €${100 + (i % 90)}.00; order 7731-${2000 + i}, refund of 12,50 € by Friday. `,
 ).join('');
 const dense = Array.from({ length: 150 }, () => PII_CORPUS.map(([, sentence]) => sentence).join('. ')).join(' ');
+/**
+ * The same text with the last two digits of every digit group changed per copy: no value repeats,
+ * so nothing remembered helps (phone verdicts are cached per candidate; real conversations repeat
+ * theirs on every chat span), and check digits mostly fail (then scanned and checked, not masked).
+ */
+const denseDistinct = Array.from({ length: 150 }, (_, copy) =>
+  PII_CORPUS.map(([, sentence]) => sentence.replace(/\d{2}(?=\D|$)/g, String(copy % 100).padStart(2, '0'))).join('. '),
+).join(' ');
 
 function mbPerSecond(text: string, run: (text: string) => void): number {
   const ms = bestOf(5, () => run(text));
@@ -75,6 +83,7 @@ await runSuite('masker: PII masking speed, and the masking boundary in the pipel
   const baselineDense = mbPerSecond(dense, digitScan);
   const maskedOrdinary = mbPerSecond(ordinary, (text) => void masker.maskConversation([text]));
   const maskedDense = mbPerSecond(dense, (text) => void masker.maskConversation([text]));
+  const maskedDistinct = mbPerSecond(denseDistinct, (text) => void masker.maskConversation([text]));
 
   const config = resolveConfig({}, { env: {} });
   const withMasking = pipelineOptionsFromConfig(config);
@@ -96,6 +105,7 @@ await runSuite('masker: PII masking speed, and the masking boundary in the pipel
   return [
     { name: 'ordinary support text (no personal data), MB/s', value: Number(maskedOrdinary.toFixed(2)), unit: `MB/s (${(ordinary.length / 1e6).toFixed(2)} MB)`, baseline: Number(baselineOrdinary.toFixed(1)), ratio: maskedOrdinary / baselineOrdinary, target: '≥ 20 MB/s' },
     { name: 'PII-dense text (every kind, 57 spellings), MB/s', value: Number(maskedDense.toFixed(2)), unit: `MB/s (${(dense.length / 1e6).toFixed(2)} MB)`, baseline: Number(baselineDense.toFixed(1)), ratio: maskedDense / baselineDense, target: '≥ 20 MB/s' },
+    { name: 'PII-dense text, no value repeated, MB/s', value: Number(maskedDistinct.toFixed(2)), unit: `MB/s (${(denseDistinct.length / 1e6).toFixed(2)} MB)`, baseline: Number(baselineDense.toFixed(1)), ratio: maskedDistinct / baselineDense, target: '≥ 20 MB/s' },
     { name: 'pipeline per failing chat span, masking off', value: Number(off.toFixed(2)), unit: 'µs CPU/span' },
     { name: 'pipeline per failing chat span, masking on (the default)', value: Number(on.toFixed(2)), unit: 'µs CPU/span', baseline: Number(off.toFixed(2)), ratio: on / off },
     { name: 'pipeline per passing chat span, masking off', value: Number(passOff.toFixed(2)), unit: 'µs CPU/span' },

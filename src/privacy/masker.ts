@@ -146,10 +146,15 @@ function findSpans(text: string, detectors: readonly PiiDetector[]): Span[] {
     detector.pattern.lastIndex = 0;
     const added: Span[] = [];
     let next = 0;
-    for (const match of text.matchAll(detector.pattern)) {
+    const pattern = detector.pattern;
+    // exec rather than matchAll: no iterator and no copy of the pattern per detector and text.
+    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
       const start = match.index;
       const end = start + match[0].length;
-      if (match[0].length === 0) continue;
+      if (match[0].length === 0) {
+        pattern.lastIndex++;
+        continue;
+      }
       while (next < claimed.length && claimed[next].end <= start) next++;
       if (next < claimed.length && claimed[next].start < end) continue;
       const accepted = (detector.accept ? detector.accept(match[0]) : true) && (detector.acceptIn ? detector.acceptIn(text, start, end) : true);

@@ -14,11 +14,25 @@ const digitsOnly = (text: string): string => text.replace(/\D/g, '');
 function validIn(country: CountryCode | undefined) {
   return (text: string): boolean => {
     const trimmed = text.trim();
+    const key = `${country ?? '+'}|${trimmed}`;
+    const known = verdicts.get(key);
+    if (known !== undefined) return known;
     const international = trimmed.startsWith('+') ? trimmed : trimmed.startsWith('00') ? `+${trimmed.slice(2)}` : undefined;
     const parsed = international !== undefined ? parsePhoneNumberFromString(international) : parsePhoneNumberFromString(trimmed, country);
-    return parsed?.isValid() === true;
+    const valid = parsed?.isValid() === true;
+    if (verdicts.size >= MAX_VERDICTS) verdicts.clear();
+    verdicts.set(key, valid);
+    return valid;
   };
 }
+
+/**
+ * Verdicts remembered per candidate: a conversation's history is masked again on every chat span,
+ * judge call and store write, so the same numbers come back (a parse and validation is ~13 µs).
+ * Bounded; cleared when full.
+ */
+const verdicts = new Map<string, boolean>();
+const MAX_VERDICTS = 8_192;
 
 /**
  * Phone numbers in the national formats of the countries we serve (US, UK, ES, DE, FR, IT) and in
