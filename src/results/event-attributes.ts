@@ -14,29 +14,29 @@ export interface EvaluationEventExtras {
  * The attributes of one `gen_ai.evaluation.result` event. Total: whatever a
  * check or judge put in the result, this returns valid simple attributes
  * (span events carry only primitives and homogeneous primitive arrays,
- * OTEP 4485) and never throws. Semconv names are written last so that no
- * detail can overwrite them.
+ * OTEP 4485) and never throws. What a reader needs first comes first — Jaeger and Tempo list a
+ * span event's attributes in the order written, and a collapsed event shows the first ones:
+ * `gen_ai.evaluation.name`, `score.label`, `score.value`, `explanation`, then the rest, then
+ * provenance (`tracejudge.*`). A detail can never overwrite a name already written.
  */
 export function evaluationEventAttributes(result: EvaluationResult, extras: EvaluationEventExtras = {}): Attributes {
   const attributes: Attributes = {};
-  if (extras.attributes) {
-    for (const key in extras.attributes) putExtra(attributes, key, extras.attributes[key]);
-  }
-  if (result.details) {
-    for (const key in result.details) putExtra(attributes, key, result.details[key]);
-  }
-  if (extras.responseId) attributes[EvaluationAttributes.RESPONSE_ID] = extras.responseId;
-  attributes[TracejudgeAttributes.EVALUATION_SOURCE] = String(result.source);
   attributes[EvaluationAttributes.NAME] = String(result.name);
+  if (typeof result.label === 'string' && result.label) attributes[EvaluationAttributes.SCORE_LABEL] = result.label;
   if (typeof result.score === 'number' && Number.isFinite(result.score)) {
     attributes[EvaluationAttributes.SCORE_VALUE] = result.score;
   }
-  if (typeof result.label === 'string' && result.label) attributes[EvaluationAttributes.SCORE_LABEL] = result.label;
   const explanation = result.explanation || result.error?.message;
   if (explanation) attributes[EvaluationAttributes.EXPLANATION] = String(explanation);
-  if (result.error) {
-    attributes[EvaluationAttributes.ERROR_TYPE] = String(result.error.type || 'error');
-    if (result.error.message) attributes[TracejudgeAttributes.ERROR_MESSAGE] = String(result.error.message);
+  if (result.error) attributes[EvaluationAttributes.ERROR_TYPE] = String(result.error.type || 'error');
+  if (extras.responseId) attributes[EvaluationAttributes.RESPONSE_ID] = extras.responseId;
+  attributes[TracejudgeAttributes.EVALUATION_SOURCE] = String(result.source);
+  if (result.error?.message) attributes[TracejudgeAttributes.ERROR_MESSAGE] = String(result.error.message);
+  if (result.details) {
+    for (const key in result.details) putExtra(attributes, key, result.details[key]);
+  }
+  if (extras.attributes) {
+    for (const key in extras.attributes) putExtra(attributes, key, extras.attributes[key]);
   }
   return attributes;
 }
@@ -44,7 +44,8 @@ export function evaluationEventAttributes(result: EvaluationResult, extras: Eval
 function putExtra(attributes: Attributes, key: string, value: unknown): void {
   const simple = simpleValue(value);
   if (simple === undefined) return;
-  attributes[attributeName(key)] = simple;
+  const name = attributeName(key);
+  if (attributes[name] === undefined) attributes[name] = simple;
 }
 
 /**

@@ -106,3 +106,15 @@ describe('evaluationEventAttributes', () => {
     expect(attributes).not.toHaveProperty('tracejudge.missing');
   });
 });
+
+describe('what a reader needs first comes first (Jaeger and Tempo keep the order written)', () => {
+  it('name, label, value and explanation lead; provenance and details follow; a detail never overwrites them', () => {
+    const attributes = evaluationEventAttributes(
+      { name: 'commitment.price', score: 0, label: 'fail', explanation: 'ungrounded price "$99.00"', source: 'deterministic', details: { ungrounded_values: ['$99.00'], 'evaluation.source': 'forged' } },
+      { responseId: 'chatcmpl-1', attributes: { 'conversation.id': 'conv-1' } },
+    );
+    expect(Object.keys(attributes).slice(0, 4)).toEqual(['gen_ai.evaluation.name', 'gen_ai.evaluation.score.label', 'gen_ai.evaluation.score.value', 'gen_ai.evaluation.explanation']);
+    expect(Object.keys(attributes).indexOf('tracejudge.conversation.id')).toBeGreaterThan(3);
+    expect(attributes['tracejudge.evaluation.source']).toBe('deterministic');
+  });
+});
