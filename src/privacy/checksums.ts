@@ -21,16 +21,43 @@ export function luhnValid(digits: string): boolean {
   return sum % 10 === 0;
 }
 
+/**
+ * Luhn over the digits of a grouped number (`4111 1111 1111 1111`, `4111-…`, `4111.…`), skipping
+ * its separators without building the digit string: on the per-candidate path of the card detector.
+ */
+export function luhnValidGrouped(text: string): boolean {
+  let sum = 0;
+  let double = false;
+  let digits = 0;
+  for (let index = text.length - 1; index >= 0; index--) {
+    const code = text.charCodeAt(index);
+    if (code < 48 || code > 57) continue;
+    let digit = code - 48;
+    if (double) {
+      digit *= 2;
+      if (digit > 9) digit -= 9;
+    }
+    sum += digit;
+    double = !double;
+    digits++;
+  }
+  return digits >= 2 && sum % 10 === 0;
+}
+
 /** IBAN (ISO 13616): move the first four characters to the end, letters to 10..35, remainder mod 97 must be 1. */
 export function ibanValid(iban: string): boolean {
   const compact = iban.replace(/\s+/g, '').toUpperCase();
   if (!/^[A-Z]{2}\d{2}[A-Z0-9]{11,30}$/.test(compact)) return false;
-  const rearranged = compact.slice(4) + compact.slice(0, 4);
+  // Characters 4… then 0–3, letters as 10..35, mod 97 digit by digit: no rearranged copy is built.
   let remainder = 0;
-  for (const char of rearranged) {
-    const code = char.charCodeAt(0);
-    const value = code >= 65 ? String(code - 55) : char;
-    for (const digit of value) remainder = (remainder * 10 + (digit.charCodeAt(0) - 48)) % 97;
+  for (let step = 0; step < compact.length; step++) {
+    const code = compact.charCodeAt((step + 4) % compact.length);
+    if (code >= 65) {
+      const value = code - 55;
+      remainder = (remainder * 100 + value) % 97;
+    } else {
+      remainder = (remainder * 10 + (code - 48)) % 97;
+    }
   }
   return remainder === 1;
 }
@@ -54,19 +81,24 @@ export function spanishIdValid(id: string): boolean {
  * the ISO 7064 MOD 11,10 check digit (BZSt specification).
  */
 export function steuerIdValid(digits: string): boolean {
-  if (!/^[1-9]\d{10}$/.test(digits)) return false;
-  const counts = new Map<string, number>();
-  for (const digit of digits.slice(0, 10)) counts.set(digit, (counts.get(digit) ?? 0) + 1);
-  const repeated = [...counts.values()].filter((count) => count > 1);
-  if (repeated.length !== 1 || repeated[0]! > 3) return false;
+  if (digits.length !== 11 || digits.charCodeAt(0) === 48 || !/^\d{11}$/.test(digits)) return false;
+  // On the per-candidate path (every 11-digit run): counts in an array, no Map.
+  const counts = [0, 0, 0, 0, 0, 0, 0, 0, 0, 0];
+  for (let i = 0; i < 10; i++) counts[digits.charCodeAt(i) - 48]!++;
+  let repeated = 0;
+  for (const count of counts) {
+    if (count > 3) return false;
+    if (count > 1) repeated++;
+  }
+  if (repeated !== 1) return false;
   let product = 10;
-  for (const char of digits.slice(0, 10)) {
-    let sum = (Number(char) + product) % 10;
+  for (let i = 0; i < 10; i++) {
+    let sum = (digits.charCodeAt(i) - 48 + product) % 10;
     if (sum === 0) sum = 10;
     product = (sum * 2) % 11;
   }
   const check = (11 - product) % 10;
-  return check === Number(digits[10]);
+  return check === digits.charCodeAt(10) - 48;
 }
 
 /**

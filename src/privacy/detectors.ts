@@ -1,4 +1,4 @@
-import { frenchNirValid, ibanValid, luhnValid, spanishIdValid, steuerIdValid } from './checksums.ts';
+import { frenchNirValid, ibanValid, luhnValidGrouped, spanishIdValid, steuerIdValid } from './checksums.ts';
 import { phoneDetectors } from './phones.ts';
 
 /**
@@ -12,6 +12,12 @@ export interface PiiDetector {
   readonly kind: string;
   /** Must have the `g` flag. */
   readonly pattern: RegExp;
+  /**
+   * Finds the candidates itself instead of `pattern` (which then only documents the shape): for a
+   * kind whose matches hinge on a rare character or word, a scan from it is much cheaper than a
+   * regex tried at every position (measured: the e-mail regex was half of all detection time).
+   */
+  readonly find?: (text: string) => readonly number[];
   readonly accept?: (match: string) => boolean;
   /** Like `accept`, with the text around the match (a birth date is one only near a birth word). */
   readonly acceptIn?: (text: string, start: number, end: number) => boolean;
@@ -27,9 +33,6 @@ const digitsOnly = (text: string): string => text.replace(/\D/g, '');
 
 /** Words before an SSN written without dashes (EN; ES/DE/FR speakers write the US term too). */
 const SSN_CONTEXT = /(?:\bSSN|\bsocial security(?: number| no\.?)?|\bSS#|\bseguro social)\W{0,12}(?:is|es|ist|est|:)?\W{0,6}$/i;
-/** Words before a date of birth, EN/ES/DE/FR. */
-const BIRTH_CONTEXT =
-  /(?:\bborn|\bbirth(?:day|date)?|\bDOB|\bd\.o\.b\.|\bnacid[oa]|\bnacimiento|\bcumpleaños|\bgeboren|\bgeb\.|\bGeburts(?:datum|tag)|\bn[ée]e?(?=[\s:,])|\bnaissance)[^.\n]{0,30}$/i;
 /** Numeric dates (31/12/1985, 31.12.85, 1985-12-31) and written ones (12 March 1985, 12 de marzo de 1985, 12. März 1985, 12 mars 1985). */
 const MONTHS =
   'jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|jun(?:e)?|jul(?:y)?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?|' +
@@ -42,6 +45,95 @@ const DATE_PATTERN = new RegExp(
 );
 const compactUpper = (text: string): string => text.replace(/[\s-]/g, '').toUpperCase();
 
+const EMAIL_SHAPE = new RegExp(`^${/[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.[\p{L}]{2,}/u.source}$`, 'u');
+const LETTER_OR_DIGIT = /[\p{L}\p{N}]/u;
+
+function isLocalChar(char: string): boolean {
+  const code = char.charCodeAt(0);
+  if (code < 0x80) return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || char === '.' || char === '_' || char === '%' || char === '+' || char === '-';
+  return LETTER_OR_DIGIT.test(char);
+}
+
+function isDomainChar(char: string): boolean {
+  const code = char.charCodeAt(0);
+  if (code < 0x80) return (code >= 48 && code <= 57) || (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || char === '.' || char === '-';
+  return LETTER_OR_DIGIT.test(char);
+}
+
+/** E-mail addresses, found from each `@` outwards (the same shape as the EMAIL pattern): [start, end, start, end, …]. */
+function findEmails(text: string): number[] {
+  const found: number[] = [];
+  let lastEnd = 0;
+  for (let at = text.indexOf('@'); at !== -1; at = text.indexOf('@', at + 1)) {
+    let start = at;
+    while (start > lastEnd && isLocalChar(text[start - 1]!)) start--;
+    let end = at + 1;
+    while (end < text.length && isDomainChar(text[end]!)) end++;
+    // A sentence's full stop or a dash after the address is not part of it.
+    while (end > at + 1 && (text[end - 1] === '.' || text[end - 1] === '-')) end--;
+    if (start === at || end === at + 1) continue;
+    if (!EMAIL_SHAPE.test(text.slice(start, end))) continue;
+    lastEnd = end;
+    found.push(start, end);
+  }
+  return found;
+}
+
+const BIRTH_WORD = /\b(?:born|birth(?:day|date)?|DOB|d\.o\.b\.|nacid[oa]|nacimiento|cumpleaños|geboren|geb\.|Geburts(?:datum|tag)|n[ée]e?(?=[\s:,])|naissance)/gi;
+const DATE_AT = new RegExp(DATE_PATTERN.source, 'iuy');
+
+/** Dates within 40 characters after a birth word: found from the (rare) word, not at every digit. */
+function findBirthDates(text: string): number[] {
+  const found: number[] = [];
+  BIRTH_WORD.lastIndex = 0;
+  let after = 0;
+  for (let word = BIRTH_WORD.exec(text); word !== null; word = BIRTH_WORD.exec(text)) {
+    const from = word.index + word[0].length;
+    const limit = Math.min(text.length, from + 40);
+    for (let at = Math.max(from, after); at < limit; at++) {
+      const code = text.charCodeAt(at);
+      if (code === 46 || code === 10) break; // a full stop or a line ends the phrase
+      const isDigit = code >= 48 && code <= 57;
+      const isLetter = (code >= 65 && code <= 90) || (code >= 97 && code <= 122);
+      if (!isDigit && !isLetter) continue;
+      if (at > 0 && /[\d]/.test(text[at - 1]!)) continue;
+      DATE_AT.lastIndex = at;
+      const date = DATE_AT.exec(text);
+      if (date === null) continue;
+      after = at + date[0].length;
+      found.push(at, after);
+      break;
+    }
+  }
+  return found;
+}
+
+const IPV6_SHAPE = new RegExp(
+  `^(?:(?:[0-9A-Fa-f]{1,4}:){3,7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,5})?|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})$`,
+);
+
+function isHexOrColon(code: number): boolean {
+  return code === 58 || (code >= 48 && code <= 57) || (code >= 65 && code <= 70) || (code >= 97 && code <= 102);
+}
+
+/** IPv6 addresses, found from their colons: a run of hex digits and colons with three colons or `::` (a clock time has one or two). */
+function findIpv6(text: string): number[] {
+  const found: number[] = [];
+  for (let at = text.indexOf(':'); at !== -1; ) {
+    let start = at;
+    while (start > 0 && isHexOrColon(text.charCodeAt(start - 1))) start--;
+    let end = at;
+    while (end < text.length && isHexOrColon(text.charCodeAt(end))) end++;
+    const before = start > 0 ? text.charCodeAt(start - 1) : 32;
+    const afterCode = end < text.length ? text.charCodeAt(end) : 32;
+    const run = text.slice(start, end);
+    const boundaries = !/[\w]/.test(String.fromCharCode(before)) && !/[\w]/.test(String.fromCharCode(afterCode));
+    if (boundaries && (run.includes('::') || run.split(':').length >= 4) && IPV6_SHAPE.test(run)) found.push(start, end);
+    at = text.indexOf(':', end + 1);
+  }
+  return found;
+}
+
 /**
  * Built-in detectors, in priority order: earlier ones claim text first.
  * Boundaries use lookarounds rather than `\b` so that `7731-2290` (an order
@@ -53,6 +145,7 @@ export const builtinDetectors: readonly PiiDetector[] = [
     kind: 'EMAIL',
     requires: '@',
     pattern: /(?<![\p{L}\p{N}._%+-])[\p{L}\p{N}._%+-]+@[\p{L}\p{N}-]+(?:\.[\p{L}\p{N}-]+)*\.[\p{L}]{2,}(?![\p{L}\p{N}-])/gu,
+    find: findEmails,
     normalize: (text) => text.toLowerCase(),
   },
   {
@@ -68,7 +161,7 @@ export const builtinDetectors: readonly PiiDetector[] = [
     kind: 'CARD',
     // No card number starts with 0 (ISO/IEC 7812 MII 0 is not issued): `0049 1512…` is a phone.
     pattern: /(?<![\d+-])[1-9](?:[ .-]?\d){12,18}(?![\d-])/g,
-    accept: (text) => luhnValid(digitsOnly(text)),
+    accept: luhnValidGrouped,
     claimRejected: true,
     normalize: digitsOnly,
   },
@@ -121,7 +214,7 @@ export const builtinDetectors: readonly PiiDetector[] = [
     kind: 'BIRTH_DATE',
     requires: 'digit',
     pattern: DATE_PATTERN,
-    acceptIn: (text, start) => BIRTH_CONTEXT.test(text.slice(Math.max(0, start - 40), start)),
+    find: findBirthDates,
   },
   {
     kind: 'IP_ADDRESS',
@@ -132,6 +225,7 @@ export const builtinDetectors: readonly PiiDetector[] = [
     // IPv6: four groups or more, or a `::` (so 14:30:00 is a time, not an address).
     kind: 'IP_ADDRESS',
     requires: ':',
+    find: findIpv6,
     pattern: /(?<![\w:])(?:(?:[0-9A-Fa-f]{1,4}:){3,7}[0-9A-Fa-f]{1,4}|(?:[0-9A-Fa-f]{1,4}:){1,6}:(?:[0-9A-Fa-f]{1,4}(?::[0-9A-Fa-f]{1,4}){0,5})?|::(?:[0-9A-Fa-f]{1,4}:){0,6}[0-9A-Fa-f]{1,4})(?![\w:])/g,
     acceptIn: (text, start, end) => /[:]{2}|(?:[0-9A-Fa-f]{1,4}:){3}/.test(text.slice(start, end)),
     normalize: (text) => text.toLowerCase(),

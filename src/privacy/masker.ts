@@ -116,13 +116,27 @@ export class MaskingSession {
     return out;
   }
 
+  /** Placeholders by detector and text as written: the same spelling again skips building its identity. */
+  readonly #bySpelling = new Map<PiiDetector, Map<string, string>>();
+
   #placeholder(span: Span): string {
+    let spellings = this.#bySpelling.get(span.detector);
+    const spelled = spellings?.get(span.text);
+    if (spelled !== undefined) return spelled;
+    const placeholder = this.#placeholderOfIdentity(span);
+    if (spellings === undefined) this.#bySpelling.set(span.detector, (spellings = new Map()));
+    if (spellings.size < this.#maxRemembered) spellings.set(span.text, placeholder);
+    return placeholder;
+  }
+
+  #placeholderOfIdentity(span: Span): string {
     const identity = `${span.detector.kind}\u0000${span.detector.normalize ? span.detector.normalize(span.text) : span.text}`;
     const known = this.#placeholders.get(identity);
     if (known) return known;
     if (this.#placeholders.size >= this.#maxRemembered) {
       this.#placeholders.clear();
       this.#counters.clear();
+      this.#bySpelling.clear();
     }
     const number = (this.#counters.get(span.detector.kind) ?? 0) + 1;
     this.#counters.set(span.detector.kind, number);
@@ -143,22 +157,27 @@ function findSpans(text: string, detectors: readonly PiiDetector[]): Span[] {
   const present = { '@': text.includes('@'), ':': text.includes(':'), digit: DIGIT.test(text) };
   for (const detector of detectors) {
     if (detector.requires !== undefined && !present[detector.requires]) continue;
-    detector.pattern.lastIndex = 0;
     const added: Span[] = [];
     let next = 0;
-    const pattern = detector.pattern;
-    // exec rather than matchAll: no iterator and no copy of the pattern per detector and text.
-    for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
-      const start = match.index;
-      const end = start + match[0].length;
-      if (match[0].length === 0) {
-        pattern.lastIndex++;
-        continue;
+    const consider = (start: number, end: number): void => {
+      if (end <= start) return;
+      while (next < claimed.length && claimed[next]!.end <= start) next++;
+      if (next < claimed.length && claimed[next]!.start < end) return;
+      const matched = text.slice(start, end);
+      const accepted = (detector.accept ? detector.accept(matched) : true) && (detector.acceptIn ? detector.acceptIn(text, start, end) : true);
+      if (accepted || detector.claimRejected) added.push({ start, end, detector, text: matched, mask: accepted });
+    };
+    if (detector.find) {
+      const found = detector.find(text);
+      for (let i = 0; i + 1 < found.length; i += 2) consider(found[i]!, found[i + 1]!);
+    } else {
+      // exec rather than matchAll: no iterator and no copy of the pattern per detector and text.
+      const pattern = detector.pattern;
+      pattern.lastIndex = 0;
+      for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+        if (match[0].length === 0) pattern.lastIndex++;
+        else consider(match.index, match.index + match[0].length);
       }
-      while (next < claimed.length && claimed[next].end <= start) next++;
-      if (next < claimed.length && claimed[next].start < end) continue;
-      const accepted = (detector.accept ? detector.accept(match[0]) : true) && (detector.acceptIn ? detector.acceptIn(text, start, end) : true);
-      if (accepted || detector.claimRejected) added.push({ start, end, detector, text: match[0], mask: accepted });
     }
     if (added.length > 0) claimed = claimed.length === 0 ? added : mergeInOrder(claimed, added);
   }
