@@ -219,7 +219,8 @@ export const builtinDetectors: readonly PiiDetector[] = [
   {
     kind: 'IP_ADDRESS',
     requires: 'digit',
-    pattern: /(?<![\d.])(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?![\d.])/g,
+    // A full stop after it ends the sentence, not the address: only a dot followed by a digit continues it.
+    pattern: /(?<!\d|\d\.)(?:(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)\.){3}(?:25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(?!\d|\.\d)/g,
   },
   {
     // IPv6: four groups or more, or a `::` (so 14:30:00 is a time, not an address).

@@ -11,7 +11,7 @@ import { setupTracejudge } from '../../src/index.ts';
 import { listConversations, listReviewItems, TracejudgeStore } from '../../src/store/index.ts';
 import { chatCompletion, startOpenAITestServer } from '../support/openai-test-server.ts';
 import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
-import { leaks } from './pii-corpus.ts';
+import { leaks, PII_CORPUS } from './pii-corpus.ts';
 
 afterAll(() => {
   removeTempDirs();
@@ -37,10 +37,11 @@ const EMAIL = 'ana.garcia@example.es';
 const CARD = '4111 1111 1111 1111';
 const IBAN = 'DE89 3704 0044 0532 0130 00';
 const PHONE = '+34 612 345 678';
-const PLANTED = [EMAIL, CARD, IBAN, PHONE];
+/** Every kind and spelling of the corpus (EN/ES/DE/FR) is said in the conversation too. */
+const PLANTED = [EMAIL, CARD, IBAN, PHONE, ...PII_CORPUS.map(([, , value]) => value)];
 
 describe('every destination tracejudge writes, with a conversation full of personal data', () => {
-  it('judge requests, store, review queue, JSONL, webhook, log events and span result events carry none of it', async () => {
+  it('judge requests, store, review queue, JSONL, webhook, log events and span result events carry none of it (the whole corpus planted)', async () => {
     const dir = makeTempDir('tracejudge-leaks-');
     const webhookBodies: string[] = [];
     const hook = createServer((request, response) => {
@@ -78,7 +79,8 @@ describe('every destination tracejudge writes, with a conversation full of perso
     });
     // An app that keys its conversations by the customer's e-mail.
     const conversation = startConversation({ id: EMAIL, agentName: 'bank-agent', cohort: { vertical: 'bank', customer: EMAIL } });
-    await conversation.turn(`Hi, I am ${EMAIL}, call me on ${PHONE}. My card is ${CARD} and my IBAN ${IBAN}.`, async (turn) => {
+    const said = PII_CORPUS.map(([, sentence]) => sentence).join('. ');
+    await conversation.turn(`Hi, I am ${EMAIL}, call me on ${PHONE}. My card is ${CARD} and my IBAN ${IBAN}. ${said}`, async (turn) => {
       await turn.tool('lookup_fee', { iban: IBAN }, async () => ({ fee: '$12.00', account: IBAN }));
       // The invented price sits right after the card number: a 32-character quote cut would keep part of it.
       turn.reply(`Your card ${CARD} will be charged $99.00 today, and we will call ${PHONE}.`);

@@ -55,6 +55,7 @@ export const PII_CORPUS: readonly (readonly [string, string, string])[] = [
   ['IT mobile compact', 'chiamami al 3471234567', '3471234567'],
   ['IT intl', 'chiamami al +39 347 123 4567', '+39 347 123 4567'],
   ['IPv4', 'my IP is 192.168.1.23', '192.168.1.23'],
+  ['IPv4 ending a sentence', 'It came from 10.20.30.40. Then it stopped', '10.20.30.40'],
   ['IPv6', 'from 2001:db8:85a3::8a2e:370:7334', '2001:db8:85a3::8a2e:370:7334'],
   ['DOB EN', 'I was born on 12/03/1985', '12/03/1985'],
   ['DOB EN ISO', 'DOB 1985-03-12', '1985-03-12'],
