@@ -1,4 +1,4 @@
-import type { Attributes as ApiAttributes } from '@opentelemetry/api';
+import type { Attributes as ApiAttributes, HrTime } from '@opentelemetry/api';
 import { builtinChecks, runChecks } from '../src/checks/index.ts';
 import type { Check } from '../src/checks/index.ts';
 import { conversationIdOf, traceConversationKey } from '../src/model/conversation-key.ts';
@@ -180,12 +180,13 @@ export class EvaluationPipeline {
   /**
    * Evaluates an ending span: its grounding sources are remembered first (a chat
    * span's input tool results ground its own output), then its reply is
-   * checked once per turn, and the results are added to `target` as events.
+   * checked once per turn, and the results are added to `target` as events,
+   * stamped at `eventTime` when given (the SDK span's end, so they lie within it).
    */
-  onEnding(span: SpanRecord, target: MutableSpanTarget): readonly EvaluationResult[] {
+  onEnding(span: SpanRecord, target: MutableSpanTarget, eventTime?: HrTime): readonly EvaluationResult[] {
     this.#spansSeen++;
     try {
-      return this.#evaluate(span, target);
+      return this.#evaluate(span, target, undefined, false, eventTime);
     } catch (error) {
       reportError(`tracejudge evaluation of span ${span?.spanId}`, error, ++this.#errors);
       return NO_RESULTS;
@@ -278,7 +279,13 @@ export class EvaluationPipeline {
     };
   }
 
-  #evaluate(span: SpanRecord, target: MutableSpanTarget, lateRecords?: readonly SpanContentRecord['record'][], late = false): readonly EvaluationResult[] {
+  #evaluate(
+    span: SpanRecord,
+    target: MutableSpanTarget,
+    lateRecords?: readonly SpanContentRecord['record'][],
+    late = false,
+    eventTime?: HrTime,
+  ): readonly EvaluationResult[] {
     const now = this.#now();
     const memory = this.#memory;
     memory.expire(now);
@@ -289,7 +296,7 @@ export class EvaluationPipeline {
     const problems = view.problems;
     if (problems.length > 0) {
       this.#spansWithProblems++;
-      new SpanEventSink(target).writeProblems(problems);
+      new SpanEventSink(target, undefined, eventTime).writeProblems(problems);
     }
 
     const sources = groundingSourcesOf(view);
@@ -320,7 +327,7 @@ export class EvaluationPipeline {
     const { traceId, spanId } = span;
     const evaluated: EvaluationTarget =
       view.responseId === undefined ? { conversationId: writtenKey, traceId, spanId } : { conversationId: writtenKey, traceId, spanId, responseId: view.responseId };
-    if (this.#spanEvents && !late) new SpanEventSink(target, extras).write(results, evaluated);
+    if (this.#spanEvents && !late) new SpanEventSink(target, extras, eventTime).write(results, evaluated);
     if (this.#sinks.length > 0 || late) {
       // A failed check goes to review: give text-keeping sinks what was said, as this span shows it.
       const forSinks = results.some((result) => result.label === 'fail') ? withConversationSnapshot(evaluated, view, turn.replyText, masking) : evaluated;

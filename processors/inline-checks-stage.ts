@@ -28,6 +28,7 @@ export class InlineChecksStage implements SpanStage {
   }
 
   onEnding(span: Span): void {
-    this.pipeline.onEnding(spanRecordFromReadable(span), span);
+    // Stamped at the span's end: `addEvent` would stamp them now, just after it, where Jaeger hides them.
+    this.pipeline.onEnding(spanRecordFromReadable(span), span, span.endTime);
   }
 }

@@ -72,7 +72,8 @@ export class ResultDelivery {
         if (held) held.forward(held.span);
       } else if (held) {
         try {
-          if (results.length > 0) appendEvents(held.span, resultEvents(results, request.context, 'span_event', time));
+          // Stamped at the span's end, so the results lie within it; the real time in tracejudge.evaluated_at.
+          if (results.length > 0) appendEvents(held.span, resultEvents(results, request.context, 'span_event', time, held.span.endTime));
           this.#onSpan += results.length;
         } finally {
           held.forward(held.span);

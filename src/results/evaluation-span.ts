@@ -20,8 +20,18 @@ export interface JudgeResultContext {
 
 export type ResultDelivery = 'span_event' | 'child_span';
 
-/** The `gen_ai.evaluation.result` events for these results, stamped at `timeMs`. */
-export function resultEvents(results: readonly EvaluationResult[], context: JudgeResultContext, delivery: ResultDelivery, timeMs: number): TimedEvent[] {
+/**
+ * The `gen_ai.evaluation.result` events for these results, evaluated at `timeMs`. Stamped at
+ * `stampAt` when given (a held span's end: Jaeger hides events outside their span's range, and a
+ * judge answers after the span ended), the real time then kept in `tracejudge.evaluated_at`.
+ */
+export function resultEvents(
+  results: readonly EvaluationResult[],
+  context: JudgeResultContext,
+  delivery: ResultDelivery,
+  timeMs: number,
+  stampAt?: HrTime,
+): TimedEvent[] {
   const extras: EvaluationEventExtras = {
     ...(context.responseId !== undefined && { responseId: context.responseId }),
     attributes: {
@@ -29,9 +39,10 @@ export function resultEvents(results: readonly EvaluationResult[], context: Judg
       [TracejudgeAttributes.EVALUATION_ID]: context.evaluationId,
       [TracejudgeAttributes.DELIVERY]: delivery,
       ...(context.supersedes !== undefined && { [TracejudgeAttributes.SUPERSEDES]: context.supersedes }),
+      ...(stampAt !== undefined && { [TracejudgeAttributes.EVALUATED_AT]: new Date(timeMs).toISOString() }),
     },
   };
-  const time = hrTimeOf(timeMs);
+  const time = stampAt ?? hrTimeOf(timeMs);
   return results.map((result) => ({ name: EVALUATION_RESULT_EVENT, time, attributes: evaluationEventAttributes(result, extras), droppedAttributesCount: 0 }));
 }
 

@@ -39,6 +39,8 @@ export const TracejudgeAttributes = {
   SUPERSEDES: 'tracejudge.evaluation.supersedes',
   /** Where a judge result landed: `span_event` (on the held span) or `child_span` (past the hold deadline). */
   DELIVERY: 'tracejudge.evaluation.delivery',
+  /** When the evaluation really happened (ISO 8601), for an event stamped at its span's end to stay in the span's range. */
+  EVALUATED_AT: 'tracejudge.evaluated_at',
   /** Marks the `evaluate {rubric}` child spans tracejudge writes, so no stage mistakes them for agent spans. */
   EVALUATION_SPAN: 'tracejudge.evaluation.span',
 } as const;

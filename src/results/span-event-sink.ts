@@ -1,4 +1,4 @@
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { EvaluationResult } from '../model/evaluation-result.ts';
 import { evaluationEventAttributes } from './event-attributes.ts';
 import type { EvaluationEventExtras } from './event-attributes.ts';
@@ -11,7 +11,7 @@ import type { EvaluationTarget, ResultSink } from './result-sink.ts';
  * `Span` satisfies it.
  */
 export interface MutableSpanTarget {
-  addEvent(name: string, attributes: Attributes): void;
+  addEvent(name: string, attributes: Attributes, time?: HrTime): void;
 }
 
 /** Problems listed on one event; the rest are counted, not listed (events are not logs). */
@@ -25,11 +25,17 @@ const MAX_LISTED_PROBLEMS = 10;
 export class SpanEventSink implements ResultSink {
   readonly #span: MutableSpanTarget;
   readonly #attributes: EvaluationEventExtras['attributes'];
+  readonly #time: HrTime | undefined;
 
-  /** `attributes` go on every event of this span, as `tracejudge.<key>`. */
-  constructor(span: MutableSpanTarget, attributes?: EvaluationEventExtras['attributes']) {
+  /**
+   * `attributes` go on every event of this span, as `tracejudge.<key>`. `time` stamps the events
+   * (an SDK span's end: its `addEvent` would stamp them now, after the end, where Jaeger hides
+   * them); without it the target stamps them (a decoded OTLP span: at its end).
+   */
+  constructor(span: MutableSpanTarget, attributes?: EvaluationEventExtras['attributes'], time?: HrTime) {
     this.#span = span;
     this.#attributes = attributes;
+    this.#time = time;
   }
 
   write(results: readonly EvaluationResult[], target: EvaluationTarget): void {
@@ -38,13 +44,18 @@ export class SpanEventSink implements ResultSink {
       ...(target.responseId !== undefined && { responseId: target.responseId }),
       attributes: { [TracejudgeAttributes.CONVERSATION_ID]: target.conversationId, ...this.#attributes },
     };
-    for (const result of results) this.#span.addEvent(EVALUATION_RESULT_EVENT, evaluationEventAttributes(result, extras));
+    const time = this.#time;
+    for (const result of results) {
+      if (time === undefined) this.#span.addEvent(EVALUATION_RESULT_EVENT, evaluationEventAttributes(result, extras));
+      else this.#span.addEvent(EVALUATION_RESULT_EVENT, evaluationEventAttributes(result, extras), time);
+    }
   }
 
   /** Says on the span why its content could not be (fully) read. */
   writeProblems(problems: readonly string[]): void {
     if (problems.length === 0) return;
-    this.#span.addEvent(CONTENT_PROBLEM_EVENT, contentProblemAttributes(problems));
+    if (this.#time === undefined) this.#span.addEvent(CONTENT_PROBLEM_EVENT, contentProblemAttributes(problems));
+    else this.#span.addEvent(CONTENT_PROBLEM_EVENT, contentProblemAttributes(problems), this.#time);
   }
 }
 

@@ -157,7 +157,9 @@ export class DecodedSpan implements SpanRecord {
    * stays reproducible, and backends draw it inside the span. Its strings are
    * copied flat (see {@link withFlatStrings}).
    */
-  addEvent(name: string, attributes: ApiAttributes = {}, timeUnixNano: bigint = this.endTimeUnixNano): void {
+  /** At the span's end unless a time is given (nanoseconds, or an API HrTime). */
+  addEvent(name: string, attributes: ApiAttributes = {}, time: bigint | HrTime = this.endTimeUnixNano): void {
+    const timeUnixNano = typeof time === 'bigint' ? time : BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
     // API AnyValue is `unknown`; what the SDK would accept on an event, we keep and encode.
     this.events.push(new DecodedEvent(name, timeUnixNano, withFlatStrings(attributes) as Attributes));
   }

@@ -143,8 +143,10 @@ export class OtlpReadableSpan implements ReadableSpan {
     return this;
   }
 
-  addEvent(name: string, attributes?: Attributes): this {
-    this.#span.addEvent(name, attributes);
+  /** As the SDK's: a time given as an HrTime stamps the event; otherwise it is stamped at the span's end. */
+  addEvent(name: string, attributes?: Attributes, time?: unknown): this {
+    if (Array.isArray(time) && time.length === 2) this.#span.addEvent(name, attributes, time as [number, number]);
+    else this.#span.addEvent(name, attributes);
     return this;
   }
 
