@@ -1,6 +1,7 @@
 import type { SpanContext } from '@opentelemetry/api';
 import type { EvaluationResult } from '../../src/model/evaluation-result.ts';
 import { appendEvents, evaluationChildSpan, resultEvents } from '../../src/results/evaluation-span.ts';
+import { evaluationSummary } from '../../src/results/evaluation-summary.ts';
 import type { JudgeResultContext } from '../../src/results/evaluation-span.ts';
 import type { EvaluationMetrics } from '../../src/results/metrics.ts';
 import type { EvaluationTarget, ResultSink } from '../../src/results/result-sink.ts';
@@ -73,7 +74,12 @@ export class ResultDelivery {
       } else if (held) {
         try {
           // Stamped at the span's end, so the results lie within it; the real time in tracejudge.evaluated_at.
-          if (results.length > 0) appendEvents(held.span, resultEvents(results, request.context, 'span_event', time, held.span.endTime));
+          if (results.length > 0) {
+            appendEvents(held.span, resultEvents(results, request.context, 'span_event', time, held.span.endTime));
+            // The span's own summary too (an ended span takes no setAttribute: its attributes object is what is exported).
+            const summary = evaluationSummary(held.span.attributes, results);
+            if (summary) Object.assign(held.span.attributes as Record<string, unknown>, summary);
+          }
           this.#onSpan += results.length;
         } finally {
           held.forward(held.span);

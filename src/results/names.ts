@@ -39,6 +39,10 @@ export const TracejudgeAttributes = {
   SUPERSEDES: 'tracejudge.evaluation.supersedes',
   /** Where a judge result landed: `span_event` (on the held span) or `child_span` (past the hold deadline). */
   DELIVERY: 'tracejudge.evaluation.delivery',
+  /** Span-level summary of the span's evaluations (evaluation-summary.ts): found by a tag search, exactly. */
+  FAILED: 'tracejudge.evaluation.failed',
+  FAILED_NAMES: 'tracejudge.evaluation.failed_names',
+  MIN_SCORE: 'tracejudge.evaluation.min_score',
   /** When the evaluation really happened (ISO 8601), for an event stamped at its span's end to stay in the span's range. */
   EVALUATED_AT: 'tracejudge.evaluated_at',
   /** Marks the `evaluate {rubric}` child spans tracejudge writes, so no stage mistakes them for agent spans. */

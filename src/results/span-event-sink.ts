@@ -1,6 +1,7 @@
 import type { Attributes, HrTime } from '@opentelemetry/api';
 import type { EvaluationResult } from '../model/evaluation-result.ts';
 import { evaluationEventAttributes } from './event-attributes.ts';
+import { evaluationSummary } from './evaluation-summary.ts';
 import type { EvaluationEventExtras } from './event-attributes.ts';
 import { CONTENT_PROBLEM_EVENT, EVALUATION_RESULT_EVENT, TracejudgeAttributes } from './names.ts';
 import type { EvaluationTarget, ResultSink } from './result-sink.ts';
@@ -12,6 +13,9 @@ import type { EvaluationTarget, ResultSink } from './result-sink.ts';
  */
 export interface MutableSpanTarget {
   addEvent(name: string, attributes: Attributes, time?: HrTime): void;
+  /** With both, the span also gets the summary of its evaluations (`tracejudge.evaluation.failed`, …). */
+  setAttribute?(key: string, value: Attributes[string]): unknown;
+  readonly attributes?: Readonly<Record<string, unknown>>;
 }
 
 /** Problems listed on one event; the rest are counted, not listed (events are not logs). */
@@ -49,6 +53,10 @@ export class SpanEventSink implements ResultSink {
       if (time === undefined) this.#span.addEvent(EVALUATION_RESULT_EVENT, evaluationEventAttributes(result, extras));
       else this.#span.addEvent(EVALUATION_RESULT_EVENT, evaluationEventAttributes(result, extras), time);
     }
+    const span = this.#span;
+    if (typeof span.setAttribute !== 'function') return;
+    const summary = evaluationSummary(span.attributes ?? {}, results);
+    if (summary) for (const key of Object.keys(summary)) span.setAttribute(key, summary[key]);
   }
 
   /** Says on the span why its content could not be (fully) read. */

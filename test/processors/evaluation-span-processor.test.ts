@@ -123,7 +123,7 @@ describe('EvaluationSpanProcessor with the real SDK', () => {
     expect(h.processor.stats().checkErrors['custom.broken']).toBe(1);
   });
 
-  it('leaves spans otherwise unchanged: same attributes, names, parents, status as without the processor', () => {
+  it('leaves spans otherwise unchanged: same attributes (but its evaluation summary), names, parents, status as without the processor', () => {
     const h = sdkHarness();
     const plain = new InMemorySpanExporter();
     const plainTracer = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter: plain })] }).getTracer('test-agent');
@@ -134,13 +134,15 @@ describe('EvaluationSpanProcessor with the real SDK', () => {
       spans.map((span) => ({
         name: span.name,
         kind: span.kind,
-        attributes: span.attributes,
+        // The evaluated span's summary (tracejudge.evaluation.failed, …) is the one attribute the processor adds.
+        attributes: Object.fromEntries(Object.entries(span.attributes).filter(([key]) => !key.startsWith('tracejudge.evaluation.'))),
         status: span.status,
         hasParent: span.parentSpanContext !== undefined,
         otherEvents: span.events.filter((event) => event.name !== 'gen_ai.evaluation.result'),
       }));
     expect(shape(h.spans())).toEqual(shape(plain.getFinishedSpans()));
     expect(h.allResults().length).toBeGreaterThan(0);
+    expect(h.spans().filter((span) => span.attributes['tracejudge.evaluation.failed'] !== undefined).map((span) => span.name)).toEqual(['chat gpt-4.1-mini']);
   });
 
   it('passes non-GenAI spans through untouched, without opening a conversation', () => {

@@ -59,3 +59,20 @@ describe('result events lie within their span', () => {
     expect(evaluatedAt).toBeGreaterThanOrEqual(Number(nanos(span.endTime) / 1_000_000n));
   });
 });
+
+describe('the held span carries the summary of its judge results', () => {
+  it('a low judge score marks the held final turn span failed, with the name and the minimum score', async () => {
+    harness = await startOnlineHarness(() => judgeAnswer(1));
+    const h = harness;
+    const conversation = h.conversation('conv-held-summary', { vertical: 'telecom' });
+    let last = '';
+    await conversation.turn('Thanks, bye', async (turn) => {
+      last = turn.span.spanContext().spanId;
+      turn.reply('Goodbye!');
+      conversation.end();
+    });
+    await waitFor(() => h.spans().some((span) => span.spanContext().spanId === last));
+    const span = h.spans().find((candidate) => candidate.spanContext().spanId === last)!;
+    expect(span.attributes).toMatchObject({ 'tracejudge.evaluation.failed': true, 'tracejudge.evaluation.failed_names': ['faithfulness'], 'tracejudge.evaluation.min_score': 0 });
+  });
+});

@@ -164,6 +164,13 @@ export class DecodedSpan implements SpanRecord {
     this.events.push(new DecodedEvent(name, timeUnixNano, withFlatStrings(attributes) as Attributes));
   }
 
+  /** Through the SDK view, so both stay alike (readable-span.ts). */
+  setAttribute(key: string, value: ApiAttributes[string]): this {
+    this.toReadableSpan();
+    (this.#readable as OtlpReadableSpan).setAttribute(key, value as never);
+    return this;
+  }
+
   /** The SDK view, built once; its `events` is this span's array, so added events are exported. */
   toReadableSpan(): ReadableSpan {
     return (this.#readable ??= new OtlpReadableSpan(this));
