@@ -1,4 +1,5 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
+import { spanTime } from './clock.ts';
 import type { Attributes, Context, Span, Tracer, TracerProvider } from '@opentelemetry/api';
 import { GenAI } from '../src/model/attributes.ts';
 import { appAttributes, describeType, warn } from './app-attributes.ts';
@@ -67,7 +68,7 @@ class ConversationImpl implements Conversation, TurnHost {
       const name = this.#settings.agentName ? `conversation ${this.#settings.agentName}` : 'conversation';
       const parent = isContext(options?.parentContext) ? options.parentContext : context.active();
       // No gen_ai.operation.name: the conversation is not a turn, and readers count turns by operation.
-      this.#conversationSpan = this.tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes: this.#settings.baseAttributes }, parent);
+      this.#conversationSpan = this.tracer.startSpan(name, { kind: SpanKind.INTERNAL, attributes: this.#settings.baseAttributes, startTime: spanTime() }, parent);
       this.#conversationSpanOpen = true;
     }
   }
@@ -132,7 +133,7 @@ class ConversationImpl implements Conversation, TurnHost {
       if (this.#settings.systemInstructionsJson) spanAttributes[GenAI.SYSTEM_INSTRUCTIONS] = this.#settings.systemInstructionsJson;
       if (text !== undefined) spanAttributes[GenAI.INPUT_MESSAGES] = toJsonAttribute([userTextMessage(text)]);
     }
-    const span = this.tracer.startSpan(this.#turnSpanName(), { kind: SpanKind.INTERNAL, attributes: spanAttributes }, parent);
+    const span = this.tracer.startSpan(this.#turnSpanName(), { kind: SpanKind.INTERNAL, attributes: spanAttributes, startTime: spanTime() }, parent);
     const turn = new TurnImpl(this, span, parent);
     this.#openTurns.push(turn);
     return turn;
@@ -156,15 +157,16 @@ class ConversationImpl implements Conversation, TurnHost {
   /** A signal with no turn to land on gets its own instant `invoke_agent` span, so readers of turns see it. */
   #markerSpan(signal: OutcomeSignal): void {
     const attributes: Attributes = { ...this.#settings.baseAttributes, [GenAI.OPERATION_NAME]: 'invoke_agent' };
-    const span = this.tracer.startSpan(this.#turnSpanName(), { kind: SpanKind.INTERNAL, attributes }, this.#parentForNewSpan());
+    const at = spanTime();
+    const span = this.tracer.startSpan(this.#turnSpanName(), { kind: SpanKind.INTERNAL, attributes, startTime: at }, this.#parentForNewSpan());
     applyOutcome(span, signal);
-    span.end();
+    span.end(at);
   }
 
   #endConversationSpan(): void {
     if (!this.#conversationSpan || !this.#conversationSpanOpen) return;
     this.#conversationSpanOpen = false;
-    this.#conversationSpan.end();
+    this.#conversationSpan.end(spanTime());
   }
 
   #turnSpanName(): string {

@@ -1,4 +1,5 @@
 import { context, SpanKind, trace } from '@opentelemetry/api';
+import { spanTime } from './clock.ts';
 import type { Context, Tracer, TracerProvider } from '@opentelemetry/api';
 import { GenAI } from '../src/model/attributes.ts';
 import { appAttributes, optionalString } from './app-attributes.ts';
@@ -63,7 +64,7 @@ export async function runTool<A, R>(
 
   const span = tracer.startSpan(
     toolName ? `execute_tool ${toolName}` : 'execute_tool',
-    { kind: SpanKind.INTERNAL, attributes },
+    { kind: SpanKind.INTERNAL, attributes, startTime: spanTime() },
     parent,
   );
   try {
@@ -74,6 +75,6 @@ export async function runTool<A, R>(
     recordError(span, error);
     throw error;
   } finally {
-    span.end();
+    span.end(spanTime());
   }
 }

@@ -1,4 +1,5 @@
 import { context, diag, trace } from '@opentelemetry/api';
+import { spanTime } from './clock.ts';
 import type { Context, Span, Tracer } from '@opentelemetry/api';
 import { GenAI } from '../src/model/attributes.ts';
 import { appAttributes, describeType, warn } from './app-attributes.ts';
@@ -121,7 +122,7 @@ export class TurnImpl implements Turn {
     } catch (error) {
       diag.error('tracejudge: failed to record the turn outcome', error);
     } finally {
-      this.span.end();
+      this.span.end(spanTime());
       this.#host.turnClosed(this);
     }
   }

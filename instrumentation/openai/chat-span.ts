@@ -1,4 +1,5 @@
 import { diag, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
+import { spanTime } from '../clock.ts';
 import type { Attributes, Context, Span, Tracer } from '@opentelemetry/api';
 import { ATTR_ERROR_TYPE, ATTR_SERVER_ADDRESS, ATTR_SERVER_PORT } from '@opentelemetry/semantic-conventions';
 import { GenAI } from '../../src/model/attributes.ts';
@@ -63,7 +64,7 @@ export class ChatSpan {
       if (request.systemInstructions?.length) attributes[GenAI.SYSTEM_INSTRUCTIONS] = toJsonAttribute(request.systemInstructions);
       if (request.inputMessages?.length) attributes[GenAI.INPUT_MESSAGES] = toJsonAttribute(request.inputMessages);
     }
-    this.span = tracer.startSpan(request.model ? `chat ${request.model}` : 'chat', { kind: SpanKind.CLIENT, attributes }, parent);
+    this.span = tracer.startSpan(request.model ? `chat ${request.model}` : 'chat', { kind: SpanKind.CLIENT, attributes, startTime: spanTime() }, parent);
     this.context = trace.setSpan(parent, this.span);
   }
 
@@ -100,7 +101,7 @@ export class ChatSpan {
     } catch (recordingError) {
       diag.error('tracejudge: failed to record an OpenAI response on its span', recordingError);
     } finally {
-      this.span.end();
+      this.span.end(spanTime());
     }
   }
 
