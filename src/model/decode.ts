@@ -87,9 +87,42 @@ function looksLikeJsonContainer(text: string): boolean {
  * but is not keeps its raw form, with a note.
  */
 export function decodeBestEffort(name: string, value: AttributeValue, ctx: ReadContext): unknown {
-  if (typeof value !== 'string' || !looksLikeJsonContainer(value)) return value;
+  if (typeof value !== 'string') return value;
+  if (looksLikeJsonString(value)) return decodeJsonInJsonString(name, value, ctx);
+  if (!looksLikeJsonContainer(value)) return value;
   const parsed = parseJson(name, value, ctx);
   return parsed === UNREADABLE ? value : parsed;
+}
+
+/** JSON strings holding JSON are unwrapped at most this many times (a bound on adversarial nesting). */
+const MAX_JSON_IN_STRING = 4;
+
+function looksLikeJsonString(text: string): boolean {
+  const trimmed = text.trim();
+  return trimmed.length >= 2 && trimmed.charCodeAt(0) === 0x22 && trimmed.charCodeAt(trimmed.length - 1) === 0x22;
+}
+
+/**
+ * A JSON string whose content is JSON — how OpenLLMetry records a tool's output
+ * (`"{\"service_fee_pct\": 12}"`): unwrapped, bounded, and decoded, so its facts keep their keys
+ * (read as escaped text, a `12` under a percent key was taken for an amount). Text that only looks
+ * like a quoted string stays as it is, without a note.
+ */
+function decodeJsonInJsonString(name: string, text: string, ctx: ReadContext): unknown {
+  if (text.length > ctx.maxChars) return text;
+  let current: unknown = text;
+  for (let depth = 0; depth < MAX_JSON_IN_STRING && typeof current === 'string' && looksLikeJsonString(current); depth++) {
+    try {
+      current = JSON.parse(current);
+    } catch {
+      return depth === 0 ? text : current;
+    }
+  }
+  if (typeof current === 'string' && looksLikeJsonContainer(current)) {
+    const parsed = parseJson(name, current, ctx);
+    return parsed === UNREADABLE ? current : parsed;
+  }
+  return current;
 }
 
 /** A string attribute; scalars are converted (with a note), anything else is dropped (with a note). */

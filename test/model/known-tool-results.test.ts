@@ -158,3 +158,18 @@ describe('parseMessagesJson reuses the tool results a turn already decoded', () 
     expect(sourceTextOf({ a: 1 })).toBe('{"a":1}');
   });
 });
+
+describe('JSON strings holding JSON (OpenLLMetry records tool output so)', () => {
+  it('are unwrapped and decoded, keys kept; a quoted sentence stays text; nesting is bounded', async () => {
+    const { decodeBestEffort } = await import('../../src/model/decode.ts');
+    const ctx = { problems: [] as string[], maxChars: 1 << 20, maxItems: 1000 };
+    expect(decodeBestEffort('r', JSON.stringify(JSON.stringify({ service_fee_pct: 12, total: '19.0' })), ctx)).toEqual({ service_fee_pct: 12, total: '19.0' });
+    expect(decodeBestEffort('r', JSON.stringify(JSON.stringify(JSON.stringify([1, 2]))), ctx)).toEqual([1, 2]);
+    expect(decodeBestEffort('r', '"Hello" she said, "bye"', ctx)).toBe('"Hello" she said, "bye"');
+    expect(decodeBestEffort('r', JSON.stringify('plain words'), ctx)).toBe('plain words');
+    let deep = '{"a":1}';
+    for (let i = 0; i < 10; i++) deep = JSON.stringify(deep);
+    expect(typeof decodeBestEffort('r', deep, ctx)).toBe('string');
+    expect(ctx.problems).toEqual([]);
+  });
+});
