@@ -1,6 +1,6 @@
 /**
  * The official `@opentelemetry/instrumentation-openai` (content as log records) with tracejudge
- * in-process, runnable offline: `node examples/contrib-openai/agent.ts`.
+ * in-process, runnable offline: `npm run example:contrib-openai` (the pinned Node 24).
  *
  * A NodeSDK whose spans go through EvaluationSpanProcessor and whose log records pass
  * GenAIContentLogProcessor (docs/two-signals.md). A stand-in model on 127.0.0.1 answers a price
