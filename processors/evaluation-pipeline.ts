@@ -360,13 +360,13 @@ export class EvaluationPipeline {
    * log records not here yet) is remembered, bounded, so late content can still be checked.
    */
   #noteAwaitingContent(span: SpanRecord, view: { operation: string; outputMessages: readonly unknown[] }, replied: boolean, late: boolean, now: number): void {
-    const key = spanKey(span.traceId, span.spanId);
+    // Most spans return here, before a key is built (this runs on every GenAI span).
     if (replied) {
-      if (late) this.#awaiting.delete(key);
+      if (late) this.#awaiting.delete(spanKey(span.traceId, span.spanId));
       return;
     }
     if (late || view.operation !== 'chat' || view.outputMessages.length > 0) return;
-    this.#awaiting.set(key, { span: detachedCopy(span), seenMs: now });
+    this.#awaiting.set(spanKey(span.traceId, span.spanId), { span: detachedCopy(span), seenMs: now });
     while (this.#awaiting.size > MAX_AWAITING_SPANS) {
       const oldest = this.#awaiting.oldestKey();
       if (oldest === undefined) break;
