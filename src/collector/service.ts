@@ -4,6 +4,7 @@ import type { MeterProvider } from '@opentelemetry/api';
 import { EvaluationPipeline } from '../../processors/index.ts';
 import type { EvaluationPipelineOptions, PipelineStats, SpanStage } from '../../processors/index.ts';
 import { ContentWait } from './content-wait.ts';
+import { observeJoin } from './join-metrics.ts';
 import type { ContentWaitStats } from './content-wait.ts';
 import { genAIContentOf } from './otlp/index.ts';
 import type { DecodedLogsRequest, DecodedSpan } from './otlp/index.ts';
@@ -72,6 +73,7 @@ export class CollectorService implements ReceiverIntake {
   readonly #stages: readonly SpanStage[];
   readonly #driver: StageDriver | undefined;
   readonly #wait: ContentWait;
+  readonly #unobserveJoin: (() => void) | undefined;
   #stopping: Promise<void> | undefined;
 
   constructor(options: CollectorServiceOptions) {
@@ -86,6 +88,13 @@ export class CollectorService implements ReceiverIntake {
       hasOutput: (traceId, spanId) => this.#pipeline.hasContentOutput(traceId, spanId),
       release: (spans) => this.#evaluateAndEnqueue(spans, true),
     });
+    this.#unobserveJoin =
+      options.meterProvider === undefined
+        ? undefined
+        : observeJoin(options.meterProvider, () => {
+            const receiver = this.#receiver.stats();
+            return { pipeline: this.#pipeline.stats(), join: this.#wait.stats(), logRecordsAccepted: receiver.logRecordsAccepted, logRecordsRejected: receiver.logRecordsRejected };
+          });
     this.#receiver = new OtlpHttpReceiver(this, {
       ...options.receiver,
       ...(options.meterProvider !== undefined && { meterProvider: options.meterProvider }),
@@ -177,6 +186,7 @@ export class CollectorService implements ReceiverIntake {
       this.#driver?.flushLate();
       await this.#forwarder.shutdown();
       this.#receiver.unobserve();
+      this.#unobserveJoin?.();
     })();
     return this.#stopping;
   }

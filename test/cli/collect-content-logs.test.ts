@@ -22,8 +22,8 @@ let model: OpenAITestServer;
 let child: ChildProcessWithoutNullStreams | undefined;
 
 /** collect forwarding to `forward`, on a free port; killed after each test, whatever happened. */
-async function startCollect(forward: string, env: NodeJS.ProcessEnv) {
-  const collect = await startCollectProcess(['--listen', '127.0.0.1:0', '--forward', forward], env);
+async function startCollect(forward: string, env: NodeJS.ProcessEnv, extra: string[] = []) {
+  const collect = await startCollectProcess(['--listen', '127.0.0.1:0', '--forward', forward, ...extra], env);
   child = collect.process;
   return collect;
 }
@@ -93,10 +93,16 @@ const EXPECTED = {
 describe('tracejudge collect with the official OpenAI instrumentation (content as log records)', () => {
   it('joins logs and spans sent apart, in either order and either encoding: every reply checked, every record forwarded', async () => {
     capture = await CaptureServer.start();
-    const collect = await startCollect(capture.tracesUrl, cleanEnv());
+    const collect = await startCollect(capture.tracesUrl, cleanEnv(), ['--metrics-listen', '127.0.0.1:0']);
     // Logs first (protobuf) for one conversation, spans first (JSON) for the other: those wait for their content.
     await runAgent(collect.url, GROUNDED, 'proto', 'logs');
     await runAgent(collect.url, UNGROUNDED, 'json', 'spans');
+    // The join is counted in the metrics too.
+    const metricsUrl = /Prometheus metrics on (http:\/\/[^\s]+\/metrics)/.exec(collect.stderr())![1]!;
+    const metrics = await (await fetch(metricsUrl)).text();
+    expect(metrics).toMatch(/tracejudge_content_records_total\{[^}]*outcome="joined"[^}]*\} 26/);
+    expect(metrics).toMatch(/tracejudge_join_spans_waited_total\{[^}]*release="content"[^}]*\} 3/);
+    expect(metrics).toMatch(/tracejudge_receiver_log_records_total\{[^}]*outcome="accepted"[^}]*\} 26/);
     child!.kill('SIGTERM');
     expect(await collect.exit).toBe(0);
 

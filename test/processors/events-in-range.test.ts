@@ -18,6 +18,19 @@ function eventsInRange(span: ReadableSpan): boolean {
   });
 }
 
+/** One final turn of a conversation judged at its end; resolves with the held span once it is exported. */
+async function judgedFinalTurn(h: OnlineHarness, conversationId: string): Promise<ReadableSpan> {
+  const conversation = h.conversation(conversationId, { vertical: 'telecom' });
+  let last = '';
+  await conversation.turn('Thanks, bye', async (turn) => {
+    last = turn.span.spanContext().spanId;
+    turn.reply('Goodbye!');
+    conversation.end();
+  });
+  await waitFor(() => h.spans().some((span) => span.spanContext().spanId === last));
+  return h.spans().find((candidate) => candidate.spanContext().spanId === last)!;
+}
+
 let harness: OnlineHarness | undefined;
 afterEach(async () => {
   await harness?.close();
@@ -42,16 +55,7 @@ describe('result events lie within their span', () => {
 
   it('judge results appended to a held span are stamped at its end, the real time in tracejudge.evaluated_at', async () => {
     harness = await startOnlineHarness(() => judgeAnswer(5, 'faithful', 30));
-    const h = harness;
-    const conversation = h.conversation('conv-held-range', { vertical: 'telecom' });
-    let last = '';
-    await conversation.turn('Thanks, bye', async (turn) => {
-      last = turn.span.spanContext().spanId;
-      turn.reply('Goodbye!');
-      conversation.end();
-    });
-    await waitFor(() => h.spans().some((span) => span.spanContext().spanId === last));
-    const span = h.spans().find((candidate) => candidate.spanContext().spanId === last)!;
+    const span = await judgedFinalTurn(harness, 'conv-held-range');
     const judged = span.events.filter((event) => event.name === 'gen_ai.evaluation.result' && event.attributes?.['tracejudge.evaluation.source'] === 'judge');
     expect(judged).toHaveLength(1);
     expect(eventsInRange(span)).toBe(true);
@@ -63,16 +67,7 @@ describe('result events lie within their span', () => {
 describe('the held span carries the summary of its judge results', () => {
   it('a low judge score marks the held final turn span failed, with the name and the minimum score', async () => {
     harness = await startOnlineHarness(() => judgeAnswer(1));
-    const h = harness;
-    const conversation = h.conversation('conv-held-summary', { vertical: 'telecom' });
-    let last = '';
-    await conversation.turn('Thanks, bye', async (turn) => {
-      last = turn.span.spanContext().spanId;
-      turn.reply('Goodbye!');
-      conversation.end();
-    });
-    await waitFor(() => h.spans().some((span) => span.spanContext().spanId === last));
-    const span = h.spans().find((candidate) => candidate.spanContext().spanId === last)!;
+    const span = await judgedFinalTurn(harness, 'conv-held-summary');
     expect(span.attributes).toMatchObject({ 'tracejudge.evaluation.failed': true, 'tracejudge.evaluation.failed_names': ['faithfulness'], 'tracejudge.evaluation.min_score': 0 });
   });
 });
