@@ -72,6 +72,13 @@ export class ConversationState implements Conversation {
     return dropped.text.length;
   }
 
+  /** The user turns seen so far, oldest first (as grounding keeps them: bounded, each text once). */
+  userMessages(): string[] {
+    const texts: string[] = [];
+    for (const source of this.sources) if (source.kind === 'user_message') texts.push(source.text);
+    return texts;
+  }
+
   /** False when this reply fingerprint was already checked. */
   markReplyChecked(fingerprint: ReplyFingerprint): boolean {
     for (const checked of this.#checkedReplies) if (sameReply(checked, fingerprint)) return false;

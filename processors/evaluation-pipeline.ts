@@ -325,12 +325,16 @@ export class EvaluationPipeline {
 
     const extras = problems.length > 0 ? contentProblemAttributes(problems) : undefined;
     const { traceId, spanId } = span;
+    const spanEndedAt = Number(span.endTimeUnixNano / 1_000_000n);
     const evaluated: EvaluationTarget =
-      view.responseId === undefined ? { conversationId: writtenKey, traceId, spanId } : { conversationId: writtenKey, traceId, spanId, responseId: view.responseId };
+      view.responseId === undefined
+        ? { conversationId: writtenKey, traceId, spanId, spanEndedAt }
+        : { conversationId: writtenKey, traceId, spanId, responseId: view.responseId, spanEndedAt };
     if (this.#spanEvents && !late) new SpanEventSink(target, extras, eventTime).write(results, evaluated);
     if (this.#sinks.length > 0 || late) {
-      // A failed check goes to review: give text-keeping sinks what was said, as this span shows it.
-      const forSinks = results.some((result) => result.label === 'fail') ? withConversationSnapshot(evaluated, view, turn.replyText, masking) : evaluated;
+      // Text-keeping sinks (the store, review) get what was said: as this span shows it, with
+      // every user turn of the conversation so far (taken now: the memory moves on).
+      const forSinks = withConversationSnapshot(evaluated, view, turn.replyText, masking, conversation.userMessages());
       for (const sink of this.#sinks) this.#writeToSink(sink, results, forSinks);
       if (late) for (const sink of this.#lateSinks) this.#writeToSink(sink, results, forSinks);
     }

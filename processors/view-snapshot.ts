@@ -10,7 +10,7 @@ import type { OutputMasking } from './output-masking.ts';
  * follow the online buffer's: user and assistant text, tool calls as `name(args) → result`;
  * system text is left out, as there.
  */
-export function snapshotOfView(view: SpanView, replyText: string, masking?: OutputMasking): ConversationSnapshot {
+export function snapshotOfView(view: SpanView, replyText: string, masking?: OutputMasking, earlierUserMessages: readonly string[] = []): ConversationSnapshot {
   const userMessages: string[] = [];
   const transcript: TranscriptLine[] = [];
   const callLines = new Map<string, number>();
@@ -31,7 +31,17 @@ export function snapshotOfView(view: SpanView, replyText: string, masking?: Outp
     }
   }
   if (replyText) transcript.push({ role: 'assistant', text: replyText });
-  return { userMessages, transcript, cohort: masking ? masking.cohort(view.cohort) : { ...view.cohort } };
+  return { userMessages: withEarlier(earlierUserMessages, userMessages), transcript, cohort: masking ? masking.cohort(view.cohort) : { ...view.cohort } };
+}
+
+/**
+ * The conversation's user turns so far, then this span's that are not among them. A span
+ * that records only its own turn (most instrumentations) would otherwise store one message.
+ */
+function withEarlier(earlier: readonly string[], own: readonly string[]): string[] {
+  if (earlier.length === 0) return [...own];
+  const known = new Set(earlier);
+  return [...earlier, ...own.filter((text) => !known.has(text))];
 }
 
 /**
@@ -39,11 +49,17 @@ export function snapshotOfView(view: SpanView, replyText: string, masking?: Outp
  * never read it (metrics, log events: in `tracejudge collect` with the default config, none
  * does), and building it serializes the history's tool results again for every failed reply.
  */
-export function withConversationSnapshot(target: EvaluationTarget, view: SpanView, replyText: string, masking?: OutputMasking): EvaluationTarget {
+export function withConversationSnapshot(
+  target: EvaluationTarget,
+  view: SpanView,
+  replyText: string,
+  masking?: OutputMasking,
+  earlierUserMessages: readonly string[] = [],
+): EvaluationTarget {
   let snapshot: ConversationSnapshot | undefined;
   return Object.defineProperty({ ...target }, 'conversation', {
     enumerable: true,
-    get: () => (snapshot ??= snapshotOfView(view, replyText, masking)),
+    get: () => (snapshot ??= snapshotOfView(view, replyText, masking, earlierUserMessages)),
   });
 }
 

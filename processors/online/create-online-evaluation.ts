@@ -11,8 +11,8 @@ import { LowScoreSink } from '../../src/results/low-score-sink.ts';
 import { EvaluationMetrics } from '../../src/results/metrics.ts';
 import { startMetricsExport } from '../../src/results/metrics-export.ts';
 import type { MetricsExport } from '../../src/results/metrics-export.ts';
-import type { ConversationSnapshot, EvaluationTarget, ResultSink, TranscriptLine } from '../../src/results/result-sink.ts';
-import { transcriptText } from '../view-snapshot.ts';
+import type { ConversationSnapshot, EvaluationTarget, ResultSink } from '../../src/results/result-sink.ts';
+import { snapshotOfState } from './conversation-snapshot.ts';
 import { WebhookSink } from '../../src/results/webhook-sink.ts';
 import { buildSampler } from '../../src/sampling/index.ts';
 import type { StratifiedSampler } from '../../src/sampling/index.ts';
@@ -83,7 +83,8 @@ export async function createOnlineStage(config: TracejudgeConfig, setup: OnlineS
   const masker = new PiiMasker(config.privacy);
   let stage: OnlineEvaluationStage | undefined;
   // Opened before anything starts, so a corrupt or locked file fails the setup with the store's error and nothing to undo.
-  const store = config.store ? storeSinkOf(config, masker, (target) => (stage ? snapshotOf(stage.buffer, target, OutputMasking.forConfig(config)) : undefined)) : undefined;
+  const lookupMasking = OutputMasking.forConfig(config);
+  const store = config.store ? storeSinkOf(config, masker, (target) => (stage ? snapshotOf(stage.buffer, target, lookupMasking) : undefined)) : undefined;
   const listen = config.metrics.prometheus?.listen;
   const metricsExport = setup.meter === undefined && listen ? startMetricsExport({ prometheus: { host: listen.host, port: listen.port } }) : undefined;
   const metrics = new EvaluationMetrics({
@@ -202,6 +203,7 @@ function storeSinkOf(config: TracejudgeConfig, masker: PiiMasker, context: (targ
   const sink = new StoreResultSink(store, {
     masker,
     context,
+    keepPassing: config.store!.keepPassing,
     ...(config.review.queue && { reviewBelow: config.review.below }),
     onError: (error, lost) => reportError(`tracejudge store ${path} (${lost} result batch(es) lost)`, error, ++failures),
     onRetry: (error, retries) => reportError(`tracejudge store ${path} (locked or full; retry #${retries}, nothing lost yet)`, error, ++failures),
@@ -209,27 +211,9 @@ function storeSinkOf(config: TracejudgeConfig, masker: PiiMasker, context: (targ
   return { store, sink };
 }
 
-/**
- * The conversation as the online buffer holds it, up to the evaluated turn when
- * the target is one (a judge result); a check result names a child span, so it
- * gets every turn seen so far (its own turn has ended by the time the store writes).
- */
+/** The online buffer's record of a target's conversation, if it still holds it. */
 function snapshotOf(buffer: ConversationBuffer, target: EvaluationTarget, masking: OutputMasking): ConversationSnapshot | undefined {
   // The written id may be a keyed hash of the real one (an id that carried personal data).
   const state = buffer.get(masking.originalConversationId(target.conversationId) ?? target.conversationId);
-  if (!state) return undefined;
-  const at = state.turns.findIndex((record) => record.origin.spanContext.spanId === target.spanId);
-  const turns = (at >= 0 ? state.turns.slice(0, at + 1) : state.turns).map((record) => record.turn);
-  const transcript: TranscriptLine[] = [];
-  for (const turn of turns) {
-    for (const text of turn.userMessages) transcript.push({ role: 'user', text });
-    for (const call of turn.toolCalls) transcript.push({ role: 'tool', text: `${call.name}(${transcriptText(call.arguments)}) → ${transcriptText(call.result)}` });
-    for (const text of turn.assistantReplies) transcript.push({ role: 'assistant', text });
-  }
-  return {
-    userMessages: turns.flatMap((turn) => turn.userMessages),
-    transcript,
-    cohort: masking.cohort(state.cohort),
-    ...(state.sampling && { stratum: state.sampling.stratum, weight: state.sampling.weight }),
-  };
+  return state && snapshotOfState(state, target.spanId, masking);
 }

@@ -240,7 +240,8 @@ export class OnlineEvaluationStage implements SpanStage {
 
   #planTurn(span: Span, record: SpanRecord, view: SpanView, children: SpanView[], key: string, decision: Decision, latencyMs: number, now: number): void {
     const origin = { spanContext: span.spanContext(), resource: span.resource, instrumentationScope: span.instrumentationScope };
-    const turn = turnRecordOf({ turn: view, children, origin, latencyMs, maxValueChars: this.buffer.limits.maxValueChars });
+    const endedAtMs = Number(record.endTimeUnixNano / 1_000_000n);
+    const turn = turnRecordOf({ turn: view, children, origin, latencyMs, endedAtMs, maxValueChars: this.buffer.limits.maxValueChars });
     const state = this.buffer.addTurn(key, turn, view, record.parentSpanId, now);
     if (decision.sampled) {
       if (!state.sampling) {

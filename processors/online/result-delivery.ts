@@ -8,6 +8,7 @@ import type { EvaluationTarget, ResultSink } from '../../src/results/result-sink
 import type { OutputMasking } from '../output-masking.ts';
 import type { ForwardSpan } from '../span-stage.ts';
 import type { ConversationState } from './conversation-buffer.ts';
+import { snapshotOfState } from './conversation-snapshot.ts';
 import type { HoldQueue } from './hold-queue.ts';
 import type { TurnRecord } from './turn-record.ts';
 
@@ -121,12 +122,22 @@ export class ResultDelivery {
 
   #toSinks(results: readonly EvaluationResult[], request: DeliveryRequest): void {
     const { state, evaluated, context } = request;
-    const target: EvaluationTarget = {
+    const spanId = evaluated.origin.spanContext.spanId;
+    let target: EvaluationTarget = {
       conversationId: context.conversationId,
       traceId: evaluated.origin.spanContext.traceId,
-      spanId: evaluated.origin.spanContext.spanId,
+      spanId,
       ...(context.responseId !== undefined && { responseId: context.responseId }),
+      spanEndedAt: evaluated.endedAtMs,
     };
+    try {
+      // Taken now, from the state in hand: by the time a sink writes (the store batches), the
+      // buffer may have forgotten the conversation, and a lookup then found nothing (stored as
+      // stratum `unsampled`, weight 1, no cohort, no user messages).
+      target = { ...target, conversation: snapshotOfState(state, spanId, this.#options.masking) };
+    } catch (error) {
+      this.#options.onError(error);
+    }
     try {
       // The judge's own bounded queue shed these: judge work, counted with the stage's own shedding.
       for (const result of results) if (result.error?.type === 'judge_queue_full') this.#options.metrics?.shed('judge_queue_full');

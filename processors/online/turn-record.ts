@@ -20,6 +20,8 @@ export interface TurnRecord {
   readonly inputTokens: number;
   readonly outputTokens: number;
   readonly latencyMs: number;
+  /** Unix ms of the turn span's end: when what is stored of it happened (not when it was written). */
+  readonly endedAtMs: number;
   /** The turn said something (a user message or a reply): an outcome marker span has none. */
   readonly hasContent: boolean;
   /** Characters kept, for the buffer's memory bounds. */
@@ -31,6 +33,7 @@ export interface TurnParts {
   readonly children: readonly SpanView[];
   readonly origin: SpanOrigin;
   readonly latencyMs: number;
+  readonly endedAtMs: number;
   readonly maxValueChars: number;
 }
 
@@ -78,6 +81,7 @@ export function turnRecordOf(parts: TurnParts): TurnRecord {
     inputTokens,
     outputTokens,
     latencyMs: parts.latencyMs,
+    endedAtMs: parts.endedAtMs,
     hasContent: userMessages.length > 0 || assistantReplies.length > 0,
     chars,
   };

@@ -8,6 +8,8 @@ export interface EvaluationTarget {
   readonly spanId: string;
   /** `gen_ai.response.id` of the graded reply, when the span recorded one. */
   readonly responseId?: string;
+  /** Unix ms of the evaluated span's end, when known: the time the store records (not the write's). */
+  readonly spanEndedAt?: number;
   /**
    * The conversation as the front door knows it, when it holds one (the online
    * stage's buffer, a test): for sinks that keep text (the store, review). Not masked.

@@ -30,7 +30,10 @@ export function insertConversations(store: TracejudgeStore, records: readonly Co
     const upsert = db.prepare(
       `INSERT INTO conversations (conversation_id, trace_id, span_id, response_id, recorded_at, stratum, weight, cohort, user_messages, transcript)
        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-       ON CONFLICT (trace_id, span_id) DO UPDATE SET transcript = excluded.transcript, user_messages = excluded.user_messages,
+       ON CONFLICT (trace_id, span_id) DO UPDATE SET
+         -- The fuller record of the conversation wins: a later result may come with less of it.
+         transcript = CASE WHEN json_array_length(excluded.transcript) >= json_array_length(transcript) THEN excluded.transcript ELSE transcript END,
+         user_messages = CASE WHEN json_array_length(excluded.user_messages) >= json_array_length(user_messages) THEN excluded.user_messages ELSE user_messages END,
          -- A check result may land before the judge's on the same span: the judged write knows the sampling facts.
          stratum = CASE WHEN excluded.stratum <> 'unsampled' THEN excluded.stratum ELSE stratum END,
          weight = CASE WHEN excluded.stratum <> 'unsampled' THEN excluded.weight ELSE weight END,

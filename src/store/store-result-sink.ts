@@ -28,6 +28,12 @@ export interface StoreResultSinkOptions {
    * inline pipeline's view of a failed reply) is used when it has nothing.
    */
   readonly context?: (target: EvaluationTarget) => ConversationContext | undefined;
+  /**
+   * Store results that all passed too (default true): drift then sees a cohort's scores drop
+   * without a judge, and coverage sees all traffic, not only failures. False: judged replies
+   * and failed checks only.
+   */
+  readonly keepPassing?: boolean;
   /** Route into the review queue: results scored below this, and every `fail` label. Unset: no routing. */
   readonly reviewBelow?: number;
   /** Results waiting for the next batch; beyond it results are dropped and counted. Default 1000. */
@@ -64,7 +70,7 @@ export interface StoreSinkStats {
 const FIRST_RETRY_MS = 100;
 const MAX_RETRY_MS = 2_000;
 
-/** Judged replies, and replies that failed a check, are kept; passing deterministic results alone are not. */
+/** Judged replies, and replies that failed a check: what is kept when passing results are not (`keepPassing: false`). */
 export function worthStoring(results: readonly EvaluationResult[]): boolean {
   return results.some((result) => result.source !== 'deterministic' || result.label === 'fail' || result.error !== undefined);
 }
@@ -99,12 +105,14 @@ export class StoreResultSink implements ResultSink {
   /** Copies a reference into the buffer: masking and the context lookup happen at flush, off the span path. */
   write(results: readonly EvaluationResult[], target: EvaluationTarget): void {
     try {
-      if (!worthStoring(results)) return;
+      if (results.length === 0 || (this.#options.keepPassing === false && !worthStoring(results))) return;
       if (this.#buffer.length + this.#retry.length >= this.#maxBuffered) {
         this.#dropped++;
         return;
       }
-      this.#buffer.push({ results, target, recordedAt: this.#options.now?.() ?? Date.now() });
+      // When it happened (the evaluated span's end), not when it was written: drift over a window is then testable.
+      const recordedAt = target.spanEndedAt !== undefined && Number.isFinite(target.spanEndedAt) ? target.spanEndedAt : (this.#options.now?.() ?? Date.now());
+      this.#buffer.push({ results, target, recordedAt });
       this.#timer ??= setTimeout(() => this.flush(), this.#options.flushDelayMs ?? 200);
       this.#timer.unref?.();
     } catch (error) {
@@ -182,8 +190,11 @@ export class StoreResultSink implements ResultSink {
   }
 
   #record({ results, target, recordedAt }: Pending): ConversationRecord {
-    // The front door's own record of the conversation first (it knows the sampling stratum and weight).
-    const context = this.#options.context?.(target) ?? target.conversation;
+    // A target that carries the sampling facts (the judge's, taken at delivery) is the record;
+    // else the front door's own record of the conversation (it knows stratum and weight), looked
+    // up now; else what the evaluated span itself showed.
+    const own = target.conversation;
+    const context = own?.stratum !== undefined ? own : (this.#options.context?.(target) ?? own);
     const users = context?.userMessages ?? [];
     const lines = context?.transcript ?? [];
     const explanations = results.map((result) => result.explanation ?? '');

@@ -94,11 +94,14 @@ describe('review loop: live failures become offline dataset rows', () => {
     const stored = listConversations(store);
     store.close();
     const scores = stored.flatMap((conversation) => conversation.scores.map((score) => `${conversation.conversationId} ${score.name} ${score.source} ${score.score}`));
+    // Passing checks are stored too (store.keepPassing, on by default): drift and coverage see all traffic.
     expect(scores.sort()).toEqual([
+      'conv-hours commitment.time deterministic 1',
       'conv-hours faithfulness judge 1',
       'conv-physio faithfulness judge 0.25',
       'conv-price commitment.price deterministic 0',
       'conv-price faithfulness judge 0',
+      'conv-slots commitment.time deterministic 1',
       'conv-slots faithfulness judge 0.25',
     ]);
     const price = stored.find((conversation) => conversation.scores.some((score) => score.name === 'faithfulness') && conversation.conversationId === 'conv-price')!;

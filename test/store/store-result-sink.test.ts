@@ -61,13 +61,26 @@ describe('StoreResultSink', () => {
     store.close();
   });
 
-  it('keeps only judged replies and failed checks', () => {
+  it('keeps passing results too by default; keepPassing: false keeps only judged replies and failed checks', () => {
+    for (const [keepPassing, expected] of [[undefined, ['conv-1', 'conv-2']], [false, ['conv-2']]] as const) {
+      const store = TracejudgeStore.open(tempStorePath());
+      const sink = new StoreResultSink(store, { masker, flushDelayMs: 60_000, ...(keepPassing !== undefined && { keepPassing }) });
+      sink.write([{ name: 'commitment.price', score: 1, label: 'pass', source: 'deterministic' }], target(1));
+      sink.write([{ name: 'commitment.price', score: 0, label: 'fail', source: 'deterministic' }], target(2));
+      sink.write([], target(3));
+      sink.flush();
+      expect(listConversations(store).map((c) => c.conversationId)).toEqual(expected);
+      store.close();
+    }
+  });
+
+  it('records a result at its span\'s end when the target says so, else at the write', () => {
     const store = TracejudgeStore.open(tempStorePath());
-    const sink = new StoreResultSink(store, { masker, flushDelayMs: 60_000 });
-    sink.write([{ name: 'commitment.price', score: 1, label: 'pass', source: 'deterministic' }], target(1));
-    sink.write([{ name: 'commitment.price', score: 0, label: 'fail', source: 'deterministic' }], target(2));
+    const sink = new StoreResultSink(store, { masker, flushDelayMs: 60_000, now: () => 5_000 });
+    sink.write(judged(0.2), { ...target(1), spanEndedAt: 1_234 });
+    sink.write(judged(0.2), target(2));
     sink.flush();
-    expect(listConversations(store).map((c) => c.conversationId)).toEqual(['conv-2']);
+    expect(listConversations(store).map((c) => [c.conversationId, c.recordedAt])).toEqual([['conv-1', 1_234], ['conv-2', 5_000]]);
     store.close();
   });
 
@@ -135,18 +148,26 @@ describe('StoreResultSink', () => {
     store.close();
   });
 
-  it('asks the front door first (it knows stratum and weight); a target\'s own conversation fills in when it knows nothing', () => {
+  it('a target that carries the sampling facts is the record; one without them asks the front door; else it keeps what it has', () => {
     const store = TracejudgeStore.open(tempStorePath());
     const known = new Map<string, NonNullable<StoreTarget['conversation']>>();
-    known.set('conv-1', { userMessages: ['From the buffer'], transcript: [{ role: 'user', text: 'From the buffer' }], stratum: 'routine', weight: 10 });
+    const fromBuffer = { userMessages: ['From the buffer'], transcript: [{ role: 'user', text: 'From the buffer' }], stratum: 'routine', weight: 10 };
+    known.set('conv-1', fromBuffer);
+    known.set('conv-2', fromBuffer);
     const sink = new StoreResultSink(store, { masker, flushDelayMs: 60_000, context: (seen) => known.get(seen.conversationId) });
     const failed: EvaluationResult[] = [{ name: 'commitment.price', score: 0, label: 'fail', source: 'deterministic' }];
-    sink.write(failed, target(1));
+    const withoutSampling = (n: number): StoreTarget => {
+      const { stratum: _stratum, weight: _weight, ...conversation } = target(n).conversation!;
+      return { ...target(n), conversation };
+    };
+    sink.write(failed, withoutSampling(1));
     sink.write(failed, target(2));
+    sink.write(failed, withoutSampling(3));
     sink.flush();
     const stored = Object.fromEntries(listConversations(store).map((row) => [row.conversationId, row]));
     expect(stored['conv-1']).toMatchObject({ userMessages: ['From the buffer'], stratum: 'routine', weight: 10 });
     expect(stored['conv-2']).toMatchObject({ userMessages: ['I am <EMAIL_1>, card <CARD_1>'], stratum: 'tool_calls', weight: 3 });
+    expect(stored['conv-3']).toMatchObject({ userMessages: ['I am <EMAIL_1>, card <CARD_1>'], stratum: 'unsampled', weight: 1 });
     store.close();
   });
 

@@ -74,6 +74,8 @@ export async function startOnlineHarness(handler: ScriptHandler, config: OnlineT
       judge: { model: 'gpt-4.1-mini', baseURL: server.baseURL, rubrics: ['faithfulness'], maxRetries: 0, timeout: '5s', scope: 'conversation', ...config.judge },
       ...(config.conversations && { conversations: config.conversations }),
       ...(config.review && { review: config.review }),
+      ...(config.store && { store: config.store }),
+      ...(config.privacy && { privacy: config.privacy }),
     },
     { env: { OPENAI_API_KEY: 'test-key' } },
   );
