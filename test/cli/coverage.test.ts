@@ -37,13 +37,13 @@ function seeded(): { dir: string; store: string; datasets: string } {
 }
 
 describe('tracejudge coverage', () => {
-  it('reports the covered share per cohort and the largest uncovered clusters, from the first turn of each live conversation', async () => {
+  it('reports the covered share per cohort and the largest uncovered clusters, comparing every user turn of each live conversation', async () => {
     const { store, datasets } = seeded();
     const result = await runCli(['coverage', '--dataset', 'golden', '--datasets-dir', datasets, '--store', store, '--since', '7d', '--threshold', '0.5']);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
-    expect(lines[0]).toMatch(/^coverage of golden \(version [0-9a-f]{16}\) over 5 live first-turn input\(s\): 40\.0%$/);
+    expect(lines[0]).toMatch(/^coverage of golden \(version [0-9a-f]{16}\) over 5 live conversation\(s\): 40\.0%$/);
     expect(lines[1]).toMatch(/^\s+lang=en\s+2\/3\s+66\.7%$/);
     expect(lines[2]).toMatch(/^\s+lang=es\s+0\/2\s+0\.0%$/);
     expect(lines[3]).toBe('largest uncovered clusters:');
@@ -57,7 +57,7 @@ describe('tracejudge coverage', () => {
     writeFileSync(config, `store:\n  path: ${JSON.stringify(store)}\n`);
     const result = await runCli(['coverage', '--dataset', 'golden', '--datasets-dir', datasets, '--config', config, '--since', '30d']);
     expect(result.stderr).toBe('');
-    expect(result.stdout.split('\n')[0]).toMatch(/over 6 live first-turn input\(s\): 33\.3%$/);
+    expect(result.stdout.split('\n')[0]).toMatch(/over 6 live conversation\(s\): 33\.3%$/);
     expect(result.stdout).toMatch(/^  2 input\(s\), e\.g\. "quiero cancelar/m);
   });
 

@@ -40,11 +40,11 @@ describe('MinHash', () => {
 describe('coverage', () => {
   it('counts inputs with a near neighbour per cohort and clusters the rest', () => {
     const live = [
-      { text: 'I want to book a table for two tonight at eight', cohort: { lang: 'en' } },
-      { text: 'i want to book a table for two tonight at eight please', cohort: { lang: 'en' } },
-      { text: 'my refund for order 7731-2290 never arrived where is it', cohort: { lang: 'en' } },
-      { text: 'my refund for order 7731-2290 never arrived where is it now', cohort: { lang: 'es' } },
-      { text: 'quiero cancelar mi reserva de mañana por la noche', cohort: { lang: 'es' } },
+      { turns: ['I want to book a table for two tonight at eight'], cohort: { lang: 'en' } },
+      { turns: ['i want to book a table for two tonight at eight please'], cohort: { lang: 'en' } },
+      { turns: ['my refund for order 7731-2290 never arrived where is it'], cohort: { lang: 'en' } },
+      { turns: ['my refund for order 7731-2290 never arrived where is it now'], cohort: { lang: 'es' } },
+      { turns: ['quiero cancelar mi reserva de mañana por la noche'], cohort: { lang: 'es' } },
     ];
     const report = coverage(live, ['I want to book a table for two tonight at eight'], { threshold: 0.5 });
     expect(report).toMatchObject({ total: 5, covered: 2, share: 0.4 });
@@ -54,6 +54,23 @@ describe('coverage', () => {
     ]);
     expect(report.uncoveredClusters.map((cluster) => cluster.size)).toEqual([2, 1]);
     expect(report.uncoveredClusters[0]!.examples[0]).toContain('refund');
+  });
+
+  it('compares every user turn: rows and conversations that open with a greeting are matched on what they are about', () => {
+    const rows = [['Hello!', 'I want to book a table for two tonight at eight'], ['Hi', 'how much is the tasting menu on saturday']];
+    const live = [
+      { turns: ['Hello!', 'i want to book a table for two tonight at eight please', 'thanks'], cohort: { lang: 'en' } },
+      { turns: ['Hello!', 'my refund for order 7731-2290 never arrived where is it'], cohort: { lang: 'en' } },
+      { turns: ['good evening', 'what does the tasting menu cost', 'how much is the tasting menu on saturday'], cohort: { lang: 'en' } },
+      { turns: [], cohort: { lang: 'en' } },
+    ];
+    const report = coverage(live, rows, { threshold: 0.5 });
+    // The second opens with the same greeting as every row and is still uncovered; the third is covered by its third turn.
+    expect(report).toMatchObject({ total: 4, covered: 2, withoutText: 1 });
+    expect(report.uncoveredClusters).toEqual([{ size: 1, examples: ['my refund for order 7731-2290 never arrived where is it'] }]);
+    // A greeting is no topic: "Hello!" alone matches nothing in rows that are about something.
+    expect(coverage([{ turns: ['Hello!'], cohort: {} }], rows).covered).toBe(0);
+    expect(coverage([{ turns: ['Hello!', 'where is my parcel from last week'], cohort: {} }], rows).covered).toBe(0);
   });
 });
 

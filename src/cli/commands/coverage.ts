@@ -27,15 +27,20 @@ async function run(flags: CoverageFlags, io: CliIo): Promise<number> {
   }
   const { store } = await openCliStore(flags);
   try {
-    // One live input per conversation: its first user message (the turn that opens the conversation).
-    const firstInputs = new Map<string, { text: string; cohort: Record<string, string> }>();
+    // One live input per conversation in the window, whatever its rows hold: the row with the most
+    // user turns (a later turn's record holds the earlier ones), its cohort merged over the rows.
+    const conversations = new Map<string, { turns: readonly string[]; cohort: Record<string, string> }>();
     for (const conversation of listConversations(store, { since: Date.now() - window })) {
-      const text = conversation.userMessages[0];
-      if (text && !firstInputs.has(conversation.conversationId)) firstInputs.set(conversation.conversationId, { text, cohort: { ...conversation.cohort } });
+      const seen = conversations.get(conversation.conversationId);
+      if (!seen) conversations.set(conversation.conversationId, { turns: conversation.userMessages, cohort: { ...conversation.cohort } });
+      else {
+        if (conversation.userMessages.length > seen.turns.length) seen.turns = conversation.userMessages;
+        Object.assign(seen.cohort, conversation.cohort);
+      }
     }
-    const datasetInputs = dataset.rows.map((row) => (typeof row.input === 'string' ? row.input : row.input[0]!));
-    const report = coverage([...firstInputs.values()], datasetInputs, { threshold, topClusters: flags.top ? Number(flags.top) : 5 });
-    io.stdout.write(`coverage of ${dataset.name} (version ${dataset.version}) over ${report.total} live first-turn input(s): ${(report.share * 100).toFixed(1)}%\n`);
+    const report = coverage([...conversations.values()], dataset.rows.map((row) => row.input), { threshold, topClusters: flags.top ? Number(flags.top) : 5 });
+    const untexted = report.withoutText > 0 ? ` (${report.withoutText} with no user text stored, counted uncovered)` : '';
+    io.stdout.write(`coverage of ${dataset.name} (version ${dataset.version}) over ${report.total} live conversation(s)${untexted}: ${(report.share * 100).toFixed(1)}%\n`);
     for (const row of report.byCohort) io.stdout.write(`  ${row.cohort.padEnd(32)} ${String(row.covered).padStart(5)}/${String(row.total).padEnd(5)} ${(row.share * 100).toFixed(1)}%\n`);
     if (report.uncoveredClusters.length > 0) io.stdout.write('largest uncovered clusters:\n');
     for (const cluster of report.uncoveredClusters) io.stdout.write(`  ${cluster.size} input(s), e.g. ${cluster.examples.map((text) => JSON.stringify(text.slice(0, 80))).join(' | ')}\n`);
@@ -50,7 +55,7 @@ export const coverageCommand: CliCommand = {
   register(program, io, state) {
     program
       .command('coverage')
-      .description('share of recent live first-turn inputs with a near neighbour in a dataset (MinHash over word shingles), per cohort')
+      .description('share of recent live conversations with a near neighbour in a dataset (every user turn compared, MinHash over word shingles), per cohort')
       .requiredOption('--dataset <name>', 'the dataset (name or path)')
       .option('--datasets-dir <dir>', 'where named datasets live (default .tracejudge/datasets)')
       .option('--store <file>', 'the store (default: store.path of --config, $TRACEJUDGE_STORE_PATH, or .tracejudge/tracejudge.db)')
