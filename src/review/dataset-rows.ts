@@ -28,6 +28,21 @@ function failureValues(item: ReviewItem): string[] {
   return Array.isArray(values) ? values.filter((value): value is string => typeof value === 'string' && value.length > 0) : [];
 }
 
+/**
+ * Cohort attributes under the names a dataset uses for its tags: `app.vertical` → `vertical`
+ * (the `app.` namespace is the span attribute's, not the tag's), so a harvested row falls under
+ * the same `tag:vertical=*` gate rules and `row.tags.vertical` reads as a hand-written row's.
+ */
+export function datasetTags(cohort: Readonly<Record<string, string>>): Record<string, string> {
+  const tags: Record<string, string> = {};
+  for (const [key, value] of Object.entries(cohort)) {
+    const name = key.startsWith('app.') && key.length > 4 ? key.slice(4) : key;
+    // A tag written both ways (`app.vertical` and `vertical`) keeps the unprefixed one.
+    if (!(name in tags) || name === key) tags[name] = value;
+  }
+  return tags;
+}
+
 /** `addedAt`: ISO time of the harvest (passed in, no clock here). */
 export function rowFromItem(item: ReviewItem, extraMustNotContain: readonly string[] = [], addedAt?: string): HarvestedRow {
   const input = item.userMessages.length === 1 ? item.userMessages[0]! : [...item.userMessages];
@@ -36,7 +51,7 @@ export function rowFromItem(item: ReviewItem, extraMustNotContain: readonly stri
     id: `harvested-${inputKey(input).slice(0, 16)}`,
     input,
     ...(mustNotContain.length > 0 ? { reference: { mustNotContain } } : {}),
-    tags: { ...item.cohort, evaluation: item.evaluation, stratum: item.stratum },
+    tags: { ...datasetTags(item.cohort), evaluation: item.evaluation, stratum: item.stratum },
     // Where the row came from lives in provenance (the dataset schema's own fields); what the reviewer saw and decided in metadata.
     metadata: {
       review: {

@@ -56,7 +56,8 @@ describe('tracejudge review / harvest', () => {
     expect(rows[0]).toMatchObject({
       input: 'How much is the deposit? I am <EMAIL_1>',
       reference: { mustNotContain: ['$30.00'] },
-      tags: { 'app.vertical': 'food', evaluation: 'commitment.price' },
+      // The dataset's tag names: app.vertical → vertical, so tag:vertical=* gates and row.tags.vertical see it.
+      tags: { vertical: 'food', evaluation: 'commitment.price' },
       provenance: { source: 'harvested', traceId: 'trace1'.padEnd(32, '0'), spanId: 'span1'.padEnd(16, '0'), conversationId: 'conv-1', reviewItemId: ids[0] },
     });
     expect(Date.parse(rows[0].provenance.addedAt)).not.toBeNaN();

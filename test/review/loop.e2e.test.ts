@@ -146,7 +146,7 @@ describe('review loop: live failures become offline dataset rows', () => {
     expect(Object.keys(byConversation).sort()).toEqual(['conv-physio', 'conv-price']);
     expect(byConversation['conv-price']).toMatchObject({
       input: 'What does a dermatology consultation cost? I am <EMAIL_1>, member <MEMBER_ID_1>, card <CARD_1>.',
-      tags: { 'app.vertical': 'clinic', evaluation: 'faithfulness', stratum: 'all' },
+      tags: { vertical: 'clinic', language: 'en', evaluation: 'faithfulness', stratum: 'all' },
       provenance: { source: 'harvested', traceId: traces['conv-price'], reviewItemId: queued['conv-price'] },
     });
     expect(byConversation['conv-physio'].provenance).toMatchObject({ traceId: traces['conv-physio'], reviewItemId: queued['conv-physio'] });
