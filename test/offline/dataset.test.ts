@@ -48,6 +48,22 @@ describe('append-only datasets', () => {
     expect((await listDatasets(dir)).map((d) => [d.name, d.rows])).toEqual([['support', 3]]);
   });
 
+  it('a file has one version passed as a path and after `dataset add` into an empty dataset; an edited row changes it', async () => {
+    const dir = makeTempDir('tj-ds-');
+    const file = join(dir, 'hand.jsonl');
+    // As people write them: keys in any order, spaces, defaults left out.
+    writeFileSync(file, '{ "input": "Is Dr. Silva free on Monday?",  "id": "slot-1", "tags": { "vertical": "clinic" } }\n\n{"id":"slot-2","input":["Hi","Book me in"]}\n');
+    const direct = await loadDataset(file);
+    const stored = await appendRows('clinic', parseRows(readFileSync(file, 'utf8')).rows, dir);
+    // Stored rows gained provenance.addedAt and compact lines: their bytes differ, their identity does not.
+    expect(readFileSync(join(dir, 'clinic.jsonl'), 'utf8')).not.toBe(readFileSync(file, 'utf8'));
+    expect(stored.rows[0]!.provenance.addedAt).toBeDefined();
+    expect(stored.version).toBe(direct.version);
+    expect((await loadDataset('clinic', dir)).version).toBe(direct.version);
+    writeFileSync(file, '{"id":"slot-1","input":"Is Dr. Silva free on Tuesday?","tags":{"vertical":"clinic"}}\n{"id":"slot-2","input":["Hi","Book me in"]}\n');
+    expect((await loadDataset(file)).version).not.toBe(direct.version);
+  });
+
   it('fails to load a file with bad rows, listing every problem', async () => {
     const dir = makeTempDir('tj-ds-');
     const path = join(dir, 'bad.jsonl');

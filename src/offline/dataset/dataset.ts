@@ -12,13 +12,40 @@ export const DEFAULT_DATASET_DIR = '.tracejudge/datasets';
 export interface Dataset {
   readonly name: string;
   readonly path: string;
-  /** sha256 of the file's bytes (first 16 hex digits): any append changes it. */
+  /** The rows' identity (`rowsVersion`): any append or edit of a row changes it; formatting does not. */
   readonly version: string;
   readonly rows: readonly DatasetRow[];
 }
 
+/**
+ * sha256 (first 16 hex digits) of the rows as parsed (defaults filled, keys in a fixed order),
+ * without `provenance.addedAt` — when a row was stored is not what it is. The same rows then
+ * have one version whether a file is passed to `eval --dataset FILE` or first stored with
+ * `dataset add` (which stamps `addedAt` and writes each row as one compact line), so
+ * experiments on either compare.
+ */
+export function rowsVersion(rows: readonly DatasetRow[]): string {
+  const hash = createHash('sha256');
+  for (const row of rows) {
+    const { addedAt: _addedAt, ...provenance } = row.provenance;
+    hash.update(canonicalJson({ ...row, provenance }));
+    hash.update('\n');
+  }
+  return hash.digest('hex').slice(0, 16);
+}
+
+/** The version of a JSONL text's valid rows (see `rowsVersion`). */
 export function contentVersion(text: string): string {
-  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+  return rowsVersion(parseRows(text).rows);
+}
+
+/** JSON with object keys sorted, so key order in a file is not identity. */
+function canonicalJson(value: unknown): string {
+  return JSON.stringify(value, (_key, inner: unknown) =>
+    inner !== null && typeof inner === 'object' && !Array.isArray(inner)
+      ? Object.fromEntries(Object.entries(inner as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+      : inner,
+  );
 }
 
 /** `NAME` → `DIR/NAME.jsonl`; anything with a slash or a `.jsonl` suffix is a path. */
@@ -41,7 +68,7 @@ export async function loadDataset(nameOrPath: string, dir?: string): Promise<Dat
   const { rows, problems } = parseRows(text);
   if (problems.length > 0) throw new DatasetError(`dataset ${path}: ${problems.length} invalid row(s)`, problems);
   if (rows.length === 0) throw new DatasetError(`dataset ${path} has no rows`);
-  return { name, path, version: contentVersion(text), rows };
+  return { name, path, version: rowsVersion(rows), rows };
 }
 
 /**
@@ -96,7 +123,7 @@ export async function listDatasets(dir = DEFAULT_DATASET_DIR): Promise<DatasetLi
     const path = join(dir, file);
     const text = await readFile(path, 'utf8');
     const { rows } = parseRows(text);
-    listings.push({ name: file.replace(/\.jsonl$/, ''), path, rows: rows.length, version: contentVersion(text), bytes: (await stat(path)).size });
+    listings.push({ name: file.replace(/\.jsonl$/, ''), path, rows: rows.length, version: rowsVersion(rows), bytes: (await stat(path)).size });
   }
   return listings;
 }

@@ -1,4 +1,4 @@
-export { appendRows, contentVersion, DEFAULT_DATASET_DIR, listDatasets, loadDataset, resolveDatasetPath } from './dataset.ts';
+export { appendRows, contentVersion, rowsVersion, DEFAULT_DATASET_DIR, listDatasets, loadDataset, resolveDatasetPath } from './dataset.ts';
 export type { Dataset, DatasetListing } from './dataset.ts';
 export { DatasetError, type RowProblem } from './dataset-error.ts';
 export { parseRows, type ParsedRows } from './parse.ts';
