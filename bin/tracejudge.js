@@ -5,9 +5,10 @@ import { existsSync } from 'node:fs';
 
 const version = process.versions.node;
 const [major, minor] = version.split('.').map(Number);
-if (major < 22) {
-  process.stderr.write(`tracejudge needs Node >= 22, this is v${version}\n`);
-  process.exit(1);
+// 22.13: node:sqlite (the embedded store) loads without a flag.
+if (major < 22 || (major === 22 && minor < 13)) {
+  process.stderr.write(`tracejudge needs Node >= 22.13, this is v${version}\n`);
+  process.exit(2);
 }
 
 // In a source checkout the TypeScript is the truth: dist/ is rebuilt by every `npm install`
@@ -27,7 +28,7 @@ else {
       ? `tracejudge from source needs Node >= 22.18 (type stripping), this is v${version}; run \`npm run build\` or upgrade Node\n`
       : 'tracejudge: dist/ is missing; run `npm run build`\n',
   );
-  process.exit(1);
+  process.exit(2);
 }
 const { main } = await import(entry.href);
 process.exitCode = await main(process.argv);

@@ -8,13 +8,17 @@ export interface CliIo {
   readonly stderr: Writable;
 }
 
-/** Exit codes of every subcommand. */
+/** Exit codes of every subcommand (README, "Exit codes"): distinct, so CI can tell what happened. */
 export const ExitCode = {
   OK: 0,
-  /** Usage or config errors: nothing was processed. */
-  USAGE: 1,
-  /** Processed, but some input was rejected (reported on stderr). */
+  /** A gate rule was violated with confidence: the candidate regressed. */
+  GATE_FAILED: 1,
+  /** Usage, config or input error: a bad flag or config, an unreadable dataset, rejected input lines. */
+  USAGE: 2,
+  /** Input was read, but some of it was rejected (listed on stderr): an input error. */
   REJECTED: 2,
+  /** The agent or the run failed: rows whose agent threw or timed out, an error while running. */
+  RUN_ERRORS: 3,
 } as const;
 
 /** What an action hands back to `main`. */
@@ -28,7 +32,7 @@ export interface CliCommand {
   register(program: Command, io: CliIo, run: CliRun): void;
 }
 
-/** Bad invocation or config: the message is printed as is, the exit code is 1. */
+/** Bad invocation, config or input: the message is printed as is, the exit code is 2. */
 export class CliUsageError extends Error {
   override readonly name = 'CliUsageError';
 }

@@ -46,7 +46,10 @@ export async function main(argv: readonly string[], io: CliIo = process): Promis
       io.stderr.write(`tracejudge: ${error.message}\n`);
       return ExitCode.USAGE;
     }
-    throw error;
+    // Anything else failed while running: said in one line, with the stack only when asked for.
+    io.stderr.write(`tracejudge: ${error instanceof Error ? error.message : String(error)}\n`);
+    if (process.env.TRACEJUDGE_DEBUG) io.stderr.write(`${error instanceof Error ? error.stack : ''}\n`);
+    return ExitCode.RUN_ERRORS;
   }
 }
 

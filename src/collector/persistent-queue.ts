@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync, type StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { sqlite } from '../store/sqlite.ts';
 
 /**
  * Forward batches on disk (node:sqlite), so a restart does not lose what was accepted. A batch
@@ -45,7 +46,7 @@ export class PersistentQueue {
     this.path = path;
     try {
       mkdirSync(dirname(path), { recursive: true });
-      this.db = new DatabaseSync(path);
+      this.db = new (sqlite().DatabaseSync)(path);
     } catch (error) {
       throw new PersistentQueueError(path, `cannot open: ${(error as Error).message}`);
     }

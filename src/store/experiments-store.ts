@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
-import type { StatementSync } from 'node:sqlite';
+import type { DatabaseSync, StatementSync } from 'node:sqlite';
+import { sqlite } from './sqlite.ts';
 
 /**
  * Experiments in the embedded store (node:sqlite, WAL): one row per
@@ -58,7 +58,7 @@ export class ExperimentsStore {
 
   constructor(path = DEFAULT_STORE_PATH) {
     if (path !== ':memory:') mkdirSync(dirname(path), { recursive: true });
-    this.#db = new DatabaseSync(path);
+    this.#db = new (sqlite().DatabaseSync)(path);
     this.#db.exec('PRAGMA journal_mode = WAL; PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;');
     this.#migrate();
   }

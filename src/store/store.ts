@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { DatabaseSync } from 'node:sqlite';
+import type { DatabaseSync } from 'node:sqlite';
+import { sqlite } from './sqlite.ts';
 import { currentVersion, migrations, SCHEMA_VERSION } from './migrations.ts';
 import type { Migration } from './migrations.ts';
 import { StoreError, storeErrorOf } from './store-error.ts';
@@ -56,7 +57,7 @@ export class TracejudgeStore {
     }
     let db: DatabaseSync | undefined;
     try {
-      db = new DatabaseSync(path, { timeout: options.busyTimeoutMs ?? 5_000, enableForeignKeyConstraints: true });
+      db = new (sqlite().DatabaseSync)(path, { timeout: options.busyTimeoutMs ?? 5_000, enableForeignKeyConstraints: true });
       // WAL: readers never block the writer; busy_timeout (the `timeout` option) makes writers queue.
       db.exec('PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;');
       migrate(db, path, options.migrations ?? migrations);

@@ -147,7 +147,7 @@ describe('the judge config section in an experiment', () => {
     await runExperiment({ ...options, experiment: 'candidate' });
     const comparison = compareExperiments({ record: store.getExperiment('base')!, runs }, { record: store.getExperiment('candidate')!, runs: store.loadRuns('candidate') });
     const salon = comparison.metrics.find((m) => m.evaluator === 'correctness' && m.group === 'vertical=salon');
-    expect(salon).toMatchObject({ rows: 10, baseline: 1, candidate: 0.25, method: 'paired-bootstrap', verdict: 'regressed' });
+    expect(salon).toMatchObject({ rows: 10, baseline: 1, candidate: 0.25, method: 'newcombe-paired', verdict: 'regressed' });
     // The failed row has no score in either experiment: compared on the 10 bank rows that have one (10 rows cannot show "no change").
     expect(comparison.metrics.find((m) => m.evaluator === 'correctness' && m.group === 'vertical=bank')).toMatchObject({ rows: 10, delta: 0, verdict: 'too-few-rows' });
     const gate = evaluateGate(comparison, parseGateRules(['tag:vertical=*@correctness: max-drop 5%', '*@tone: max-drop 1%']));

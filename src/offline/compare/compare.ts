@@ -1,6 +1,7 @@
 import type { ExperimentRecord, StoredRun } from '../../store/experiments-store.ts';
-import { pairedMeanBootstraps, pairedMeanRatioBootstrap, pairedQuantileRatioBootstrap } from './bootstrap.ts';
-import { mean, minimumDetectableDifference, newcombePairedDifference, pairedBootstrap, quantile } from './stats.ts';
+import { pairedMeanRatioBootstrap, pairedQuantileRatioBootstrap } from './bootstrap.ts';
+import { exactMcNemar, pairedDifference } from './paired-difference.ts';
+import { mean, minimumDetectableDifference, quantile } from './stats.ts';
 import type { Interval } from './stats.ts';
 
 /** The whole set, or the rows carrying one tag value (`vertical=salon`). */
@@ -18,10 +19,18 @@ export interface MetricComparison {
   readonly candidate: number;
   /** candidate − baseline (pass rate or mean score, absolute). */
   readonly delta: number;
+  /** 95% interval of `delta`: the one every verdict and gate check reads (paired-difference.ts). */
   readonly ci: Interval;
-  readonly method: 'newcombe-paired' | 'paired-bootstrap';
-  /** Smallest difference these rows could detect (5% two-sided, 80% power). */
+  /** Newcombe's hybrid score interval over rows (repetitions averaged per row), for 0/1 and fractional scores alike. */
+  readonly method: 'newcombe-paired';
+  /** Smallest difference these rows could detect (5% two-sided, 80% power): for reading, decides nothing. */
   readonly mdd: number;
+  /** Exact McNemar p-value (two-sided) when every score is 0/1. */
+  readonly mcnemarP?: number;
+  /**
+   * From `ci`: `regressed` / `improved` when it excludes 0; `no-change` when it lies within
+   * ±NO_CHANGE_MARGIN; else `too-few-rows` (these rows cannot tell a change from none).
+   */
   readonly verdict: 'improved' | 'regressed' | 'no-change' | 'too-few-rows';
   readonly baselineScores: readonly number[];
   readonly candidateScores: readonly number[];
@@ -108,48 +117,38 @@ function summarize(experiment: string, runs: readonly StoredRun[], unstable: Uns
   return rows;
 }
 
-function verdictOf(ci: Interval, mdd: number): MetricComparison['verdict'] {
+/** A change smaller than this (absolute points) is no change: an interval within ±5 points says "no change". */
+export const NO_CHANGE_MARGIN = 0.05;
+
+export function verdictOf(ci: Interval): MetricComparison['verdict'] {
   if (ci.high < 0) return 'regressed';
   if (ci.low > 0) return 'improved';
-  // Contains 0: "no change" only when the rows could have seen a 5-point change.
-  return mdd <= 0.05 ? 'no-change' : 'too-few-rows';
+  return ci.low >= -NO_CHANGE_MARGIN && ci.high <= NO_CHANGE_MARGIN ? 'no-change' : 'too-few-rows';
 }
 
 function isBinary(values: readonly number[]): boolean {
   return values.every((x) => x === 0 || x === 1);
 }
 
-/**
- * One evaluator on one group of paired rows. `bootstrapCi`, when given, is the
- * paired-bootstrap interval already computed for these differences with this
- * seed (compareExperiments shares draws across evaluators); else it is computed here.
- */
-export function compareMetric(evaluator: string, group: string, a: readonly number[], b: readonly number[], seed = 1, bootstrapCi?: Interval): MetricComparison {
+/** One evaluator on one group of paired rows (per-row scores: the mean of the row's repetitions). */
+export function compareMetric(evaluator: string, group: string, a: readonly number[], b: readonly number[]): MetricComparison {
   const n = a.length;
-  const binary = isBinary(a) && isBinary(b);
-  const differences = a.map((x, i) => b[i] - x);
-  let ci: Interval;
-  if (binary) {
-    let both = 0, onlyA = 0, onlyB = 0, neither = 0;
+  const differences = a.map((x, i) => b[i]! - x);
+  const ci = pairedDifference(a, b);
+  let mcnemarP: number | undefined;
+  if (isBinary(a) && isBinary(b)) {
+    let onlyA = 0, onlyB = 0;
     for (let i = 0; i < n; i++) {
-      if (a[i] === 1 && b[i] === 1) both++;
-      else if (a[i] === 1) onlyA++;
-      else if (b[i] === 1) onlyB++;
-      else neither++;
+      if (a[i] === 1 && b[i] === 0) onlyA++;
+      else if (a[i] === 0 && b[i] === 1) onlyB++;
     }
-    ci = newcombePairedDifference(both, onlyA, onlyB, neither);
-  } else {
-    ci = bootstrapCi ?? pairedBootstrap(n, (indices) => {
-      let sum = 0;
-      for (const index of indices) sum += differences[index];
-      return sum / indices.length;
-    }, { seed });
+    mcnemarP = exactMcNemar(onlyA, onlyB);
   }
-  const mdd = minimumDetectableDifference(differences);
   return {
     evaluator, group, rows: n, baseline: mean(a), candidate: mean(b), delta: mean(differences),
-    ci: { low: ci.low, high: ci.high }, method: binary ? 'newcombe-paired' : 'paired-bootstrap', mdd,
-    verdict: verdictOf(ci, mdd), baselineScores: a, candidateScores: b,
+    ci: { low: ci.low, high: ci.high }, method: 'newcombe-paired', mdd: minimumDetectableDifference(differences),
+    ...(mcnemarP !== undefined && { mcnemarP }),
+    verdict: verdictOf(ci), baselineScores: a, candidateScores: b,
   };
 }
 
@@ -198,15 +197,11 @@ export function compareExperiments(
   const sortedEvaluators = [...evaluators].sort();
   for (const [group, ids] of [...groups].sort(([x], [y]) => (x === ALL_ROWS ? -1 : y === ALL_ROWS ? 1 : x.localeCompare(y)))) {
     const pairs = ids.map((id) => [rowsA.get(id) as RowSummary, rowsB.get(id) as RowSummary] as const);
-    const scored = sortedEvaluators.flatMap((evaluator) => {
+    for (const evaluator of sortedEvaluators) {
       const both = pairs.filter(([x, y]) => x.scores.has(evaluator) && y.scores.has(evaluator));
-      if (both.length === 0) return [];
-      return [{ evaluator, a: both.map(([x]) => x.scores.get(evaluator) as number), b: both.map(([, y]) => y.scores.get(evaluator) as number), everyRow: both.length === pairs.length }];
-    });
-    // Bootstrap intervals of the non-binary evaluators scored on every row of the group, from one shared draw.
-    const continuous = scored.filter((entry) => entry.everyRow && !(isBinary(entry.a) && isBinary(entry.b)));
-    const intervals = new Map(pairedMeanBootstraps(continuous.map((entry) => entry.a.map((x, i) => entry.b[i] - x)), { seed }).map((ci, i) => [continuous[i].evaluator, ci]));
-    for (const entry of scored) metrics.push(compareMetric(entry.evaluator, group, entry.a, entry.b, seed, intervals.get(entry.evaluator)));
+      if (both.length === 0) continue;
+      metrics.push(compareMetric(evaluator, group, both.map(([x]) => x.scores.get(evaluator) as number), both.map(([, y]) => y.scores.get(evaluator) as number)));
+    }
     const latencyA = pairs.map(([x]) => x.latencyMs);
     const latencyB = pairs.map(([, y]) => y.latencyMs);
     const p95 = (values: number[]) => quantile(values, 0.95);

@@ -23,27 +23,6 @@ export function wilson(successes: number, n: number, z = Z95): Interval {
   return { low: (centre - spread) / denominator, high: (centre + spread) / denominator };
 }
 
-/**
- * 95% interval for p₂ − p₁ on paired binary outcomes: Newcombe (1998) method 10
- * (hybrid score, Wilson intervals of each margin combined with the observed
- * correlation φ). Pairs: both pass `both`, only A passes `onlyA`, only B
- * passes `onlyB`, neither `neither`. Good coverage with few rows, unlike Wald.
- */
-export function newcombePairedDifference(both: number, onlyA: number, onlyB: number, neither: number): Interval & { estimate: number } {
-  const n = both + onlyA + onlyB + neither;
-  if (n === 0) return { estimate: 0, low: -1, high: 1 };
-  const pA = (both + onlyA) / n;
-  const pB = (both + onlyB) / n;
-  const a = wilson(both + onlyA, n);
-  const b = wilson(both + onlyB, n);
-  const denominator = (both + onlyA) * (onlyB + neither) * (both + onlyB) * (onlyA + neither);
-  const phi = denominator === 0 ? 0 : (both * neither - onlyA * onlyB) / Math.sqrt(denominator);
-  const estimate = pB - pA;
-  const dl = Math.sqrt(Math.max(0, (pB - b.low) ** 2 - 2 * phi * (pB - b.low) * (a.high - pA) + (a.high - pA) ** 2));
-  const du = Math.sqrt(Math.max(0, (b.high - pB) ** 2 - 2 * phi * (b.high - pB) * (pA - a.low) + (pA - a.low) ** 2));
-  return { estimate, low: Math.max(-1, estimate - dl), high: Math.min(1, estimate + du) };
-}
-
 /** mulberry32: a small, well-mixed 32-bit PRNG, seeded so the bootstrap is reproducible. */
 export function seededRandom(seed: number): () => number {
   let state = seed >>> 0;
@@ -78,23 +57,6 @@ export function quantile(values: readonly number[], q: number): number {
   const below = Math.floor(position);
   const fraction = position - below;
   return below + 1 < sorted.length ? sorted[below] + fraction * (sorted[below + 1] - sorted[below]) : sorted[below];
-}
-
-/**
- * Paired percentile bootstrap: resample row indices with replacement, compute
- * `statistic(indices)` each time, take the 2.5% and 97.5% quantiles.
- */
-export function pairedBootstrap(n: number, statistic: (indices: Uint32Array) => number, options: { resamples?: number; seed?: number } = {}): Interval {
-  const resamples = options.resamples ?? 2000;
-  const random = seededRandom(options.seed ?? 20260101);
-  const values = new Float64Array(resamples);
-  const indices = new Uint32Array(n);
-  for (let r = 0; r < resamples; r++) {
-    for (let i = 0; i < n; i++) indices[i] = Math.floor(random() * n);
-    values[r] = statistic(indices);
-  }
-  values.sort();
-  return { low: quantile(Array.from(values), 0.025), high: quantile(Array.from(values), 0.975) };
 }
 
 /**
