@@ -30,6 +30,8 @@ export const OfflineConfigSchema = z
     timeout: duration().pipe(z.number().positive({ error: 'expected a duration above 0' })).prefault('60s'),
     /** Applied when `eval` is given `--baseline`; `--gate` flags replace them. */
     gate: gateRules.prefault([]),
+    /** Multiplicity adjustment within each gate rule's checks (its tag values × evaluators): holm | bh | none. */
+    gateAdjust: z.enum(['holm', 'bh', 'none'], { error: 'expected holm, bh or none' }).prefault('holm'),
     /** The experiments database (node:sqlite). */
     store: nonEmptyString().prefault('.tracejudge/tracejudge.db'),
   })
@@ -42,5 +44,6 @@ export const offlineSection = defineSection(OfflineConfigSchema, {
   TRACEJUDGE_OFFLINE_REPETITIONS: 'repetitions',
   TRACEJUDGE_OFFLINE_TIMEOUT: 'timeout',
   TRACEJUDGE_OFFLINE_GATE: 'gate',
+  TRACEJUDGE_OFFLINE_GATE_ADJUST: 'gateAdjust',
   TRACEJUDGE_OFFLINE_STORE: 'store',
 });

@@ -125,9 +125,9 @@ describe('tracejudge check over the file exporter\'s two files (content as log r
     expect(result.stderr).toMatch(/logs2\.jsonl:4: resourceLogs\[0\]\.scopeLogs\[0\]\.logRecords\[0\]\.traceId: expected 32 hex characters/);
     expect(labelsByResponse(readOutput(await readFile(out, 'utf8')).spans)).toEqual(EXPECTED);
     const twice = await runCli(['check', '--in', '-', '--in', '-', '--out', out]);
-    expect([twice.code, twice.stderr]).toEqual([1, expect.stringContaining('--in - (stdin) can be given once')]);
+    expect([twice.code, twice.stderr]).toEqual([2, expect.stringContaining('--in - (stdin) can be given once')]);
     const none = await runCli(['check', '--out', out]);
-    expect([none.code, none.stderr]).toEqual([1, expect.stringContaining("required option '--in <file>' not specified")]);
+    expect([none.code, none.stderr]).toEqual([2, expect.stringContaining("required option '--in <file>' not specified")]);
   });
 
   it('events.logs: every result also as a log line beside the span events', async () => {

@@ -200,7 +200,7 @@ describe('tracejudge check --config (sampling and the judge)', () => {
     const out = join(dir, 'badjudge.out.jsonl');
     const cfg = await write('badjudge.yaml', config('[{ name: all, rate: 1 }]', JUDGE('1s').replace('[faithfulness]', '[faithfulnes]')));
     const result = await runCheck(['--in', input, '--out', out, '--config', cfg], { JUDGE_URL: 'http://127.0.0.1:9/v1', OPENAI_API_KEY: 'k' });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('faithfulnes');
     await expect(access(out)).rejects.toThrow();
   });

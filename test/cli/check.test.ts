@@ -107,23 +107,23 @@ describe('tracejudge check', () => {
   });
 });
 
-describe('tracejudge check: usage and config errors exit 1', () => {
+describe('tracejudge check: usage and config errors exit 2', () => {
   it('a missing input file', async () => {
     const result = await runCli(['check', '--in', join(dir, 'nope.jsonl'), '--out', '-']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain(`cannot read --in ${join(dir, 'nope.jsonl')}: ENOENT`);
   });
 
   it('a missing required option', async () => {
     const result = await runCli(['check', '--in', '-']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain("required option '--out <file>' not specified");
   });
 
   it('the same file as input and output', async () => {
     const input = await fixture('same.jsonl', ['{}']);
     const result = await runCli(['check', '--in', input, '--out', input]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('--in and --out are the same file');
     expect(await readFile(input, 'utf8')).toBe('{}\n');
   });
@@ -132,13 +132,13 @@ describe('tracejudge check: usage and config errors exit 1', () => {
     const config = join(dir, 'bad.yaml');
     await writeFile(config, 'conversations:\n  maxOpen: -3\n');
     const result = await runCli(['check', '--in', '-', '--out', '-', '--config', config]);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/invalid config .*bad\.yaml: conversations\.maxOpen/);
   });
 
   it('an unknown subcommand', async () => {
     const result = await runCli(['chekc']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain("unknown command 'chekc'");
   });
 });

@@ -103,7 +103,7 @@ describe('tracejudge collect --config', () => {
 
     // The file's address is taken: without --listen the file's address is what it tries.
     const refused = collect(['--config', file], env);
-    expect(await refused.code).toBe(1);
+    expect(await refused.code).toBe(2);
     expect(refused.stderr()).toContain(`cannot listen on 127.0.0.1:${port}: EADDRINUSE`);
 
     const run = collect(['--config', file, '--listen', '127.0.0.1:0', '--max-body-bytes', '100000', '--auth-header', 'x-api-key=FLAG_KEY'], env);
@@ -112,23 +112,23 @@ describe('tracejudge collect --config', () => {
     expect((await post(`${url}/v1/traces`, body, { ...JSON_TYPE, 'x-api-key': 'from-flag-var' })).status).toBe(200);
   });
 
-  it('exits 1 naming the field for a bad receiver section, and the variable when a named one is unset', async () => {
+  it('exits 2 naming the field for a bad receiver section, and the variable when a named one is unset', async () => {
     const bad = collect(['--config', configFile('receiver: { listen: nowhere }\nforward: { endpoint: "http://127.0.0.1:9/v1/traces" }\n')], cleanEnv());
-    expect(await bad.code).toBe(1);
+    expect(await bad.code).toBe(2);
     expect(bad.stderr()).toContain('receiver.listen: expected HOST:PORT, e.g. 127.0.0.1:4318 or 0.0.0.0:4318, got "nowhere"');
 
     const yaml = 'receiver: { listen: "127.0.0.1:0", auth: { bearerTokenEnv: COLLECT_TOKEN } }\nforward: { endpoint: "http://127.0.0.1:9/v1/traces" }\n';
     const unset = collect(['--config', configFile(yaml)], cleanEnv());
-    expect(await unset.code).toBe(1);
+    expect(await unset.code).toBe(2);
     expect(unset.stderr()).toContain('receiver.auth.bearerTokenEnv: variable COLLECT_TOKEN is not set (or empty)');
   });
 
-  it('exits 1 on a malformed --auth-header or --metrics-listen, before reading anything', async () => {
+  it('exits 2 on a malformed --auth-header or --metrics-listen, before reading anything', async () => {
     const header = collect(['--forward', 'http://127.0.0.1:9/v1/traces', '--auth-header', 'x-api-key'], cleanEnv());
-    expect(await header.code).toBe(1);
+    expect(await header.code).toBe(2);
     expect(header.stderr()).toContain('--auth-header expects NAME=ENV_VAR (the variable holds the value), got "x-api-key"');
     const metrics = collect(['--forward', 'http://127.0.0.1:9/v1/traces', '--metrics-listen', '9464'], cleanEnv());
-    expect(await metrics.code).toBe(1);
+    expect(await metrics.code).toBe(2);
     expect(metrics.stderr()).toContain('--metrics-listen expects HOST:PORT (e.g. 127.0.0.1:4318), got "9464"');
   });
 });

@@ -55,13 +55,13 @@ describe('tracejudge collect', () => {
       process_.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
       process_.on('close', (code) => resolve({ code, stderr }));
     });
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/forward\.endpoint: no upstream to forward to: pass --forward URL/);
   });
 
   it('refuses a malformed --listen', async () => {
     const result = await runCli(['collect', '--listen', 'localhost', '--forward', 'http://127.0.0.1:9/v1/traces']);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toContain('--listen expects HOST:PORT (e.g. 127.0.0.1:4318), got "localhost"');
   });
 });

@@ -67,11 +67,11 @@ describe('tracejudge drift', () => {
   it('bad input gets a clear error', async () => {
     const { dir, store } = seeded();
     const short = await runCli(['drift', '--store', store, '--since', '1d']);
-    expect(short.code).toBe(1);
+    expect(short.code).toBe(2);
     expect(short.stderr).toContain('--since must cover two periods of at least a day each, got "1d"');
     expect((await runCli(['drift', '--store', store, '--since', 'fortnight'])).stderr).toContain('--since expects a duration like 7d');
     const missingConfig = await runCli(['drift', '--config', join(dir, 'nope.yaml')]);
-    expect(missingConfig.code).toBe(1);
+    expect(missingConfig.code).toBe(2);
     expect(missingConfig.stderr).toContain('cannot read the file');
   }, 120_000);
 });

@@ -42,7 +42,14 @@ describe('tracejudge eval / compare (child process, example agent)', () => {
     expect(failed.length).toBeGreaterThan(0);
     expect(failed.every((line) => line.includes('vertical=salon'))).toBe(true);
     expect(readFileSync(md, 'utf8')).toContain('**Gate failed**');
-    expect(readFileSync(html, 'utf8')).toContain('<svg');
+    const page = readFileSync(html, 'utf8');
+    // The gate's limit is drawn, and the worst group comes first in each evaluator's plot.
+    expect(page).toContain('>gate -1.5</text>');
+    const firstGroup = /aria-label="deltas for commitment\.price">[\s\S]*?<text x="\d+" y="\d+" text-anchor="end"[^>]*>([^<]+)</.exec(page);
+    expect(firstGroup?.[1]).toBe('vertical=salon ✗ gate (11)');
+    // What changed leads the terminal output; unchanged groups are folded into a line per evaluator.
+    expect(result.stdout).toMatch(/^changed: \d+ regressed, 0 improved/m);
+    expect(result.stdout).toMatch(/^unchanged \(--verbose for every group\):\n  commitment\.price: /m);
   }, 120_000);
 
   it('the same agent passes the gate against itself (exit 0)', async () => {
@@ -53,7 +60,7 @@ describe('tracejudge eval / compare (child process, example agent)', () => {
 
   it('a baseline that does not exist is a clear usage error before anything runs', async () => {
     const result = await cli('eval', '--agent', join(ROOT, 'examples/offline/agent.ts'), '--dataset', GOLDEN, '--experiment', 'x', '--baseline', 'nope', '--store', store);
-    expect(result.code).toBe(1);
+    expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/baseline experiment "nope" does not exist .*known: base/);
   });
 
@@ -63,7 +70,7 @@ describe('tracejudge eval / compare (child process, example agent)', () => {
     const small = await cli('eval', '--agent', join(ROOT, 'examples/offline/agent.ts'), '--dataset', smaller, '--experiment', 'small', '--store', store);
     expect(small.code).toBe(0);
     const refused = await cli('compare', 'base', 'small', '--store', store);
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toMatch(/golden@\w+ and "small" on golden@\w+.*--shared-rows/s);
     const shared = await cli('compare', 'base', 'small', '--shared-rows', '--store', store);
     expect(shared.stdout).toContain('12 shared rows');
@@ -78,8 +85,29 @@ describe('tracejudge eval / compare (child process, example agent)', () => {
     writeFileSync(module, 'export const something = 1;\n');
     const agent = await cli('eval', '--agent', module, '--dataset', GOLDEN, '--experiment', 'c', '--store', store);
     expect(agent.stderr).toMatch(/expected an exported function "agent"/);
-    expect(agent.code).toBe(1);
+    expect(agent.code).toBe(2);
   });
+
+  it('without --baseline: the scores per evaluator and tag on stdout and in --report; an agent that throws is listed and exits 3', async () => {
+    const report = join(dir, 'scores.md');
+    const module = join(dir, 'flaky-agent.ts');
+    writeFileSync(module, `export async function agent(input) {\n  if (String(input).includes('dermatology')) throw new Error('pricing backend down');\n  return 'Sure, happy to help.';\n}\n`);
+    const result = await cli('eval', '--agent', module, '--dataset', GOLDEN, '--experiment', 'flaky', '--store', store, '--report', 'md', report);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toMatch(/^eval: 3 run\(s\) of "flaky" failed on 3 row\(s\) \(the agent threw or timed out; run\.ok scores them 0, other evaluators skip them\):$/m);
+    expect(result.stderr).toMatch(/^  clinic-en-01: .*pricing backend down$/m);
+    expect(result.stdout).toMatch(/^experiment flaky \(golden@[0-9a-f]{16}\), 52 rows$/m);
+    expect(result.stdout).toMatch(/^vertical=salon\s+reference\.must_contain\s+11\s+0\.0%\s+0\.0% … 25\.9%$/m);
+    expect(result.stdout).toContain('3 run(s) failed (agent threw or timed out)');
+    expect(readFileSync(report, 'utf8')).toMatch(/^\| vertical=salon \| reference\.must_contain \| 11 \| 0\.0% \|/m);
+    // A clean run without --baseline exits 0 and still prints its scores.
+    const clean = await cli('eval', '--agent', join(ROOT, 'examples/offline/agent.ts'), '--dataset', GOLDEN, '--experiment', 'clean', '--store', store);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toMatch(/^\*\s+run\.ok\s+52\s+100\.0%/m);
+    // A bad --adjust is a usage error.
+    const adjust = await cli('compare', 'base', 'clean', '--store', store, '--gate', '*: max-drop 1%', '--adjust', 'bonferroni');
+    expect([adjust.code, adjust.stderr]).toEqual([2, expect.stringContaining('--adjust expects holm, bh or none, got "bonferroni"')]);
+  }, 120_000);
 
   it('renders the HTML report in headless Chromium: non-blank, key texts present', async (context) => {
     if (!existsSync('/usr/bin/chromium')) {

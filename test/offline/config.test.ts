@@ -22,11 +22,14 @@ function issuesOf(yaml: string, env: Record<string, string> = {}): string[] {
 
 describe('offline config section', () => {
   it('has defaults, parses durations and gate rules, and TRACEJUDGE_OFFLINE_* variables override the file', () => {
-    expect(parseConfig('', { env: {} }).offline).toEqual({ concurrency: 4, repetitions: 1, timeout: 60_000, gate: [], store: '.tracejudge/tracejudge.db' });
+    expect(parseConfig('', { env: {} }).offline).toEqual({ concurrency: 4, repetitions: 1, timeout: 60_000, gate: [], gateAdjust: 'holm', store: '.tracejudge/tracejudge.db' });
     const yaml = 'offline:\n  concurrency: 2\n  repetitions: 3\n  timeout: 90s\n  gate: ["*: max-drop 1.5%", "latency.p95: max-increase 20%"]\n  store: runs/exp.db\n';
-    expect(parseConfig(yaml, { env: {} }).offline).toEqual({ concurrency: 2, repetitions: 3, timeout: 90_000, gate: ['*: max-drop 1.5%', 'latency.p95: max-increase 20%'], store: 'runs/exp.db' });
+    expect(parseConfig(yaml, { env: {} }).offline).toEqual({ concurrency: 2, repetitions: 3, timeout: 90_000, gate: ['*: max-drop 1.5%', 'latency.p95: max-increase 20%'], gateAdjust: 'holm', store: 'runs/exp.db' });
     const fromEnv = parseConfig(yaml, { env: { TRACEJUDGE_OFFLINE_CONCURRENCY: '8', TRACEJUDGE_OFFLINE_GATE: '*: max-drop 1%; tag:vertical=*: max-drop 2%' } }).offline;
     expect(fromEnv).toMatchObject({ concurrency: 8, gate: ['*: max-drop 1%', 'tag:vertical=*: max-drop 2%'] });
+    expect(parseConfig('offline:\n  gateAdjust: bh\n', { env: {} }).offline.gateAdjust).toBe('bh');
+    expect(parseConfig('', { env: { TRACEJUDGE_OFFLINE_GATE_ADJUST: 'none' } }).offline.gateAdjust).toBe('none');
+    expect(issuesOf('offline:\n  gateAdjust: bonferroni\n')).toEqual(['offline.gateAdjust: expected holm, bh or none, got "bonferroni"']);
   });
 
   it('names each bad field and value', () => {
@@ -123,11 +126,11 @@ describe('tracejudge eval --config (child process)', () => {
 
   it('config errors are usage errors naming the field; a bad configured gate rule names offline.gate[i]', async () => {
     const bad = await cli('eval', '--agent', agent, '--dataset', data, '--experiment', 'x', '--config', config('  concurrency: lots\n'));
-    expect(bad.code).toBe(1);
+    expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/offline\.concurrency: expected a positive integer, got "lots"/);
     const gate = config('  gate: ["*: max-drop 1%", "vertical=x: max-drop"]\n');
     const rule = await cli('eval', '--agent', agent, '--dataset', data, '--experiment', 'y', '--config', gate, '--baseline', 'one');
-    expect(rule.code).toBe(1);
+    expect(rule.code).toBe(2);
     expect(rule.stderr).toMatch(/offline\.gate\[1\]: gate rule "vertical=x: max-drop"/);
     const flag = await cli('eval', '--agent', agent, '--dataset', data, '--experiment', 'z', '--config', config(''), '--concurrency', '0');
     expect(flag.stderr).toMatch(/--concurrency must be a positive integer, got "0"/);

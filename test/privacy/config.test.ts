@@ -40,7 +40,7 @@ describe('privacy and store config sections', () => {
 
   it('store is off unless configured; configured, it fills defaults; TRACEJUDGE_STORE_PATH sets the path', () => {
     expect(resolveConfig({}, { env: {} }).store).toBeUndefined();
-    expect(resolveConfig({ store: {} }, { env: {} }).store).toEqual({ path: '.tracejudge/tracejudge.db', retention: { maxRows: 100_000, maxAge: 30 * 86_400_000 } });
+    expect(resolveConfig({ store: {} }, { env: {} }).store).toEqual({ path: '.tracejudge/tracejudge.db', keepPassing: true, retention: { maxRows: 100_000, maxAge: 30 * 86_400_000 } });
     expect(resolveConfig({}, { env: { TRACEJUDGE_STORE_PATH: '/tmp/x.db' } }).store?.path).toBe('/tmp/x.db');
     expect(resolveConfig({}, { env: {} }).review.queue).toBe(true);
   });

@@ -91,7 +91,7 @@ describe('tracejudge review / harvest', () => {
     const foreign = `${JSON.stringify({ id: 'hand-1', input: 'hello' })}\n`;
     appendFileSync(join(datasets, 'regressions.jsonl'), foreign);
     const refused = await runCli(['harvest', '--store', path, '--apply', '--dataset', 'regressions', '--datasets-dir', datasets]);
-    expect(refused.code).toBe(1);
+    expect(refused.code).toBe(2);
     expect(refused.stderr).toContain(`dataset regressions changed since review item(s) ${item!.id} were read`);
     expect(readFileSync(join(datasets, 'regressions.jsonl'), 'utf8')).toBe(foreign);
   }, 120_000);

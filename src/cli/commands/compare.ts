@@ -4,7 +4,7 @@ import { CliUsageError, ExitCode, repeatable } from '../cli-command.ts';
 import { cliConfig } from '../cli-config.ts';
 import { ExperimentsStore } from '../../store/experiments-store.ts';
 import { compareExperiments, CompareError, evaluateGate, renderReport } from '../../offline/index.ts';
-import { gateRulesFrom, reportTargets } from './eval.ts';
+import { adjustmentFrom, gateRulesFrom, reportTargets } from './eval.ts';
 
 interface CompareFlags {
   readonly gate: string[];
@@ -13,12 +13,15 @@ interface CompareFlags {
   readonly store?: string;
   readonly sharedRows?: boolean;
   readonly seed: string;
+  readonly adjust?: string;
+  readonly verbose?: boolean;
 }
 
 async function compare(baselineName: string, candidateName: string, flags: CompareFlags, io: CliIo): Promise<number> {
   const config = await cliConfig(flags.config);
   const rules = gateRulesFrom(flags.gate, config, flags.config);
   const reports = reportTargets(flags.report);
+  const adjust = adjustmentFrom(flags.adjust, config);
   const storePath = flags.store ?? config.offline.store;
   const store = new ExperimentsStore(storePath);
   try {
@@ -36,10 +39,11 @@ async function compare(baselineName: string, candidateName: string, flags: Compa
       if (error instanceof CompareError) throw new CliUsageError(error.message);
       throw error;
     }
-    const gate = rules.length > 0 ? evaluateGate(comparison, rules) : undefined;
-    io.stdout.write(renderReport('text', comparison, gate));
-    for (const { format, file } of reports) await writeFile(file, renderReport(format, comparison, gate));
-    return gate && !gate.passed ? ExitCode.USAGE : ExitCode.OK;
+    const gate = rules.length > 0 ? evaluateGate(comparison, rules, { adjust }) : undefined;
+    const options = { verbose: flags.verbose === true };
+    io.stdout.write(renderReport('text', comparison, gate, options));
+    for (const { format, file } of reports) await writeFile(file, renderReport(format, comparison, gate, options));
+    return gate && !gate.passed ? ExitCode.GATE_FAILED : ExitCode.OK;
   } finally {
     store.close();
   }
@@ -58,9 +62,11 @@ export const compareCommand: CliCommand = {
       .option('--config <file>', 'tracejudge config: offline.gate and offline.store')
       .option('--report <format file...>', 'also write a report: md|json|html FILE (repeatable)', repeatable, [])
       .option('--shared-rows', 'compare on the rows both share even if the dataset versions differ')
-      .option('--seed <n>', 'bootstrap seed', '20260101')
+      .option('--seed <n>', 'seed of the latency and cost ratio bootstraps', '20260101')
+      .option('--adjust <method>', 'multiplicity adjustment within each gate rule: holm | bh | none (default: offline.gateAdjust, else holm)')
+      .option('--verbose', 'every group and every gate check, not only what changed')
       .option('--store <file>', 'experiments database (default: offline.store, else .tracejudge/tracejudge.db)')
-      .addHelpText('after', '\nExit codes: 0 no rule violated with confidence, 1 a gate rule violated (table on stdout) or usage error.')
+      .addHelpText('after', '\nExit codes: 0 no rule violated with confidence, 1 gate failed (a regression; table on stdout), 2 usage, config or input error.')
       .action(async (baseline: string, candidate: string, flags: CompareFlags) => {
         run.exitCode = await compare(baseline, candidate, flags, io);
       });

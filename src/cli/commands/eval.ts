@@ -11,9 +11,9 @@ import { ExperimentsStore } from '../../store/experiments-store.ts';
 import type { StoredRun } from '../../store/experiments-store.ts';
 import {
   AgentModuleError, builtinReferenceEvaluators, compareExperiments, CompareError, DatasetError, evaluateGate, ExperimentError, GateRuleError, loadAgent, loadDataset,
-  offlineJudging, parseGateRules, renderReport, REPORT_FORMATS, runExperiment,
+  ADJUSTMENTS, experimentScores, offlineJudging, parseGateRules, renderReport, renderScores, REPORT_FORMATS, runExperiment,
 } from '../../offline/index.ts';
-import type { GateRule, OfflineJudging, ReportFormat, RunProgress } from '../../offline/index.ts';
+import type { Adjustment, GateRule, OfflineJudging, ReportFormat, RunProgress } from '../../offline/index.ts';
 
 interface EvalFlags {
   readonly agent: string;
@@ -29,6 +29,8 @@ interface EvalFlags {
   readonly report: string[];
   readonly store?: string;
   readonly sharedRows?: boolean;
+  readonly adjust?: string;
+  readonly verbose?: boolean;
 }
 
 function gitCommit(): string | undefined {
@@ -67,6 +69,28 @@ function guardGate(parse: () => GateRule[], where: string): GateRule[] {
     if (error instanceof GateRuleError) throw new CliUsageError(`${where}: ${error.message}`);
     throw error;
   }
+}
+
+/** `--adjust`, else `offline.gateAdjust` of the config. */
+export function adjustmentFrom(flag: string | undefined, config: TracejudgeConfig): Adjustment {
+  if (flag === undefined) return config.offline.gateAdjust;
+  if (!(ADJUSTMENTS as readonly string[]).includes(flag)) throw new CliUsageError(`--adjust expects holm, bh or none, got "${flag}"`);
+  return flag as Adjustment;
+}
+
+/** Runs whose agent threw or timed out: how many, the first rows and their messages. */
+export function failedRunLines(runs: readonly StoredRun[], experiment: string): string {
+  const failed = runs.filter((run) => run.error !== undefined);
+  if (failed.length === 0) return '';
+  const rows = new Set(failed.map((run) => run.rowId));
+  const first = failed.slice(0, 5).map((run) => `  ${run.rowId}${run.repetition > 0 ? ` (repetition ${run.repetition + 1})` : ''}: ${oneLine(run.error!)}`);
+  const more = failed.length > first.length ? [`  … ${failed.length - first.length} more`] : [];
+  return [`eval: ${failed.length} run(s) of "${experiment}" failed on ${rows.size} row(s) (the agent threw or timed out; run.ok scores them 0, other evaluators skip them):`, ...first, ...more].join('\n') + '\n';
+}
+
+function oneLine(text: string): string {
+  const line = text.replace(/\s+/g, ' ').trim();
+  return line.length > 200 ? `${line.slice(0, 200)}…` : line;
 }
 
 /** `--report md FILE` pairs, as commander collects them: [format, file, format, file…]. */
@@ -127,6 +151,7 @@ async function evaluate(flags: EvalFlags, io: CliIo): Promise<number> {
   const storePath = flags.store ?? config.offline.store;
   const rules = gateRulesFrom(flags.gate, config, flags.config);
   const reports = reportTargets(flags.report);
+  const adjust = adjustmentFrom(flags.adjust, config);
   if (flags.gate.length > 0 && flags.baseline === undefined) throw new CliUsageError('--gate needs --baseline NAME to compare with');
   let judging: OfflineJudging | undefined;
   try {
@@ -163,18 +188,31 @@ async function evaluate(flags: EvalFlags, io: CliIo): Promise<number> {
     io.stderr.write(`eval: experiment "${summary.experiment}" ${summary.status}: ${summary.ran} run(s) now, ${summary.skipped} already stored, ${summary.errors} error(s), dataset ${dataset.name}@${dataset.version}\n`);
     if (judging) io.stderr.write(judgeCostLine(judging.cost(), store.loadRuns(summary.experiment)));
     if (summary.status === 'interrupted') return 130;
+    const candidateRuns = store.loadRuns(summary.experiment);
+    // An agent that throws is said, with the first rows and messages, and the exit code says so.
+    io.stderr.write(failedRunLines(candidateRuns, summary.experiment));
+    const runErrors = candidateRuns.some((run) => run.error !== undefined);
     if (flags.baseline === undefined) {
       if (rules.length > 0) io.stderr.write(`eval: ${rules.length} offline.gate rule(s) of the config not applied: no --baseline given\n`);
-      return ExitCode.OK;
+      const record = store.getExperiment(summary.experiment)!;
+      const scores = experimentScores(record, candidateRuns);
+      io.stdout.write(renderScores('text', scores));
+      for (const { format, file } of reports) await writeFile(file, renderScores(format, scores));
+      return runErrors ? ExitCode.RUN_ERRORS : ExitCode.OK;
     }
     const baseline = store.getExperiment(flags.baseline);
     const candidate = store.getExperiment(flags.experiment);
     if (!baseline || !candidate) throw new CliUsageError(`baseline "${flags.baseline}" disappeared from the store`);
-    const comparison = await usageErrors(async () => compareExperiments({ record: baseline, runs: store.loadRuns(baseline.name) }, { record: candidate, runs: store.loadRuns(candidate.name) }, { sharedRows: flags.sharedRows === true }));
-    const gate = rules.length > 0 ? evaluateGate(comparison, rules) : undefined;
-    io.stdout.write(renderReport('text', comparison, gate));
-    for (const { format, file } of reports) await writeFile(file, renderReport(format, comparison, gate));
-    return gate && !gate.passed ? ExitCode.USAGE : ExitCode.OK;
+    const comparison = await usageErrors(async () => compareExperiments({ record: baseline, runs: store.loadRuns(baseline.name) }, { record: candidate, runs: candidateRuns }, { sharedRows: flags.sharedRows === true }));
+    const gate = rules.length > 0 ? evaluateGate(comparison, rules, { adjust }) : undefined;
+    io.stdout.write(renderReport('text', comparison, gate, { verbose: flags.verbose === true }));
+    for (const { format, file } of reports) await writeFile(file, renderReport(format, comparison, gate, { verbose: flags.verbose === true }));
+    if (runErrors) {
+      // The gate compared only the rows that ran: failed runs come first.
+      if (gate && !gate.passed) io.stderr.write('eval: the gate failed too, on the rows that ran\n');
+      return ExitCode.RUN_ERRORS;
+    }
+    return gate && !gate.passed ? ExitCode.GATE_FAILED : ExitCode.OK;
   } finally {
     store.close();
     await judging?.close();
@@ -201,7 +239,9 @@ export const evalCommand: CliCommand = {
       .option('--resume', 'continue a stored experiment (only missing runs are made)')
       .option('--shared-rows', 'compare on the rows both experiments share even if the dataset versions differ')
       .option('--store <file>', 'experiments database (default: offline.store, else .tracejudge/tracejudge.db)')
-      .addHelpText('after', '\nExit codes: 0 ok or gate passed, 1 gate violated or usage error, 130 interrupted (finished runs stored; use --resume).')
+      .option('--adjust <method>', 'multiplicity adjustment within each gate rule: holm | bh | none (default: offline.gateAdjust, else holm)')
+      .option('--verbose', 'every group and every gate check, not only what changed')
+      .addHelpText('after', '\nWithout --baseline: the experiment\'s scores per evaluator and tag (and --report files of them).\nExit codes: 0 ok / gate passed, 1 gate failed (a regression), 2 usage, config or input error,\n3 agent or run errors (runs that threw or timed out; listed on stderr), 130 interrupted (finished runs stored; use --resume).')
       .action(async (flags: EvalFlags) => {
         run.exitCode = await evaluate(flags, io);
       });

@@ -73,7 +73,7 @@ export class CompareError extends Error {
   override readonly name = 'CompareError';
 }
 
-interface RowSummary {
+export interface RowSummary {
   readonly tags: Readonly<Record<string, string>>;
   readonly scores: Map<string, number>;
   readonly latencyMs: number;
@@ -81,7 +81,7 @@ interface RowSummary {
 }
 
 /** Per row: mean score per evaluator over repetitions, mean latency and cost; unstable rows noted. */
-function summarize(experiment: string, runs: readonly StoredRun[], unstable: UnstableRow[]): Map<string, RowSummary> {
+export function summarizeRows(experiment: string, runs: readonly StoredRun[], unstable: UnstableRow[]): Map<string, RowSummary> {
   const byRow = new Map<string, StoredRun[]>();
   for (const run of runs) {
     const reps = byRow.get(run.rowId);
@@ -174,8 +174,8 @@ export function compareExperiments(
     );
   }
   const unstable: UnstableRow[] = [];
-  const rowsA = summarize(a.name, baseline.runs, unstable);
-  const rowsB = summarize(b.name, candidate.runs, unstable);
+  const rowsA = summarizeRows(a.name, baseline.runs, unstable);
+  const rowsB = summarizeRows(b.name, candidate.runs, unstable);
   const shared = [...rowsA.keys()].filter((id) => rowsB.has(id)).sort();
   if (shared.length === 0) throw new CompareError(`"${a.name}" and "${b.name}" have no rows in common`);
 

@@ -6,3 +6,5 @@ export * from './stats.ts';
 export * from './bootstrap.ts';
 export * from './paired-difference.ts';
 export { adjustPValues, ADJUSTMENTS, type Adjustment } from './multiplicity.ts';
+export { experimentScores } from './experiment-scores.ts';
+export type { ExperimentScores, GroupScore } from './experiment-scores.ts';
