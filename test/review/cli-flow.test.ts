@@ -39,9 +39,11 @@ describe('tracejudge review / harvest', () => {
     expect(harvested.stdout).toBe('queued 3 new review item(s) of the 3 weakest\n');
 
     const listed = await runCli(['review', '--store', path]);
-    const ids = listed.stdout.trim().split('\n').map((line) => Number(line.trim().split(/\s+/)[0]));
+    const [header, ...lines] = listed.stdout.trim().split('\n');
+    expect(header!.trim().split(/\s{2,}|\s(?=[a-z])/).filter(Boolean)).toEqual(['id', 'score', 'status', 'evaluation', 'stratum', 'cohort', 'first', 'user', 'message']);
+    const ids = lines.map((line) => Number(line.trim().split(/\s+/)[0]));
     expect(ids).toHaveLength(3);
-    expect(listed.stdout.split('\n')[2]).toContain('0.300');
+    expect(lines[2]).toContain('0.300');
 
     expect((await runCli(['review', '--store', path, '--confirm', String(ids[0]), '--note', 'price was invented'])).stdout).toBe(`review item ${ids[0]}: confirmed\n`);
     expect((await runCli(['review', '--store', path, '--relabel', String(ids[1]), '--label', 'fail'])).stdout).toBe(`review item ${ids[1]}: relabelled as fail\n`);

@@ -69,8 +69,11 @@ function summary(item: ReviewItem): string {
   const score = item.score === undefined ? '  -  ' : item.score.toFixed(3);
   const cohort = Object.entries(item.cohort).map(([key, value]) => `${key}=${value}`).join(',');
   const first = (item.userMessages[0] ?? '').replace(/\s+/g, ' ').slice(0, 60);
-  return `${String(item.id).padStart(5)}  ${score}  ${item.status.padEnd(10)} ${item.evaluation.padEnd(18)} ${item.stratum.padEnd(12)} ${cohort}  "${first}"`;
+  return `${String(item.id).padStart(5)}  ${score.padStart(5)}  ${item.status.padEnd(10)} ${item.evaluation.padEnd(18)} ${item.stratum.padEnd(12)} ${(cohort || '-').padEnd(24)} "${first}"`;
 }
+
+/** The listing's column names, aligned with `summary`. */
+const SUMMARY_HEADER = `${'id'.padStart(5)}  ${'score'.padStart(5)}  ${'status'.padEnd(10)} ${'evaluation'.padEnd(18)} ${'stratum'.padEnd(12)} ${'cohort'.padEnd(24)} first user message`;
 
 function query(flags: ReviewFlags): ReviewQuery {
   const since = durationFlag(flags.since, '--since');
@@ -180,6 +183,7 @@ async function review(flags: ReviewFlags, io: CliIo): Promise<number> {
       const items = listReviewItems(store, query(flags));
       if (flags.interactive) await interactive(store, items, io);
       else {
+        if (items.length > 0) io.stdout.write(`${SUMMARY_HEADER}\n`);
         for (const item of items) io.stdout.write(`${summary(item)}\n`);
         io.stderr.write(`${items.length} item(s)\n`);
       }
