@@ -40,6 +40,13 @@ export type { Check, CommitmentCheckOptions } from './checks/index.ts';
 // Result telemetry and sinks.
 export { evaluationEventAttributes, EVALUATION_RESULT_EVENT, EvaluationAttributes, TracejudgeAttributes } from './results/index.ts';
 export type { ResultSink, EvaluationTarget as ResultTarget } from './results/index.ts';
+// Score metrics and their export (docs/online-evaluation.md, "Metrics").
+export { EvaluationMetrics, startMetricsExport } from './results/index.ts';
+export type { EvaluationMetricsOptions, MetricsExport, MetricsExportOptions } from './results/index.ts';
+
+// Personal-data masking, applied before anything leaves (docs/review.md, "Personal data").
+export { PiiMasker, PiiPatternError } from './privacy/index.ts';
+export type { CustomPiiPattern, PiiMaskerOptions } from './privacy/index.ts';
 
 // Configuration: one schema for library and CLI.
 export { loadConfig, parseConfig, resolveConfig, ConfigError, TracejudgeConfigSchema } from './config/index.ts';
