@@ -132,3 +132,17 @@ describe('tracejudge collect --config', () => {
     expect(metrics.stderr()).toContain('--metrics-listen expects HOST:PORT (e.g. 127.0.0.1:4318), got "9464"');
   });
 });
+
+describe('tracejudge collect --help', () => {
+  it('names every config section collect reads (all but offline) and its exit codes', async () => {
+    const { runCli } = await import('./support/cli-process.ts');
+    const { TracejudgeConfigSchema } = await import('../../src/config/index.ts');
+    const help = await runCli(['collect', '--help']);
+    expect(help.code).toBe(0);
+    const text = help.stdout.replace(/\s+/g, ' ');
+    const sections = Object.keys(TracejudgeConfigSchema.shape).filter((name) => name !== 'offline');
+    expect(sections.length).toBeGreaterThan(10);
+    for (const section of sections) expect(text, section).toMatch(new RegExp(`[ :,]${section}[ ,;]`));
+    expect(text).toContain('Exit codes: 0 drained and stopped');
+  });
+});

@@ -109,6 +109,22 @@ describe('tracejudge eval / compare (child process, example agent)', () => {
     expect([adjust.code, adjust.stderr]).toEqual([2, expect.stringContaining('--adjust expects holm, bh or none, got "bonferroni"')]);
   }, 120_000);
 
+  it('a dataset stored with `dataset add` has the version of the file it came from: experiments on either compare', async () => {
+    const datasets = join(dir, 'datasets');
+    const added = await cli('dataset', 'add', 'golden', GOLDEN, '--datasets-dir', datasets);
+    expect(added.code).toBe(0);
+    const byName = await cli('eval', '--agent', join(ROOT, 'examples/offline/agent.ts'), '--dataset', 'golden', '--datasets-dir', datasets, '--experiment', 'by-name', '--store', store);
+    expect(byName.code).toBe(0);
+    const compared = await cli('compare', 'base', 'by-name', '--store', store, '--gate', '*: max-drop 1.5%');
+    expect(compared.stderr).toBe('');
+    expect(compared.stdout).toContain('52 shared rows');
+    expect(compared.code).toBe(0);
+    // --dir is the alias `dataset` had first; both at once must agree.
+    expect((await cli('dataset', 'show', 'golden', '--dir', datasets)).stdout).toMatch(/^version [0-9a-f]{16}, 52 rows$/m);
+    const disagree = await cli('dataset', 'list', '--dir', datasets, '--datasets-dir', join(dir, 'elsewhere'));
+    expect([disagree.code, disagree.stderr]).toEqual([2, expect.stringContaining('disagree; give one (--dir is an alias)')]);
+  }, 120_000);
+
   it('renders the HTML report in headless Chromium: non-blank, key texts present', async (context) => {
     if (!existsSync('/usr/bin/chromium')) {
       context.skip('skipped: /usr/bin/chromium is absent (apt-get install -y chromium)');

@@ -186,7 +186,11 @@ export const collectCommand: CliCommand = {
         'run as an OTLP/HTTP receiver: evaluate every span that arrives and forward it, with its evaluation events, ' +
           'to an OTLP endpoint (SIGTERM / SIGINT drain and flush, then exit 0)',
       )
-      .option('--config <file>', 'tracejudge config (YAML or JSON): receiver, forward, metrics, conversations, checks sections; flags win over it')
+      .option(
+        '--config <file>',
+        'tracejudge config (YAML or JSON), every section it reads: receiver, forward, join, checks, conversations, sampling, judge, ' +
+          'events, privacy, store, review, metrics; flags win over it (docs/configuration.md)',
+      )
       .option('--listen <host:port>', 'where to listen (else receiver.listen, default 127.0.0.1:4318)')
       .option('--forward <url>', 'OTLP/HTTP traces endpoint to forward to (else forward.endpoint or OTEL_EXPORTER_OTLP_*)')
       .option('--max-body-bytes <n>', 'request body limit after decompression (else receiver.maxBodyBytes, default 64 MiB)')
@@ -197,7 +201,8 @@ export const collectCommand: CliCommand = {
         'after',
         `\nAuth: set ${DEFAULT_BEARER_TOKEN_ENV} (or name another variable in receiver.auth.bearerTokenEnv) to require ` +
           '"Authorization: Bearer <token>"; --auth-header / receiver.auth.headers for other headers (401 without them). ' +
-          'Secrets are read from variables, never from argv (ps shows argv).',
+          'Secrets are read from variables, never from argv (ps shows argv).\n' +
+          'Exit codes: 0 drained and stopped (SIGTERM / SIGINT), 2 usage or config error (nothing started).',
       )
       .action(async (flags: CollectFlags) => {
         run.exitCode = await collect(flags, io);

@@ -12,7 +12,20 @@ async function guarded<T>(work: () => Promise<T>): Promise<T> {
   }
 }
 
-async function add(name: string, file: string, flags: { dir: string; source?: string; trace?: string }, io: CliIo): Promise<void> {
+/** `--datasets-dir`, the name every command uses; `--dir`, the name `dataset` had first (kept as an alias). */
+interface DirFlags {
+  readonly datasetsDir?: string;
+  readonly dir?: string;
+}
+
+function datasetsDir(flags: DirFlags): string {
+  if (flags.datasetsDir !== undefined && flags.dir !== undefined && flags.datasetsDir !== flags.dir) {
+    throw new CliUsageError(`--datasets-dir ${flags.datasetsDir} and --dir ${flags.dir} disagree; give one (--dir is an alias)`);
+  }
+  return flags.datasetsDir ?? flags.dir ?? DEFAULT_DATASET_DIR;
+}
+
+async function add(name: string, file: string, flags: DirFlags & { source?: string; trace?: string }, io: CliIo): Promise<void> {
   const text = await readFile(file, 'utf8').catch((error: NodeJS.ErrnoException) => {
     throw new CliUsageError(`cannot read ${file}: ${error.code ?? error.message}`);
   });
@@ -29,7 +42,7 @@ async function add(name: string, file: string, flags: { dir: string; source?: st
     }
   }
   if (problems.length > 0) throw new CliUsageError(new DatasetError(`nothing appended: ${file} has lines that are not JSON`, problems).message);
-  const dataset = await guarded(() => appendRows(name, raw as never[], flags.dir));
+  const dataset = await guarded(() => appendRows(name, raw as never[], datasetsDir(flags)));
   io.stdout.write(`${dataset.name}: ${dataset.rows.length} rows, version ${dataset.version} (${raw.length} added)\n`);
 }
 
@@ -42,17 +55,19 @@ export const datasetCommand: CliCommand = {
       .description('append the rows of a JSONL file; an id already present is refused, nothing is rewritten')
       .argument('<name>', 'dataset name (or a .jsonl path)')
       .argument('<file>', 'JSONL file with the new rows')
-      .option('--dir <dir>', 'datasets folder', DEFAULT_DATASET_DIR)
+      .option('--datasets-dir <dir>', `where named datasets live (default ${DEFAULT_DATASET_DIR})`)
+      .option('--dir <dir>', 'alias of --datasets-dir')
       .option('--source <source>', 'provenance for rows without one: hand-written | harvested | generated')
       .option('--trace <id>', 'with --source harvested: the trace the rows came from')
-      .action((name: string, file: string, flags: { dir: string; source?: string; trace?: string }) => add(name, file, flags, io));
+      .action((name: string, file: string, flags: DirFlags & { source?: string; trace?: string }) => add(name, file, flags, io));
     dataset
       .command('show')
       .argument('<name>')
-      .option('--dir <dir>', 'datasets folder', DEFAULT_DATASET_DIR)
+      .option('--datasets-dir <dir>', `where named datasets live (default ${DEFAULT_DATASET_DIR})`)
+      .option('--dir <dir>', 'alias of --datasets-dir')
       .description('version, row count, tags and provenance of a dataset')
-      .action(async (name: string, flags: { dir: string }) => {
-        const loaded = await guarded(() => loadDataset(name, flags.dir));
+      .action(async (name: string, flags: DirFlags) => {
+        const loaded = await guarded(() => loadDataset(name, datasetsDir(flags)));
         const tags = new Map<string, number>();
         const sources = new Map<string, number>();
         for (const row of loaded.rows) {
@@ -65,11 +80,13 @@ export const datasetCommand: CliCommand = {
       });
     dataset
       .command('list')
-      .option('--dir <dir>', 'datasets folder', DEFAULT_DATASET_DIR)
+      .option('--datasets-dir <dir>', `where named datasets live (default ${DEFAULT_DATASET_DIR})`)
+      .option('--dir <dir>', 'alias of --datasets-dir')
       .description('datasets with their versions')
-      .action(async (flags: { dir: string }) => {
-        const listings = await listDatasets(flags.dir);
-        if (listings.length === 0) io.stdout.write(`no datasets in ${flags.dir}\n`);
+      .action(async (flags: DirFlags) => {
+        const dir = datasetsDir(flags);
+        const listings = await listDatasets(dir);
+        if (listings.length === 0) io.stdout.write(`no datasets in ${dir}\n`);
         for (const listing of listings) io.stdout.write(`${listing.name}  ${listing.rows} rows  version ${listing.version}  ${listing.path}\n`);
       });
     dataset

@@ -31,6 +31,7 @@ interface EvalFlags {
   readonly sharedRows?: boolean;
   readonly adjust?: string;
   readonly verbose?: boolean;
+  readonly datasetsDir?: string;
 }
 
 function gitCommit(): string | undefined {
@@ -167,7 +168,7 @@ async function evaluate(flags: EvalFlags, io: CliIo): Promise<number> {
       const known = store.listExperiments().map((e) => e.name);
       throw new CliUsageError(`baseline experiment "${flags.baseline}" does not exist in ${storePath}${known.length ? ` (known: ${known.slice(-10).join(', ')})` : ' (no experiments stored yet)'}`);
     }
-    const dataset = await usageErrors(() => loadDataset(flags.dataset));
+    const dataset = await usageErrors(() => loadDataset(flags.dataset, flags.datasetsDir));
     const agent = await usageErrors(() => loadAgent(flags.agent));
     const interrupt = new AbortController();
     const onSigint = () => {
@@ -229,6 +230,7 @@ export const evalCommand: CliCommand = {
       .requiredOption('--agent <module>', 'module exporting agent(input, context) => reply | { reply, toolCalls?, outcome?, metadata? }')
       .requiredOption('--dataset <file|name>', 'JSONL dataset file, or a name under .tracejudge/datasets/')
       .requiredOption('--experiment <name>', 'name to store the results under')
+      .option('--datasets-dir <dir>', 'where named datasets live (default .tracejudge/datasets)')
       .option('--baseline <name>', 'stored experiment to compare with')
       .option('--repetitions <n>', 'runs per row (default: offline.repetitions of the config, else 1)')
       .option('--concurrency <n>', 'runs at once (default: offline.concurrency, else 4)')
