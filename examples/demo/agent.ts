@@ -1,6 +1,6 @@
 import type OpenAI from 'openai';
 import type { ChatCompletionMessageParam } from 'openai/resources/chat/completions';
-import { startConversation, type OutcomeRecorder } from '../../instrumentation/index.ts';
+import { startConversation, type Conversation, type OutcomeRecorder } from '../../instrumentation/index.ts';
 import type { Scenario } from './scenarios.ts';
 import { runTool, toolDefinitions } from './tools.ts';
 
@@ -28,17 +28,30 @@ export async function runScenario(scenario: Scenario, { client, model }: AgentOp
     systemInstructions: SYSTEM_INSTRUCTIONS,
     cohort: { vertical: scenario.vertical, language: scenario.language, flow: scenario.flow },
   });
+  const replies = await runTurns(conversation, scenario.turns.map((turn) => turn.user), { client, model }, {
+    stream: scenario.stream === true,
+    // Outcome signals land on the running last turn, where sampling and the judge read them.
+    beforeLastTurn: () => recordOutcomes(conversation.outcome, scenario),
+  });
+  conversation.end();
+  return replies;
+}
+
+/** The tool-calling loop for each user message in turn, on a conversation started by the caller (live or offline). */
+export async function runTurns(
+  conversation: Conversation,
+  userTexts: readonly string[],
+  { client, model }: AgentOptions,
+  options: { stream?: boolean; beforeLastTurn?: () => void } = {},
+): Promise<string[]> {
   const history: ChatCompletionMessageParam[] = [{ role: 'system', content: SYSTEM_INSTRUCTIONS }];
   const replies: string[] = [];
-
-  for (const [index, scripted] of scenario.turns.entries()) {
-    const isLastTurn = index === scenario.turns.length - 1;
-    const reply = await conversation.turn(scripted.user, async (turn) => {
-      history.push({ role: 'user', content: scripted.user });
-      // Outcome signals land on the running turn, where sampling and the judge read them.
-      if (isLastTurn) recordOutcomes(conversation.outcome, scenario);
+  for (const [index, userText] of userTexts.entries()) {
+    const reply = await conversation.turn(userText, async (turn) => {
+      history.push({ role: 'user', content: userText });
+      if (index === userTexts.length - 1) options.beforeLastTurn?.();
       for (let round = 0; round < MAX_TOOL_ROUNDS; round++) {
-        const message = await complete(client, model, history, scenario.stream === true);
+        const message = await complete(client, model, history, options.stream === true);
         history.push(message);
         if (!message.tool_calls?.length) {
           const text = typeof message.content === 'string' ? message.content : '';
@@ -58,8 +71,6 @@ export async function runScenario(scenario: Scenario, { client, model }: AgentOp
     });
     replies.push(reply);
   }
-
-  conversation.end();
   return replies;
 }
 

@@ -8,7 +8,9 @@
  * Prints, per conversation, the failed checks, the sampling decision and the
  * judge results, then a table per stratum, judge calls and cost against the
  * budget. The spans go to OTEL_EXPORTER_OTLP_ENDPOINT when set, else to
- * $TRACEJUDGE_DEMO_OUT/demo-traces.jsonl (default out/).
+ * $TRACEJUDGE_DEMO_OUT/demo-traces.jsonl (default out/). Every evaluated reply lands in the
+ * embedded store $TRACEJUDGE_DEMO_OUT/tracejudge.db; the last part runs the loop on it
+ * (loop/loop.ts): harvest, review, dataset, and a gate on what production taught.
  */
 import { rmSync } from 'node:fs';
 import { join } from 'node:path';
@@ -18,14 +20,18 @@ import { OtlpJsonFileExporter } from '../../instrumentation/otlp-file-exporter.t
 import { setupTracejudge } from '../../src/index.ts';
 import type { EvaluationResult } from '../../src/index.ts';
 import { runScenario } from './agent.ts';
+import { runLoop } from './loop/loop.ts';
 import { printConversation, printTotals } from './report.ts';
 import { routineScenarios, WARM_UP_CONVERSATIONS } from './routine-traffic.ts';
 import { scenarios } from './scenarios.ts';
 import { SpanLog } from './span-log.ts';
+import { madeUpValues } from './stand-in-judge.ts';
 import { startStandInModel, type StandInModel } from './stand-in-model.ts';
 
 const OUT_DIR = process.env.TRACEJUDGE_DEMO_OUT || 'out';
 const OUT_FILE = join(OUT_DIR, 'demo-traces.jsonl');
+const STORE = join(OUT_DIR, 'tracejudge.db');
+const DATASETS = join(OUT_DIR, 'datasets');
 const CONFIG = join(import.meta.dirname, 'tracejudge.yaml');
 
 async function main(): Promise<void> {
@@ -48,6 +54,9 @@ async function main(): Promise<void> {
   const toCollector = Boolean(process.env.OTEL_EXPORTER_OTLP_ENDPOINT || process.env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT);
   if (!toCollector) rmSync(OUT_FILE, { force: true });
   rmSync(join(OUT_DIR, 'review-queue.jsonl'), { force: true });
+  // Each run starts from an empty store and dataset, so the loop's numbers are this run's.
+  for (const file of [STORE, `${STORE}-wal`, `${STORE}-shm`]) rmSync(file, { force: true });
+  rmSync(DATASETS, { recursive: true, force: true });
   const spanLog = new SpanLog(toCollector ? otlpTraceExporterFromEnv() : new OtlpJsonFileExporter(OUT_FILE));
 
   const checks = new Map<string, EvaluationResult[]>();
@@ -99,6 +108,17 @@ async function main(): Promise<void> {
     reviewFile: join(OUT_DIR, 'review-queue.jsonl'),
     tryCheck: toCollector ? undefined : `npx tracejudge check --in ${OUT_FILE} --out -`,
   });
+
+  console.log(`\nThe loop, on the store the live traffic filled (${STORE}): what failed in production becomes a gate.`);
+  const loop = await runLoop({ storePath: STORE, datasetsDir: DATASETS, madeUp: madeUpValues(all) });
+  for (const line of loop.lines) console.log(line);
+  console.log('\nTry next:');
+  for (const command of [
+    `npx tracejudge review --store ${STORE} --all`,
+    `npx tracejudge drift --store ${STORE} --since 2d`,
+    `npx tracejudge coverage --store ${STORE} --dataset ${DATASETS}/regressions.jsonl --since 1d`,
+    `npx tracejudge eval --agent examples/demo/loop/fixed-agent.ts --dataset ${DATASETS}/regressions.jsonl --experiment mine --baseline live-1.4.0 --store ${STORE} --gate "*: max-drop 1.5%"`,
+  ]) console.log(`  ${command}`);
 }
 
 main().catch((error: unknown) => {

@@ -37,11 +37,16 @@ export function madeUpValues(scenarios: readonly Scenario[]): string[] {
   const values: string[] = [];
   for (const scenario of scenarios) {
     for (const turn of scenario.turns) {
-      const value = turn.hallucinates && NOTED_VALUE.exec(turn.hallucinates)?.[0].trim();
+      const value = turn.hallucinates && notedValue(turn.hallucinates);
       if (value) values.push(value);
     }
   }
   return values;
+}
+
+/** The made-up value a `hallucinates` note starts with ("$180 (two haircuts …)" → "$180"). */
+export function notedValue(note: string): string | undefined {
+  return NOTED_VALUE.exec(note)?.[0].trim() || undefined;
 }
 
 interface Judgment {

@@ -2,7 +2,7 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { routineScenarios } from './routine-traffic.ts';
 import { scenarios, type ScriptedTurn } from './scenarios.ts';
-import { isJudgeRequest, judge, madeUpValues } from './stand-in-judge.ts';
+import { isJudgeRequest, judge, madeUpValues, notedValue } from './stand-in-judge.ts';
 
 /**
  * A scripted OpenAI-compatible Chat Completions server on 127.0.0.1, used when
@@ -47,7 +47,21 @@ function completion(model: string, message: Record<string, unknown>, finishReaso
   };
 }
 
-export function answer(body: { model: string; messages: ChatMessage[]; response_format?: { type?: string } }): {
+/** What the stand-in says: the script as the live demo runs it, or `fixed` (the release after the loop's fix). */
+export interface StandInOptions {
+  /** Replies that make a value up lose the sentence that states it (the agent learned to look it up or not say it). */
+  readonly fixed?: boolean;
+}
+
+/** A scripted reply without its made-up value: the sentences that state it go; nothing left → it defers to a person. */
+export function fixedReply(turn: ScriptedTurn): string {
+  const value = turn.hallucinates && notedValue(turn.hallucinates);
+  if (!value) return turn.reply;
+  const kept = turn.reply.split(/(?<=[.!?])\s+/).filter((sentence) => !sentence.includes(value));
+  return kept.length > 0 ? kept.join(' ') : 'Let me check that with a colleague before I confirm anything.';
+}
+
+export function answer(body: { model: string; messages: ChatMessage[]; response_format?: { type?: string } }, options: StandInOptions = {}): {
   message: Record<string, unknown>;
   finishReason: string;
   turn?: ScriptedTurn;
@@ -64,7 +78,7 @@ export function answer(body: { model: string; messages: ChatMessage[]; response_
     }));
     return { message: { role: 'assistant', content: null, tool_calls: toolCalls }, finishReason: 'tool_calls', turn };
   }
-  return { message: { role: 'assistant', content: turn.reply }, finishReason: 'stop', turn };
+  return { message: { role: 'assistant', content: options.fixed ? fixedReply(turn) : turn.reply }, finishReason: 'stop', turn };
 }
 
 export interface StandInModel {
@@ -72,7 +86,7 @@ export interface StandInModel {
   close(): Promise<void>;
 }
 
-export async function startStandInModel(): Promise<StandInModel> {
+export async function startStandInModel(options: StandInOptions = {}): Promise<StandInModel> {
   const server: Server = createServer(async (req, res) => {
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
@@ -88,7 +102,7 @@ export async function startStandInModel(): Promise<StandInModel> {
       return;
     }
     const promptChars = JSON.stringify(body.messages).length;
-    const { message, finishReason, turn } = answer(body);
+    const { message, finishReason, turn } = answer(body, options);
     if (turn?.latencyMs) await new Promise((resolve) => setTimeout(resolve, turn.latencyMs));
     if (!body.stream) {
       res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify(completion(body.model, message, finishReason, promptChars, turn?.promptTokens)));
@@ -113,6 +127,8 @@ export async function startStandInModel(): Promise<StandInModel> {
     res.end('data: [DONE]\n\n');
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  // An offline agent module starts one lazily and never closes it: it must not keep the process alive.
+  server.unref();
   const { port } = server.address() as AddressInfo;
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,

@@ -29,9 +29,9 @@ export interface StoreResultSinkOptions {
    */
   readonly context?: (target: EvaluationTarget) => ConversationContext | undefined;
   /**
-   * Store results that all passed too (default true): drift then sees a cohort's scores drop
-   * without a judge, and coverage sees all traffic, not only failures. False: judged replies
-   * and failed checks only.
+   * Store results that all passed too, and replies with nothing to check (default true): drift
+   * then sees a cohort's scores drop without a judge, and coverage sees all traffic, not only
+   * failures. False: judged replies and failed checks only.
    */
   readonly keepPassing?: boolean;
   /** Route into the review queue: results scored below this, and every `fail` label. Unset: no routing. */
@@ -105,7 +105,8 @@ export class StoreResultSink implements ResultSink {
   /** Copies a reference into the buffer: masking and the context lookup happen at flush, off the span path. */
   write(results: readonly EvaluationResult[], target: EvaluationTarget): void {
     try {
-      if (results.length === 0 || (this.#options.keepPassing === false && !worthStoring(results))) return;
+      // A reply with nothing to check (no commitment) is stored too when passing ones are: coverage and drift see all traffic.
+      if (this.#options.keepPassing === false && !worthStoring(results)) return;
       if (this.#buffer.length + this.#retry.length >= this.#maxBuffered) {
         this.#dropped++;
         return;

@@ -114,3 +114,59 @@ describe('npm run demo (stand-in model and judge)', () => {
     expect(review.some((line) => line.includes('demo-it-001') && line.includes('faithfulness'))).toBe(true);
   });
 });
+
+describe('npm run demo: the store and the loop', () => {
+  it('fills the embedded store: every evaluated reply with its stratum, cohort and user turns; the hallucinations queued for review', async () => {
+    const { listConversations, listReviewItems, TracejudgeStore } = await import('../../src/store/index.ts');
+    const store = TracejudgeStore.open(join(dir, 'tracejudge.db'));
+    try {
+      const conversations = listConversations(store);
+      // Passing replies too (store.keepPassing): all 52 conversations are there, not only the failures.
+      expect(new Set(conversations.map((row) => row.conversationId)).size).toBe(52);
+      const judged = conversations.filter((row) => row.scores.some((score) => score.source === 'judge'));
+      expect(judged.length).toBeGreaterThanOrEqual(10);
+      for (const row of judged) {
+        expect(row.stratum, row.conversationId).not.toBe('unsampled');
+        expect(row.cohort['app.vertical'], row.conversationId).toBeDefined();
+        expect(row.userMessages.length, row.conversationId).toBeGreaterThan(0);
+      }
+      const failedRefund = conversations.find((row) => row.conversationId === 'demo-ecommerce-002' && row.scores.some((score) => score.name === 'commitment.refund' && score.label === 'fail'))!;
+      // A failed check keeps every user turn so far, not only its own.
+      expect(failedRefund.userMessages.length).toBe(2);
+      const items = listReviewItems(store, { status: 'decided' });
+      expect(items.some((item) => item.conversationId === 'demo-salon-001' && item.status === 'confirmed')).toBe(true);
+    } finally {
+      store.close();
+    }
+  });
+
+  it('runs the loop: harvest → scripted review → dataset rows → the live agent fails the gate against the fixed release, which passes against itself', async () => {
+    const loop = run.stdout.slice(run.stdout.indexOf('The loop, on the store'));
+    expect(loop).toMatch(/\$ tracejudge harvest --lowest 24 --dataset regressions {3}→ queued \d+ new review item\(s\) of the 24 weakest/);
+    const reviewed = /scripted reviewer: (\d+) confirmed \(a made-up value stated\), (\d+) rejected/.exec(loop);
+    expect(Number(reviewed?.[1])).toBeGreaterThanOrEqual(6);
+    expect(Number(reviewed?.[2])).toBeGreaterThan(0);
+    expect(loop).toMatch(/harvest --apply --dataset regressions {3}→ added 6 row\(s\) to regressions/);
+    expect(loop).toMatch(/regressed-agent\.ts --baseline release-1\.4\.1 --gate "\*: max-drop 1\.5%" {3}→ exit 1\n {4}GATE FAILED: \d+ rule check\(s\) violated/);
+    expect(loop).toMatch(/^ {4}FAIL {2}\*: max-drop 1\.5% {2}\* {2}reference\.must_not_contain/m);
+    expect(loop).toMatch(/compare release-1\.4\.1 release-1\.4\.1 --gate "\*: max-drop 1\.5%" {3}→ exit 0: GATE PASSED/);
+    // The rows the loop added: the six conversations that made a value up, masked, with provenance back to the trace.
+    const rows = (await readFile(join(dir, 'datasets', 'regressions.jsonl'), 'utf8')).trim().split('\n').map((line) => JSON.parse(line));
+    expect(rows.map((row) => row.provenance.conversationId).sort()).toEqual(['demo-bank-001', 'demo-clinic-002', 'demo-ecommerce-002', 'demo-it-001', 'demo-salon-001', 'demo-salon-002']);
+    expect(rows.every((row) => row.provenance.source === 'harvested' && /^[0-9a-f]{32}$/.test(row.provenance.traceId) && row.tags.vertical)).toBe(true);
+    expect(loop).toContain('Try next:');
+  });
+
+  it('the commands the demo suggests work on what it produced', async () => {
+    const { runCli } = await import('../cli/support/cli-process.ts');
+    const store = join(dir, 'tracejudge.db');
+    const review = await runCli(['review', '--store', store, '--all']);
+    expect(review.code).toBe(0);
+    expect(review.stdout.split('\n')[0]).toMatch(/^\s+id\s+score\s+status/);
+    const drift = await runCli(['drift', '--store', store, '--since', '2d']);
+    expect(drift.code).toBe(0);
+    const coverage = await runCli(['coverage', '--store', store, '--dataset', join(dir, 'datasets', 'regressions.jsonl'), '--since', '1d']);
+    expect(coverage.code).toBe(0);
+    expect(coverage.stdout).toMatch(/^coverage of regressions \(version [0-9a-f]{16}\) over 52 live conversation\(s\): /);
+  }, 60_000);
+});

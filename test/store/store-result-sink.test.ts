@@ -61,8 +61,8 @@ describe('StoreResultSink', () => {
     store.close();
   });
 
-  it('keeps passing results too by default; keepPassing: false keeps only judged replies and failed checks', () => {
-    for (const [keepPassing, expected] of [[undefined, ['conv-1', 'conv-2']], [false, ['conv-2']]] as const) {
+  it('keeps passing results (and replies with nothing to check) too by default; keepPassing: false keeps only judged replies and failed checks', () => {
+    for (const [keepPassing, expected] of [[undefined, ['conv-1', 'conv-2', 'conv-3']], [false, ['conv-2']]] as const) {
       const store = TracejudgeStore.open(tempStorePath());
       const sink = new StoreResultSink(store, { masker, flushDelayMs: 60_000, ...(keepPassing !== undefined && { keepPassing }) });
       sink.write([{ name: 'commitment.price', score: 1, label: 'pass', source: 'deterministic' }], target(1));
