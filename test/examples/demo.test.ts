@@ -124,7 +124,9 @@ describe('npm run demo: the store and the loop', () => {
       // Passing replies too (store.keepPassing): all 52 conversations are there, not only the failures.
       expect(new Set(conversations.map((row) => row.conversationId)).size).toBe(52);
       const judged = conversations.filter((row) => row.scores.some((score) => score.source === 'judge'));
-      expect(judged.length).toBeGreaterThanOrEqual(10);
+      // The six that made a value up were sampled on their failed check (the rest by stratum, paced by the budget: it varies).
+      const hallucinating = ['demo-bank-001', 'demo-clinic-002', 'demo-ecommerce-002', 'demo-it-001', 'demo-salon-001', 'demo-salon-002'];
+      for (const id of hallucinating) expect(judged.map((row) => row.conversationId), id).toContain(id);
       for (const row of judged) {
         expect(row.stratum, row.conversationId).not.toBe('unsampled');
         expect(row.cohort['app.vertical'], row.conversationId).toBeDefined();
