@@ -38,7 +38,7 @@ interface Side {
 async function sideOf(root: string, mode: 'collect' | 'checks'): Promise<Side> {
   const from = (path: string) => import(pathToFileURL(resolve(root, path)).href);
   const { createOnlineStage, pipelineOptionsFromConfig } = await from('processors/index.ts');
-  const { decodeTraceRequestProtobuf } = await from('src/collector/otlp/index.ts');
+  const { decodeTraceRequestProtobuf } = await from('src/otlp/index.ts');
   const { CollectorService } = await from('src/collector/service.ts');
   const { resolveConfig } = await from('src/config/index.ts');
   let forwarded: ReadableSpan[] = [];

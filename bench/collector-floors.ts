@@ -4,16 +4,16 @@
  * HTTP, sockets or other processes. Their sum is a ceiling no collector process can pass on one
  * core, whatever its HTTP handling, which is why the table shows it next to the target.
  *
- * - decode: OTLP protobuf request → DecodedSpan (src/collector/otlp);
+ * - decode: OTLP protobuf request → DecodedSpan (src/otlp);
  * - pipeline: the EvaluationPipeline as collect runs it (built-in checks, events added);
  * - serialize: the official `ProtobufTraceSerializer` on the ReadableSpan views, once per
  *   freshly decoded span (as the forwarder does), with and without the evaluation events.
  */
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { pipelineOptionsFromConfig, EvaluationPipeline } from '../processors/index.ts';
-import { decodeTraceRequestProtobuf } from '../src/collector/otlp/index.ts';
-import type { DecodedSpan } from '../src/collector/otlp/index.ts';
-import { dropEarlierInlineResults } from '../src/collector/service-earlier-results.ts';
+import { decodeTraceRequestProtobuf } from '../src/otlp/index.ts';
+import type { DecodedSpan } from '../src/otlp/index.ts';
+import { dropEarlierInlineResults } from '../src/otlp/earlier-results.ts';
 import { resolveConfig } from '../src/config/index.ts';
 import { requestBody } from './collector-workload.ts';
 import type { RequestTemplate } from './collector-workload.ts';

@@ -10,9 +10,9 @@
  */
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { createOnlineStage, pipelineOptionsFromConfig } from '../processors/index.ts';
-import { decodeTraceRequestProtobuf } from '../src/collector/otlp/index.ts';
+import { decodeTraceRequestProtobuf } from '../src/otlp/index.ts';
 import { CollectorService } from '../src/collector/service.ts';
-import type { ForwarderStats, SpanForwarder } from '../src/collector/span-forwarder.ts';
+import type { ForwarderStats, SpanForwarder } from '../src/collector/forward/span-forwarder.ts';
 import { resolveConfig } from '../src/config/index.ts';
 import { requestBody } from './collector-workload.ts';
 import type { RequestTemplate } from './collector-workload.ts';

@@ -12,10 +12,10 @@
  */
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
 import { createOnlineStage, pipelineOptionsFromConfig } from '../processors/index.ts';
-import { OtlpForwarder } from '../src/collector/forwarder.ts';
-import type { DecodedSpan } from '../src/collector/otlp/index.ts';
-import { OtlpHttpReceiver } from '../src/collector/receiver.ts';
-import type { ReceiverIntake } from '../src/collector/receiver.ts';
+import { OtlpForwarder } from '../src/collector/forward/forwarder.ts';
+import type { DecodedSpan } from '../src/otlp/index.ts';
+import { OtlpHttpReceiver } from '../src/collector/receive/receiver.ts';
+import type { ReceiverIntake } from '../src/collector/receive/receiver.ts';
 import { CollectorService } from '../src/collector/service.ts';
 import { ForwardConfigSchema } from '../src/config/forward.ts';
 import { resolveConfig } from '../src/config/index.ts';

@@ -23,7 +23,7 @@ import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { EvaluationPipeline, pipelineOptionsFromConfig } from '../processors/index.ts';
-import { decodeTraceRequestProtobuf } from '../src/collector/otlp/index.ts';
+import { decodeTraceRequestProtobuf } from '../src/otlp/index.ts';
 import { resolveConfig } from '../src/config/index.ts';
 import { median, runSuite, type BenchRow } from './bench-table.ts';
 

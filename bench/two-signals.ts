@@ -23,8 +23,8 @@ import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } f
 import type { ReadableLogRecord } from '@opentelemetry/sdk-logs';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { OtlpForwarder } from '../src/collector/forwarder.ts';
-import { decodeLogsRequestProtobuf, decodeTraceRequestProtobuf } from '../src/collector/otlp/index.ts';
+import { OtlpForwarder } from '../src/collector/forward/forwarder.ts';
+import { decodeLogsRequestProtobuf, decodeTraceRequestProtobuf } from '../src/otlp/index.ts';
 import { CollectorService } from '../src/collector/service.ts';
 import { ForwardConfigSchema } from '../src/config/forward.ts';
 import { contentAttributesOf } from '../src/model/content-records.ts';

@@ -1,5 +1,5 @@
 import { awaitsContentRecords } from '../model/content-records.ts';
-import type { DecodedSpan } from './otlp/index.ts';
+import type { DecodedSpan } from '../otlp/index.ts';
 
 export interface ContentWaitOptions {
   /** How long a request waits for the content of its GenAI spans (`join.waitMs`). */

@@ -6,14 +6,14 @@ import type { EvaluationPipelineOptions, PipelineStats, SpanStage } from '../../
 import { ContentWait } from './content-wait.ts';
 import { observeJoin } from './join-metrics.ts';
 import type { ContentWaitStats } from './content-wait.ts';
-import { genAIContentOf } from './otlp/index.ts';
-import type { DecodedLogsRequest, DecodedSpan } from './otlp/index.ts';
-import { OtlpHttpReceiver } from './receiver.ts';
-import { endOrder, startOrder } from './replay-order.ts';
-import { dropEarlierInlineResults } from './service-earlier-results.ts';
-import { StageDriver } from './service-stages.ts';
-import type { ReceiverIntake, ReceiverOptions, ReceiverStats } from './receiver.ts';
-import type { ForwarderStats, LogsForwardResult, SpanForwarder } from './span-forwarder.ts';
+import { genAIContentOf } from '../otlp/index.ts';
+import type { DecodedLogsRequest, DecodedSpan } from '../otlp/index.ts';
+import { OtlpHttpReceiver } from './receive/receiver.ts';
+import { endOrder, startOrder } from '../otlp/replay-order.ts';
+import { dropEarlierInlineResults } from '../otlp/earlier-results.ts';
+import { StageDriver } from '../../processors/stage-driver.ts';
+import type { ReceiverIntake, ReceiverOptions, ReceiverStats } from './receive/receiver.ts';
+import type { ForwarderStats, LogsForwardResult, SpanForwarder } from './forward/span-forwarder.ts';
 
 export interface CollectorServiceOptions {
   readonly forwarder: SpanForwarder;

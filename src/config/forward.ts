@@ -5,7 +5,7 @@ import { duration, nonEmptyString, positiveInt } from './fields.ts';
 /**
  * Collector mode, forwarding side: where spans go after evaluation, and how hard we try.
  * Absent = no forwarding. The standard `OTEL_EXPORTER_OTLP_*` variables are read by
- * `forwardConfigFromEnv` (src/collector/forward-config-from-env.ts), not through the section
+ * `forwardConfigFromEnv` (src/collector/forward/config-from-env.ts), not through the section
  * env map, because the OTel rules (signal-specific over generic, `/v1/traces` appended to the
  * generic endpoint, `k=v` header lists) do not fit a variable → field map.
  */

@@ -1,6 +1,6 @@
 import { parsePhoneNumberFromString } from 'libphonenumber-js/max';
 import type { CountryCode } from 'libphonenumber-js/max';
-import type { PiiDetector } from './detectors.ts';
+import type { PiiDetector } from './detector.ts';
 
 const digitsOnly = (text: string): string => text.replace(/\D/g, '');
 

@@ -4,8 +4,8 @@ import { JsonLogsSerializer, JsonTraceSerializer } from '@opentelemetry/otlp-tra
 import { InMemoryLogRecordExporter, LoggerProvider, SimpleLogRecordProcessor } from '@opentelemetry/sdk-logs';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeLogsRequestJson, decodeTraceRequestJson } from '../../src/collector/otlp/index.ts';
-import type { DecodedLogRecord, DecodedSpan } from '../../src/collector/otlp/index.ts';
+import { decodeLogsRequestJson, decodeTraceRequestJson } from '../../src/otlp/index.ts';
+import type { DecodedLogRecord, DecodedSpan } from '../../src/otlp/index.ts';
 import { installContextManager } from '../instrumentation/tracing-harness.ts';
 import { contribHandler, contribOpenAI, GROUNDED, runContribConversation, UNGROUNDED } from '../support/contrib-openai.ts';
 import { startOpenAITestServer } from '../support/openai-test-server.ts';

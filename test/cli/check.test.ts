@@ -2,7 +2,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DecodedSpan } from '../../src/collector/otlp/index.ts';
+import type { DecodedSpan } from '../../src/otlp/index.ts';
 import { runCli } from './support/cli-process.ts';
 import { labels, otlpJsonLine, outputSpans } from './support/turns.ts';
 

@@ -4,8 +4,8 @@ import { writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
-import { CaptureServer } from '../collector/forwarder-capture-server.ts';
-import { post } from '../collector/receiver-support.ts';
+import { CaptureServer } from '../collector/forward/capture-server.ts';
+import { post } from '../collector/receive/receiver-support.ts';
 import { REPO } from './support/cli-process.ts';
 import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
 

@@ -7,10 +7,10 @@ import { OTLPTraceExporter as OtlpProtoTraceExporter } from '@opentelemetry/expo
 import { BatchLogRecordProcessor, LoggerProvider } from '@opentelemetry/sdk-logs';
 import { BatchSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { decodeLogsRequest } from '../../src/collector/otlp/index.ts';
-import type { DecodedLogRecord } from '../../src/collector/otlp/index.ts';
-import { CaptureServer, eventually } from '../collector/forwarder-capture-server.ts';
-import { evaluationLabels, forwardedSpans } from '../collector/receiver-support.ts';
+import { decodeLogsRequest } from '../../src/otlp/index.ts';
+import type { DecodedLogRecord } from '../../src/otlp/index.ts';
+import { CaptureServer, eventually } from '../collector/forward/capture-server.ts';
+import { evaluationLabels, forwardedSpans } from '../collector/receive/receiver-support.ts';
 import { installContextManager } from '../instrumentation/tracing-harness.ts';
 import { contribHandler, contribOpenAI, GROUNDED, runContribConversation, UNGROUNDED } from '../support/contrib-openai.ts';
 import type { ContribScript } from '../support/contrib-openai.ts';

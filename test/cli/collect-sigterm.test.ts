@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { afterEach, describe, expect, it } from 'vitest';
-import { CaptureServer } from '../collector/forwarder-capture-server.ts';
-import { forwardedSpans, post } from '../collector/receiver-support.ts';
+import { CaptureServer } from '../collector/forward/capture-server.ts';
+import { forwardedSpans, post } from '../collector/receive/receiver-support.ts';
 import { REPO } from './support/cli-process.ts';
 
 let child: ChildProcessWithoutNullStreams | undefined;

@@ -1,13 +1,13 @@
 import { request } from 'node:http';
 import { ExportResultCode } from '@opentelemetry/core';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OtlpForwarder } from '../../src/collector/forwarder.ts';
+import { OtlpForwarder } from '../../src/collector/forward/forwarder.ts';
 import { PrometheusEndpoint } from '../../src/collector/prometheus-endpoint.ts';
 import { CollectorService } from '../../src/collector/service.ts';
 import { turnSpecs } from '../cli/support/turns.ts';
-import { CaptureServer, eventually, testConfig } from './forwarder-capture-server.ts';
-import { recordSpans } from './otlp/sdk-spans.ts';
-import { exportWith, forwardedSpans, post } from './receiver-support.ts';
+import { CaptureServer, eventually, testConfig } from './forward/capture-server.ts';
+import { recordSpans } from '../otlp/sdk-spans.ts';
+import { exportWith, forwardedSpans, post } from './receive/receiver-support.ts';
 
 let capture: CaptureServer | undefined;
 let service: CollectorService | undefined;

@@ -4,17 +4,17 @@ import { createOnlineStage } from '../../processors/index.ts';
 import type { OnlineStageParts, SpanStage } from '../../processors/index.ts';
 import { endingViewOf } from '../../processors/ending-view.ts';
 import { spanRecordFromReadable } from '../../src/model/index.ts';
-import { OtlpForwarder } from '../../src/collector/forwarder.ts';
-import type { DecodedSpan } from '../../src/collector/otlp/index.ts';
+import { OtlpForwarder } from '../../src/collector/forward/forwarder.ts';
+import type { DecodedSpan } from '../../src/otlp/index.ts';
 import { CollectorService } from '../../src/collector/service.ts';
 import { resolveConfig } from '../../src/config/index.ts';
 import type { TracejudgeConfigInput } from '../../src/config/index.ts';
 import { turnSpecs } from '../cli/support/turns.ts';
 import { chatCompletion, startOpenAITestServer } from '../support/openai-test-server.ts';
 import type { OpenAITestServer, ScriptedReply } from '../support/openai-test-server.ts';
-import { CaptureServer, eventually, testConfig } from './forwarder-capture-server.ts';
-import { recordSpans } from './otlp/sdk-spans.ts';
-import { exportWith, forwardedSpans } from './receiver-support.ts';
+import { CaptureServer, eventually, testConfig } from './forward/capture-server.ts';
+import { recordSpans } from '../otlp/sdk-spans.ts';
+import { exportWith, forwardedSpans } from './receive/receiver-support.ts';
 
 /** A faithfulness answer (scale 1..5) as the judge's structured output. */
 function judgeAnswer(score: number, delayMs?: number): ScriptedReply {

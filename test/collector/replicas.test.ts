@@ -3,14 +3,14 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createOnlineStage } from '../../processors/index.ts';
 import type { OnlineStageParts } from '../../processors/index.ts';
-import { OtlpForwarder } from '../../src/collector/forwarder.ts';
+import { OtlpForwarder } from '../../src/collector/forward/forwarder.ts';
 import { CollectorService } from '../../src/collector/service.ts';
 import { resolveConfig } from '../../src/config/index.ts';
 import type { TracejudgeConfigInput } from '../../src/config/index.ts';
 import { turnSpecs } from '../cli/support/turns.ts';
-import { CaptureServer, eventually, testConfig } from './forwarder-capture-server.ts';
-import { recordSpans } from './otlp/sdk-spans.ts';
-import { exportWith, forwardedSpans } from './receiver-support.ts';
+import { CaptureServer, eventually, testConfig } from './forward/capture-server.ts';
+import { recordSpans } from '../otlp/sdk-spans.ts';
+import { exportWith, forwardedSpans } from './receive/receiver-support.ts';
 
 /**
  * Past one machine (DESIGN.md "Scale"): replicas behind the Collector's load_balancing exporter

@@ -1,13 +1,13 @@
 import type { DiagLogger } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { afterEach, describe, expect, it } from 'vitest';
-import { OtlpForwarder } from '../../src/collector/forwarder.ts';
+import { OtlpForwarder } from '../../src/collector/forward/forwarder.ts';
 import { CollectorService } from '../../src/collector/service.ts';
 import type { ForwardConfigInput } from '../../src/config/forward.ts';
 import { turnSpecs } from '../cli/support/turns.ts';
-import { CaptureServer, eventually, testConfig } from './forwarder-capture-server.ts';
-import { recordSpans } from './otlp/sdk-spans.ts';
-import { evaluationLabels, forwardedSpans, post } from './receiver-support.ts';
+import { CaptureServer, eventually, testConfig } from './forward/capture-server.ts';
+import { recordSpans } from '../otlp/sdk-spans.ts';
+import { evaluationLabels, forwardedSpans, post } from './receive/receiver-support.ts';
 
 const JSON_TYPE = { 'content-type': 'application/json' };
 

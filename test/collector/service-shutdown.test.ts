@@ -5,7 +5,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { createOnlineStage } from '../../processors/index.ts';
 import type { OnlineStageParts } from '../../processors/index.ts';
-import { OtlpForwarder } from '../../src/collector/forwarder.ts';
+import { OtlpForwarder } from '../../src/collector/forward/forwarder.ts';
 import { CollectorService } from '../../src/collector/service.ts';
 import type { ForwardConfigInput } from '../../src/config/forward.ts';
 import { resolveConfig } from '../../src/config/index.ts';
@@ -13,9 +13,9 @@ import { turnSpecs } from '../cli/support/turns.ts';
 import { startOpenAITestServer } from '../support/openai-test-server.ts';
 import type { OpenAITestServer } from '../support/openai-test-server.ts';
 import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
-import { CaptureServer, eventually, recordingLogger, testConfig } from './forwarder-capture-server.ts';
-import { recordSpans } from './otlp/sdk-spans.ts';
-import { forwardedSpans, post } from './receiver-support.ts';
+import { CaptureServer, eventually, recordingLogger, testConfig } from './forward/capture-server.ts';
+import { recordSpans } from '../otlp/sdk-spans.ts';
+import { forwardedSpans, post } from './receive/receiver-support.ts';
 
 /**
  * Issue 4: "SIGTERM/SIGINT: stop accepting, drain the pipeline (judge deadline), flush the

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { decodeTraceRequestJson } from '../../src/collector/otlp/index.ts';
-import type { DecodedSpan } from '../../src/collector/otlp/index.ts';
+import { decodeTraceRequestJson } from '../../src/otlp/index.ts';
+import type { DecodedSpan } from '../../src/otlp/index.ts';
 
 const REPO = fileURLToPath(new URL('../../', import.meta.url));
 

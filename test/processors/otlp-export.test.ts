@@ -10,7 +10,7 @@ import { context } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import OpenAI from 'openai';
 import { instrumentOpenAI, startConversation } from '../../instrumentation/index.ts';
-import { decodeTraceRequestProtobuf } from '../../src/collector/otlp/index.ts';
+import { decodeTraceRequestProtobuf } from '../../src/otlp/index.ts';
 import { EvaluationSpanProcessor } from '../../processors/index.ts';
 import { chatCompletion, startOpenAITestServer } from '../support/openai-test-server.ts';
 import { runTurn } from './support/agent-spans.ts';

@@ -1,6 +1,6 @@
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { DecodedEvent } from '../../collector/otlp/index.ts';
-import type { DecodedSpan } from '../../collector/otlp/index.ts';
+import { DecodedEvent } from '../../otlp/index.ts';
+import type { DecodedSpan } from '../../otlp/index.ts';
 
 interface PendingLine {
   readonly spans: readonly DecodedSpan[];

@@ -2,9 +2,9 @@ import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan, Span } from '@opentelemetry/sdk-trace';
 import { createOnlineStage } from '../../../processors/index.ts';
 import type { OnlineStageParts } from '../../../processors/index.ts';
-import type { DecodedSpan } from '../../collector/otlp/index.ts';
-import { StageDriver } from '../../collector/service-stages.ts';
-import type { SpanForwarder } from '../../collector/span-forwarder.ts';
+import type { DecodedSpan } from '../../otlp/index.ts';
+import { StageDriver } from '../../../processors/stage-driver.ts';
+import type { DrivenSpanSink } from '../../../processors/stage-driver.ts';
 import type { TracejudgeConfig } from '../../config/index.ts';
 import { HeldLines } from './held-lines.ts';
 import { OnlineTally } from './online-tally.ts';
@@ -50,7 +50,7 @@ export class OnlineCheck {
     this.#tally = tally;
     this.lines = lines;
     // Only `enqueue` is used by the driver: every forwarded span (held or not, or a child span) lands in the line queue.
-    const forwarder = { enqueue: (spans: ReadableSpan[]) => (spans.forEach((span) => lines.forwarded(span)), true) } as unknown as SpanForwarder;
+    const forwarder: DrivenSpanSink = { enqueue: (spans: ReadableSpan[]) => (spans.forEach((span) => lines.forwarded(span)), true) };
     this.#driver = new StageDriver([parts.stage], forwarder, () => true);
   }
 

@@ -1,11 +1,11 @@
 import { createOnlineStage } from '../../../processors/index.ts';
 import type { OnlineStageParts } from '../../../processors/index.ts';
-import { forwardConfigFromEnv } from '../../collector/forward-config-from-env.ts';
-import { OtlpForwarder } from '../../collector/forwarder.ts';
+import { forwardConfigFromEnv } from '../../collector/forward/config-from-env.ts';
+import { OtlpForwarder } from '../../collector/forward/forwarder.ts';
 import { PrometheusEndpoint } from '../../collector/prometheus-endpoint.ts';
-import { describeAuth, parseAuthHeaderFlag, receiverOptionsFrom } from '../../collector/receiver-config.ts';
-import type { ReceiverOverrides } from '../../collector/receiver-config.ts';
-import { resultLogsProvider } from '../../collector/result-logs.ts';
+import { describeAuth, parseAuthHeaderFlag, receiverOptionsFrom } from '../../collector/receive/config.ts';
+import type { ReceiverOverrides } from '../../collector/receive/config.ts';
+import { resultLogsProvider } from '../../collector/forward/result-logs.ts';
 import { CollectorService } from '../../collector/service.ts';
 import { LogEventSink } from '../../results/index.ts';
 import { ConfigError } from '../../config/index.ts';

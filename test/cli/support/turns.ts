@@ -2,10 +2,10 @@ import type { HrTime } from '@opentelemetry/api';
 import { SpanKind } from '@opentelemetry/api';
 import { JsonTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { expect } from 'vitest';
-import { decodeTraceRequestJson } from '../../../src/collector/otlp/index.ts';
-import type { DecodedSpan } from '../../../src/collector/otlp/index.ts';
-import { recordSpans } from '../../collector/otlp/sdk-spans.ts';
-import type { SpanSpec } from '../../collector/otlp/sdk-spans.ts';
+import { decodeTraceRequestJson } from '../../../src/otlp/index.ts';
+import type { DecodedSpan } from '../../../src/otlp/index.ts';
+import { recordSpans } from '../../otlp/sdk-spans.ts';
+import type { SpanSpec } from '../../otlp/sdk-spans.ts';
 
 export interface TurnSpec {
   readonly conversationId: string;

@@ -1,0 +1,158 @@
+import type { Attributes as ApiAttributes, HrTime } from '@opentelemetry/api';
+import type { InstrumentationScope } from '@opentelemetry/core';
+import type { Resource } from '@opentelemetry/resources';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import type { Attributes, SpanEventRecord, SpanRecord, StatusCode } from '../model/span-record.ts';
+import { withFlatStrings } from './flat-strings.ts';
+import { OtlpReadableSpan } from './readable-span.ts';
+import type { LinkSource } from './readable-span.ts';
+import { nanosToHrTime } from './hr-time.ts';
+import type { AttributeSizes } from './attribute-tally.ts';
+import { sdkResourceOf, sdkScopeOf } from './sdk-values.ts';
+
+export { nanosToHrTime } from './hr-time.ts';
+
+/** One `ResourceSpans.resource`, shared by its spans (the SDK Resource is built once, on demand). */
+export class DecodedResource {
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+  readonly schemaUrl: string;
+  #sdkResource?: Resource;
+
+  constructor(attributes: Attributes, droppedAttributesCount: number, schemaUrl: string) {
+    this.attributes = attributes;
+    this.droppedAttributesCount = droppedAttributesCount;
+    this.schemaUrl = schemaUrl;
+  }
+
+  /** One object per ResourceSpans: the official serializers group spans by Resource identity. */
+  get sdkResource(): Resource {
+    return (this.#sdkResource ??= sdkResourceOf(this));
+  }
+}
+
+export interface DecodedScopeInit {
+  readonly name: string;
+  readonly version: string;
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+  /** `ScopeSpans.schema_url`. */
+  readonly schemaUrl: string;
+}
+
+/** One `ScopeSpans.scope` with the ScopeSpans' schema URL, shared by its spans. */
+export class DecodedScope {
+  readonly name: string;
+  readonly version: string;
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+  readonly schemaUrl: string;
+  #sdkScope?: InstrumentationScope;
+
+  constructor(init: DecodedScopeInit) {
+    this.name = init.name;
+    this.version = init.version;
+    this.attributes = init.attributes;
+    this.droppedAttributesCount = init.droppedAttributesCount;
+    this.schemaUrl = init.schemaUrl;
+  }
+
+  /** One object per ScopeSpans: the protobuf serializer groups spans by scope identity. */
+  get sdkScope(): InstrumentationScope {
+    return (this.#sdkScope ??= sdkScopeOf(this));
+  }
+}
+
+/** A span event that reads as both a SpanRecord event and an SDK TimedEvent. */
+export class DecodedEvent implements SpanEventRecord {
+  readonly name: string;
+  readonly timeUnixNano: bigint;
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+
+  constructor(name: string, timeUnixNano: bigint, attributes: Attributes, droppedAttributesCount = 0) {
+    this.name = name;
+    this.timeUnixNano = timeUnixNano;
+    this.attributes = attributes;
+    this.droppedAttributesCount = droppedAttributesCount;
+  }
+
+  get time(): HrTime {
+    return nanosToHrTime(this.timeUnixNano);
+  }
+}
+
+/** A link as decoded (the shape the SDK view reads). */
+export type DecodedLink = LinkSource;
+
+export type { AttributeSizes } from './attribute-tally.ts';
+
+export interface DecodedSpanInit {
+  readonly traceId: string;
+  readonly spanId: string;
+  readonly parentSpanId?: string;
+  /** W3C tracestate exactly as received ("" when none). */
+  readonly traceState: string;
+  readonly name: string;
+  /** OTLP numbering (1 INTERNAL … 5 CONSUMER, 0 UNSPECIFIED). */
+  readonly kind: number;
+  readonly startTimeUnixNano: bigint;
+  readonly endTimeUnixNano: bigint;
+  readonly attributes: Attributes;
+  readonly droppedAttributesCount: number;
+  /** Mutable on purpose: evaluation events are appended by `addEvent`. */
+  readonly events: DecodedEvent[];
+  readonly droppedEventsCount: number;
+  readonly links: readonly DecodedLink[];
+  readonly droppedLinksCount: number;
+  readonly status: { readonly code: StatusCode; readonly message?: string };
+  /** OTLP `Span.flags`: W3C trace flags in bits 0-7, has-is-remote / is-remote in bits 8 / 9. */
+  readonly flags: number;
+  readonly resource: DecodedResource;
+  readonly scope: DecodedScope;
+  readonly sizes: AttributeSizes;
+}
+
+/**
+ * A span decoded from OTLP (JSON or protobuf). It is the `SpanRecord` the
+ * pipeline reads, the target the pipeline adds evaluation events to, and, via
+ * `toReadableSpan()`, what the official OTLP exporters serialize.
+ */
+// The fields are declared once, in DecodedSpanInit; the class takes them as they are.
+export interface DecodedSpan extends DecodedSpanInit {}
+export class DecodedSpan implements SpanRecord {
+  #readable?: ReadableSpan;
+
+  constructor(init: DecodedSpanInit) {
+    Object.assign(this, init);
+  }
+
+  get resourceAttributes(): Attributes {
+    return this.resource.attributes;
+  }
+
+  /**
+   * Adds an event (the pipeline's evaluation results). Without a time it is
+   * stamped at the span's end: evaluation happens as the span ends, the output
+   * stays reproducible, and backends draw it inside the span. Its strings are
+   * copied flat (see {@link withFlatStrings}).
+   */
+  /** At the span's end unless a time is given (nanoseconds, or an API HrTime). */
+  addEvent(name: string, attributes: ApiAttributes = {}, time: bigint | HrTime = this.endTimeUnixNano): void {
+    const timeUnixNano = typeof time === 'bigint' ? time : BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
+    // API AnyValue is `unknown`; what the SDK would accept on an event, we keep and encode.
+    this.events.push(new DecodedEvent(name, timeUnixNano, withFlatStrings(attributes) as Attributes));
+  }
+
+  /** Through the SDK view, so both stay alike (readable-span.ts). */
+  setAttribute(key: string, value: ApiAttributes[string]): this {
+    this.toReadableSpan();
+    (this.#readable as OtlpReadableSpan).setAttribute(key, value as never);
+    return this;
+  }
+
+  /** The SDK view, built once; its `events` is this span's array, so added events are exported. */
+  toReadableSpan(): ReadableSpan {
+    return (this.#readable ??= new OtlpReadableSpan(this));
+  }
+}

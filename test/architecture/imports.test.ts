@@ -1,0 +1,68 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { dirname, join, normalize, relative } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const ROOT = join(import.meta.dirname, '../..');
+const SPECIFIER = /^\s*(?:import|export)\s[^'"]*?from\s+'(\.{1,2}\/[^']+\.ts)'/gm;
+
+/** Every relative import (type imports included) between our source files, as repo paths. */
+function importGraph(): Map<string, string[]> {
+  const graph = new Map<string, string[]>();
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+      const path = `${dir}/${entry.name}`;
+      if (entry.isDirectory()) walk(path);
+      else if (entry.name.endsWith('.ts')) {
+        const text = readFileSync(join(ROOT, path), 'utf8');
+        graph.set(path, [...text.matchAll(SPECIFIER)].map((match) => relative(ROOT, normalize(join(ROOT, dirname(path), match[1]!)))));
+      }
+    }
+  };
+  for (const top of ['src', 'processors', 'instrumentation']) walk(top);
+  return graph;
+}
+
+/** Strongly connected components of more than one file (Tarjan): each is an import circle. */
+function circles(graph: Map<string, string[]>): string[][] {
+  const index = new Map<string, number>(), low = new Map<string, number>(), stack: string[] = [], onStack = new Set<string>(), found: string[][] = [];
+  let next = 0;
+  const visit = (node: string) => {
+    index.set(node, next), low.set(node, next), next++;
+    stack.push(node), onStack.add(node);
+    for (const dep of graph.get(node) ?? []) {
+      if (!index.has(dep)) visit(dep), low.set(node, Math.min(low.get(node)!, low.get(dep)!));
+      else if (onStack.has(dep)) low.set(node, Math.min(low.get(node)!, index.get(dep)!));
+    }
+    if (low.get(node) === index.get(node)) {
+      const component: string[] = [];
+      let member: string;
+      do (member = stack.pop()!), onStack.delete(member), component.push(member);
+      while (member !== node);
+      if (component.length > 1) found.push(component.sort());
+    }
+  };
+  for (const node of graph.keys()) if (!index.has(node)) visit(node);
+  return found;
+}
+
+describe('the import graph', () => {
+  const graph = importGraph();
+
+  it('has no circles (type imports included)', () => {
+    expect(graph.size).toBeGreaterThan(200);
+    expect(circles(graph)).toEqual([]);
+  });
+
+  it('flows one way in collector mode: receive and forward never import each other back, nor the service; src/otlp imports no front door', () => {
+    const offending: string[] = [];
+    for (const [file, deps] of graph) {
+      for (const dep of deps) {
+        if (file.startsWith('src/collector/forward/') && (dep.startsWith('src/collector/receive/') || dep === 'src/collector/service.ts')) offending.push(`${file} → ${dep}`);
+        if (file.startsWith('src/collector/receive/') && dep === 'src/collector/service.ts') offending.push(`${file} → ${dep}`);
+        if (file.startsWith('src/otlp/') && (dep.startsWith('src/collector/') || dep.startsWith('src/cli/'))) offending.push(`${file} → ${dep}`);
+        if (file.startsWith('src/cli/check/') && dep.startsWith('src/collector/')) offending.push(`${file} → ${dep}`);
+      }
+    }
+    expect(offending).toEqual([]);
+  });
+});
