@@ -24,6 +24,8 @@ export const ExitCode = {
 /** What an action hands back to `main`. */
 export interface CliRun {
   exitCode: number;
+  /** The stderr diag logger installed for the command (its counts feed a closing summary). */
+  diagnostics?: { summary(): string };
 }
 
 /** A subcommand: adds itself (options, action) to the program. One file each, listed in commands/index.ts. */

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { defineSection } from './section.ts';
-import { duration, nonEmptyString, positiveInt } from './fields.ts';
+import { booleanish, duration, nonEmptyString, positiveInt } from './fields.ts';
 
 /**
  * Collector mode, forwarding side: where spans go after evaluation, and how hard we try.
@@ -88,7 +88,15 @@ export const ForwardSectionSchema = z.strictObject({
       maxSpans: positiveInt().prefault(100_000),
       /** Approximate bytes of those spans, same rule. */
       maxBytes: positiveInt().prefault(64 * 1024 * 1024),
-      /** A node:sqlite file that keeps queued batches across restarts; absent = memory only. */
+      /**
+       * Keep queued batches on disk (node:sqlite) across restarts: on unless turned off. Where:
+       * `persistPath` when given, else `STATE_DIR/forward-queue.db` (`stateDir`, `--state-dir`).
+       * Off: memory only — what is queued at a stop the upstream does not take in time is lost.
+       */
+      persist: booleanish().prefault(true),
+      /** The collector's state directory (its persistent queue). Relative to the working directory. */
+      stateDir: nonEmptyString().prefault('.tracejudge/state'),
+      /** The queue file itself, over `stateDir`. */
       persistPath: nonEmptyString().optional(),
     })
     .prefault({}),

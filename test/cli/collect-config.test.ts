@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it } from 'vitest';
 import { CaptureServer } from '../collector/forward/capture-server.ts';
 import { post } from '../collector/receive/receiver-support.ts';
+import { withOwnState } from './support/collect-process.ts';
 import { REPO } from './support/cli-process.ts';
 import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
 
@@ -37,7 +38,7 @@ interface Run {
 }
 
 function collect(args: string[], env: NodeJS.ProcessEnv): Run {
-  const child = spawn(process.execPath, ['src/cli/main.ts', 'collect', ...args], { cwd: REPO, env, stdio: 'pipe' });
+  const child = spawn(process.execPath, ['src/cli/main.ts', 'collect', ...withOwnState(args)], { cwd: REPO, env, stdio: 'pipe' });
   children.push(child);
   let stderr = '';
   const code = new Promise<number | null>((resolve) => child.on('close', resolve));

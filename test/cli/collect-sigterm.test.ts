@@ -4,6 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { CaptureServer } from '../collector/forward/capture-server.ts';
 import { forwardedSpans, post } from '../collector/receive/receiver-support.ts';
 import { REPO } from './support/cli-process.ts';
+import { withOwnState } from './support/collect-process.ts';
 
 let child: ChildProcessWithoutNullStreams | undefined;
 let capture: CaptureServer | undefined;
@@ -38,7 +39,7 @@ describe('tracejudge collect under SIGTERM', () => {
   it('mid-load: every span it answered 200 for is forwarded before it exits 0; the rest were refused retryably', async () => {
     capture = await CaptureServer.start();
     const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('OTEL_') && !key.startsWith('TRACEJUDGE_')));
-    child = spawn(process.execPath, ['src/cli/main.ts', 'collect', '--listen', '127.0.0.1:0', '--forward', capture.tracesUrl], { cwd: REPO, env, stdio: 'pipe' });
+    child = spawn(process.execPath, ['src/cli/main.ts', 'collect', ...withOwnState(['--listen', '127.0.0.1:0', '--forward', capture.tracesUrl])], { cwd: REPO, env, stdio: 'pipe' });
     let stderr = '';
     const exit = new Promise<number | null>((resolve) => child!.on('close', resolve));
     const url = await new Promise<string>((resolve, reject) => {

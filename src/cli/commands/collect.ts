@@ -2,6 +2,8 @@ import { createOnlineStage } from '../../../processors/index.ts';
 import type { OnlineStageParts } from '../../../processors/index.ts';
 import { forwardConfigFromEnv } from '../../collector/forward/config-from-env.ts';
 import { OtlpForwarder } from '../../collector/forward/forwarder.ts';
+import { queueFileOf, StateDirError } from '../../collector/forward/queue-file.ts';
+import { PersistentQueueError } from '../../collector/forward/persistent-queue.ts';
 import { PrometheusEndpoint } from '../../collector/prometheus-endpoint.ts';
 import { describeAuth, parseAuthHeaderFlag, receiverOptionsFrom } from '../../collector/receive/config.ts';
 import type { ReceiverOverrides } from '../../collector/receive/config.ts';
@@ -13,7 +15,7 @@ import { JudgeConfigError } from '../../judge/index.ts';
 import { SamplingSettingsError } from '../../sampling/index.ts';
 import { DEFAULT_BEARER_TOKEN_ENV, parseListenAddress } from '../../config/receiver.ts';
 import type { ListenAddress } from '../../config/receiver.ts';
-import type { CliCommand, CliIo } from '../cli-command.ts';
+import type { CliCommand, CliIo, CliRun } from '../cli-command.ts';
 import { CliUsageError, ExitCode, repeatable } from '../cli-command.ts';
 import { cliConfig, cliPipelineOptions } from '../cli-config.ts';
 
@@ -25,6 +27,8 @@ interface CollectFlags {
   readonly maxInFlightBytes?: string;
   readonly authHeader: readonly string[];
   readonly metricsListen?: string;
+  readonly stateDir?: string;
+  readonly memoryQueue?: boolean;
 }
 
 function listenFlag(text: string, flag: string): ListenAddress {
@@ -63,7 +67,7 @@ function asUsageError<T>(build: () => T): T {
   try {
     return build();
   } catch (error) {
-    if (error instanceof ConfigError) throw new CliUsageError(error.message);
+    if (error instanceof ConfigError || error instanceof StateDirError) throw new CliUsageError(error.message);
     throw error;
   }
 }
@@ -82,15 +86,19 @@ function waitForSignal(): Promise<NodeJS.Signals> {
 
 const hostOf = (address: { address: string; family: string }) => (address.family === 'IPv6' ? `[${address.address}]` : address.address);
 
-async function collect(flags: CollectFlags, io: CliIo): Promise<number> {
+async function collect(flags: CollectFlags, io: CliIo, run: CliRun): Promise<number> {
   const overrides = receiverOverrides(flags);
   const metricsFlag = flags.metricsListen !== undefined ? listenFlag(flags.metricsListen, '--metrics-listen') : undefined;
   const config = await cliConfig(flags.config);
   const pipeline = cliPipelineOptions(config);
   const receiver = asUsageError(() => receiverOptionsFrom(config.receiver, process.env, overrides));
-  const forwardConfig = asUsageError(() =>
+  const fromEnv = asUsageError(() =>
     forwardConfigFromEnv(process.env, { ...config.forward, ...(flags.forward !== undefined && { endpoint: flags.forward }) }),
   );
+  if (flags.memoryQueue && flags.stateDir !== undefined) throw new CliUsageError('give --state-dir (a persistent queue) or --memory-queue, not both');
+  // Nothing accepted is lost by default: the forward queue lives in the state directory unless turned off.
+  const queueFile = flags.memoryQueue ? undefined : asUsageError(() => queueFileOf(fromEnv.queue, flags.stateDir));
+  const forwardConfig = { ...fromEnv, queue: { ...fromEnv.queue, persistPath: queueFile } };
 
   const metricsAt = metricsFlag ?? config.metrics.prometheus?.listen;
   const metrics = metricsAt && new PrometheusEndpoint(metricsAt);
@@ -122,7 +130,17 @@ async function collect(flags: CollectFlags, io: CliIo): Promise<number> {
     }
     throw error;
   }
-  const forwarder = new OtlpForwarder(forwardConfig, meterProvider ? { meterProvider } : {});
+  let forwarder: OtlpForwarder;
+  try {
+    forwarder = new OtlpForwarder(forwardConfig, meterProvider ? { meterProvider } : {});
+  } catch (error) {
+    await online.close();
+    await resultLogs?.shutdown();
+    await metrics?.shutdown();
+    // A queue file another collector holds, or one that is corrupt: said before anything is accepted.
+    if (error instanceof PersistentQueueError) throw new CliUsageError(error.message);
+    throw error;
+  }
   service = new CollectorService({
     forwarder,
     // With events.logs the online stage's check sinks already hold a log-event sink (on resultLogs).
@@ -148,7 +166,8 @@ async function collect(flags: CollectFlags, io: CliIo): Promise<number> {
   const judging = config.judge ? `, judging sampled conversations with ${config.judge.model}` : ', sampling decisions only (no judge section)';
   io.stderr.write(
     `tracejudge collect: listening on http://${hostOf(address)}:${address.port} (OTLP/HTTP /v1/traces, /v1/logs), ` +
-      `forwarding to ${forwardConfig.endpoint}${receiver.auth ? `, ${describeAuth(receiver.auth)}` : ''}${judging}\n`,
+      `forwarding to ${forwardConfig.endpoint}${receiver.auth ? `, ${describeAuth(receiver.auth)}` : ''}${judging}; ` +
+      `${queueFile ? `forward queue on disk in ${queueFile}` : 'forward queue in memory only (--memory-queue): spans queued at a stop the upstream does not take are lost'}\n`,
   );
   io.stderr.write(`tracejudge collect: ${await signal}: draining\n`);
   await service.stop();
@@ -164,6 +183,8 @@ async function collect(flags: CollectFlags, io: CliIo): Promise<number> {
       `${evaluated.repliesChecked} replies checked, ${forwarded.forwardedSpans} spans forwarded` +
       `${dropped.length > 0 ? `, dropped ${dropped.map(([reason, count]) => `${reason}=${count}`).join(' ')}` : ''}\n`,
   );
+  const diagnostics = run.diagnostics?.summary();
+  if (diagnostics) io.stderr.write(`tracejudge collect: logged ${diagnostics}\n`);
   if (content.recordsReceived > 0 || join.spansWaitedFor > 0) {
     io.stderr.write(
       `tracejudge collect: content log records: ${received.logRecordsAccepted} log records accepted, ${content.recordsReceived} GenAI content records, ` +
@@ -196,6 +217,8 @@ export const collectCommand: CliCommand = {
       .option('--max-body-bytes <n>', 'request body limit after decompression (else receiver.maxBodyBytes, default 64 MiB)')
       .option('--max-in-flight-bytes <n>', 'bytes of request bodies read at once before 503 (else receiver.maxInFlightBytes, default 256 MiB)')
       .option('--auth-header <name=ENV_VAR>', 'require header NAME with the value of variable ENV_VAR (repeatable)', repeatable, [])
+      .option('--state-dir <dir>', 'where the forward queue keeps accepted spans across restarts (else forward.queue.stateDir, default .tracejudge/state)')
+      .option('--memory-queue', 'keep the forward queue in memory only (forward.queue.persist: false): spans queued at a stop the upstream does not take in time are lost')
       .option('--metrics-listen <host:port>', 'serve Prometheus metrics on GET /metrics here (else metrics.prometheus.listen)')
       .addHelpText(
         'after',
@@ -205,7 +228,7 @@ export const collectCommand: CliCommand = {
           'Exit codes: 0 drained and stopped (SIGTERM / SIGINT), 2 usage or config error (nothing started).',
       )
       .action(async (flags: CollectFlags) => {
-        run.exitCode = await collect(flags, io);
+        run.exitCode = await collect(flags, io, run);
       });
   },
 };

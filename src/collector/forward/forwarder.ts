@@ -179,7 +179,7 @@ export class OtlpForwarder implements SpanForwarder {
     for (const batch of this.queue.takeAll()) this.settle(batch, { outcome: 'abandoned' });
     this.leftovers.report(timeoutMs);
     const onDisk = this.leftOnDisk + this.leftovers.keptBatches;
-    if (this.store && onDisk > 0) this.logger.info(`${onDisk} batches stay in ${this.store.path} for the next start`);
+    if (this.store && onDisk > 0) this.logger.warn(`${onDisk} batches stay in ${this.store.path} for the next start`);
     await this.upstream.close(Math.max(0, deadline - Date.now()));
     this.telemetry.close();
     this.store?.close();

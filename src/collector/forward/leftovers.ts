@@ -52,12 +52,13 @@ export class ShutdownLeftovers {
   /** Once, after every batch is settled. */
   report(timeoutMs: number): void {
     if (this.keptSpans > 0) {
-      this.logger.info(`${this.keptSpans} unsent spans written to ${this.store?.path} at the ${timeoutMs} ms shutdown deadline; they are sent at the next start`);
+      // Warn level, so it is seen by default: spans wait on disk for the next start.
+      this.logger.warn(`${this.keptSpans} unsent spans written to ${this.store?.path} at the ${timeoutMs} ms shutdown deadline; they are sent at the next start`);
     }
     if (this.lostSpans === 0) return;
     const why = this.writeFailed
       ? `writing them to ${this.store?.path} failed (see the error above); check that the file and its directory are writable`
-      : 'no forward.queue.persistPath is configured; set it (a node:sqlite file) to keep unsent spans on disk for the next start';
+      : 'the persistent queue is off (no forward.queue.persistPath; `tracejudge collect` keeps it on unless forward.queue.persist is false or --memory-queue is given): turn it on to keep unsent spans on disk for the next start';
     this.logger.error(`${this.lostSpans} accepted spans were lost at shutdown: the upstream did not take them within the ${timeoutMs} ms shutdown deadline and ${why}`);
   }
 }

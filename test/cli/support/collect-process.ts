@@ -1,4 +1,7 @@
 import { spawn } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { REPO } from './cli-process.ts';
 
@@ -15,9 +18,18 @@ export interface RunningCollect {
   readonly exit: Promise<number | null>;
 }
 
+/**
+ * `--state-dir` of a fresh temporary directory unless the test gives one (or `--memory-queue`):
+ * collectors started side by side must not share the default `.tracejudge/state` queue file.
+ */
+export function withOwnState(args: readonly string[]): string[] {
+  if (args.includes('--state-dir') || args.includes('--memory-queue')) return [...args];
+  return [...args, '--state-dir', mkdtempSync(join(tmpdir(), 'tracejudge-state-'))];
+}
+
 /** Starts `tracejudge collect` and resolves once it says where it listens. */
 export function startCollect(args: readonly string[], env: NodeJS.ProcessEnv): Promise<RunningCollect> {
-  const child = spawn(process.execPath, ['src/cli/main.ts', 'collect', ...args], { cwd: REPO, env, stdio: 'pipe' });
+  const child = spawn(process.execPath, ['src/cli/main.ts', 'collect', ...withOwnState(args)], { cwd: REPO, env, stdio: 'pipe' });
   let stderr = '';
   const exit = new Promise<number | null>((resolve) => child.on('close', resolve));
   return new Promise((resolve, reject) => {

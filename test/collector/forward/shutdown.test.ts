@@ -37,7 +37,7 @@ describe('enqueue with force (spans already accepted)', () => {
 });
 
 describe('shutdown deadline with the upstream down', () => {
-  it('without a queue file counts the unsent spans as lost and says so in one error naming the count and queue.persistPath', async () => {
+  it('without a queue file counts the unsent spans as lost and says so in one error naming the count and that the persistent queue is off', async () => {
     await bed.upstream.down();
     const { forwarder, lines } = start({ batch: { maxSpans: 4 } });
     expect(forwarder.enqueue(makeSpans(10))).toBe(true);
@@ -46,7 +46,7 @@ describe('shutdown deadline with the upstream down', () => {
     expect(forwarder.stats().dropped.shutdown_deadline).toBe(10);
     const errors = lines.filter((line) => line.level === 'error').map((line) => line.message);
     expect(errors).toHaveLength(1);
-    expect(errors[0]).toMatch(/^10 accepted spans were lost at shutdown: the upstream did not take them within the 200 ms shutdown deadline and no forward\.queue\.persistPath is configured/);
+    expect(errors[0]).toMatch(/^10 accepted spans were lost at shutdown: the upstream did not take them within the 200 ms shutdown deadline and the persistent queue is off \(no forward\.queue\.persistPath/);
   });
 
   it('with a queue file loses nothing: every span is on disk and the next start delivers it', async () => {
