@@ -56,6 +56,10 @@ export const ReceiverConfigSchema = z
     maxBodyBytes: positiveInt().prefault(64 * 1024 * 1024),
     /** Over all requests being read at once; beyond it 503 + Retry-After. Never below maxBodyBytes. */
     maxInFlightBytes: positiveInt().prefault(256 * 1024 * 1024),
+    /** Request headers must arrive within this, else 408 and the connection is closed. */
+    headersTimeout: duration().pipe(z.number().positive({ error: 'expected a duration above 0' })).prefault('10s'),
+    /** The request body must arrive within this after its headers, else 408, the connection closed, counted. */
+    bodyTimeout: duration().pipe(z.number().positive({ error: 'expected a duration above 0' })).prefault('30s'),
     /** Sent with 429 / 503 answers (rounded up to whole seconds on the wire). */
     retryAfter: duration()
       .pipe(z.number().min(1000, { error: 'expected at least 1s (Retry-After is in whole seconds)' }))

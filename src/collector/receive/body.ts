@@ -32,12 +32,14 @@ export class InFlightBytes {
 
 export type BodyResult =
   | { readonly ok: true; readonly body: Buffer; /** Bytes to give back to the budget when done with the body. */ readonly held: number }
-  | { readonly ok: false; readonly status: 400 | 413 | 503; readonly message: string };
+  | { readonly ok: false; readonly status: 400 | 408 | 413 | 503; readonly message: string };
 
 export interface BodyLimits {
   /** After decompression (OTLP spec: limit the size after decompression too). */
   readonly maxBytes: number;
   readonly budget: InFlightBytes;
+  /** The whole body must arrive within this (a body that trickles or never finishes holds its socket): 408. */
+  readonly deadlineMs?: number;
 }
 
 /**
@@ -53,9 +55,16 @@ export function readBody(request: IncomingMessage, gzip: boolean, limits: BodyLi
     const gunzip = gzip ? createGunzip() : undefined;
     const source: Readable = gunzip ?? request;
 
+    // A body that never finishes would keep its socket and its share of the in-flight bytes.
+    const deadline = limits.deadlineMs === undefined ? undefined : setTimeout(() => {
+      settle({ ok: false, status: 408, message: `request body not received within ${limits.deadlineMs} ms` });
+    }, limits.deadlineMs);
+    deadline?.unref();
+
     const settle = (result: BodyResult) => {
       if (settled) return;
       settled = true;
+      if (deadline !== undefined) clearTimeout(deadline);
       source.removeListener('data', onData);
       if (gunzip !== undefined) {
         request.unpipe(gunzip);

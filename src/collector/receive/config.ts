@@ -78,6 +78,8 @@ export function receiverOptionsFrom(config: ReceiverConfig, env: Environment, ov
     maxBodyBytes: overrides.maxBodyBytes ?? config.maxBodyBytes,
     maxInFlightBytes: overrides.maxInFlightBytes ?? config.maxInFlightBytes,
     retryAfterSeconds: Math.ceil(config.retryAfter / 1000),
+    headersTimeoutMs: config.headersTimeout,
+    bodyTimeoutMs: config.bodyTimeout,
     ...(auth && { auth }),
   };
 }

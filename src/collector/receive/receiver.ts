@@ -40,6 +40,10 @@ export interface ReceiverOptions {
   /** Over all requests being read at once; beyond it requests get 503. */
   readonly maxInFlightBytes: number;
   readonly retryAfterSeconds: number;
+  /** Request headers must arrive within this; else Node answers 408 and closes (Node's `headersTimeout`). */
+  readonly headersTimeoutMs: number;
+  /** The body must arrive within this after its headers; else 408, the connection closed, counted. */
+  readonly bodyTimeoutMs: number;
   readonly auth?: ReceiverAuth;
   /** Where the receiver's `tracejudge.receiver.*` counters go; none when absent. */
   readonly meterProvider?: MeterProvider;
@@ -51,6 +55,8 @@ export const DEFAULT_RECEIVER_OPTIONS: ReceiverOptions = {
   maxBodyBytes: 64 * 1024 * 1024,
   maxInFlightBytes: 256 * 1024 * 1024,
   retryAfterSeconds: 5,
+  headersTimeoutMs: 10_000,
+  bodyTimeoutMs: 30_000,
 };
 
 export type { ReceiverStats } from './stats.ts';
@@ -95,7 +101,11 @@ export class OtlpHttpReceiver {
     this.#options = { ...merged, maxInFlightBytes: Math.max(merged.maxInFlightBytes, merged.maxBodyBytes) };
     this.#auth = new RequestAuthenticator(this.#options.auth);
     this.#budget = new InFlightBytes(this.#options.maxInFlightBytes);
-    this.#server = createServer((request, response) => void this.#handle(request, response));
+    // Node's own request timeout stays as a backstop behind ours (which answers 408 and counts it).
+    this.#server = createServer(
+      { headersTimeout: this.#options.headersTimeoutMs, requestTimeout: this.#options.headersTimeoutMs + this.#options.bodyTimeoutMs + 5_000 },
+      (request, response) => void this.#handle(request, response),
+    );
     if (options.meterProvider) this.#unobserve = observeReceiver(options.meterProvider, () => this.stats());
   }
 
@@ -203,7 +213,7 @@ export class OtlpHttpReceiver {
   }
 
   async #traces(request: IncomingMessage, response: ServerResponse, encoding: OtlpEncoding, gzip: boolean): Promise<void> {
-    const read = await readBody(request, gzip, { maxBytes: this.#options.maxBodyBytes, budget: this.#budget });
+    const read = await readBody(request, gzip, { maxBytes: this.#options.maxBodyBytes, budget: this.#budget, deadlineMs: this.#options.bodyTimeoutMs });
     if (!read.ok) return this.#bodyFailure(response, encoding, read.status, read.message);
     this.#bytesReceived += read.body.byteLength;
     try {
@@ -230,7 +240,7 @@ export class OtlpHttpReceiver {
   async #logs(request: IncomingMessage, response: ServerResponse, encoding: OtlpEncoding, gzip: boolean): Promise<void> {
     // Read as sent (it is relayed as sent, gzip included), then inflated within the same limit to be
     // decoded: GenAI content records join their spans.
-    const read = await readBody(request, false, { maxBytes: this.#options.maxBodyBytes, budget: this.#budget });
+    const read = await readBody(request, false, { maxBytes: this.#options.maxBodyBytes, budget: this.#budget, deadlineMs: this.#options.bodyTimeoutMs });
     if (!read.ok) return this.#bodyFailure(response, encoding, read.status, read.message);
     let inflatedHeld = 0;
     try {
@@ -272,7 +282,7 @@ export class OtlpHttpReceiver {
     }
   }
 
-  #bodyFailure(response: ServerResponse, encoding: OtlpEncoding, status: 400 | 413 | 503, message: string): void {
+  #bodyFailure(response: ServerResponse, encoding: OtlpEncoding, status: 400 | 408 | 413 | 503, message: string): void {
     const retryAfterSeconds = status === 503 ? this.#options.retryAfterSeconds : undefined;
     sendFailure(response, status, encoding, message, { retryAfterSeconds, close: status !== 400 });
   }

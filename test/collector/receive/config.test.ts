@@ -18,12 +18,12 @@ function configError(run: () => unknown): ConfigError {
 describe('the receiver config section', () => {
   it('defaults to 127.0.0.1:4318, 64 MiB bodies, 256 MiB in flight, Retry-After 5 s, no auth', () => {
     const options = receiverOptionsFrom(receiverOf(''), NO_ENV);
-    expect(options).toEqual({ host: '127.0.0.1', port: 4318, maxBodyBytes: 64 * 1024 * 1024, maxInFlightBytes: 256 * 1024 * 1024, retryAfterSeconds: 5 });
+    expect(options).toEqual({ host: '127.0.0.1', port: 4318, maxBodyBytes: 64 * 1024 * 1024, maxInFlightBytes: 256 * 1024 * 1024, retryAfterSeconds: 5, headersTimeoutMs: 10_000, bodyTimeoutMs: 30_000 });
   });
 
   it('reads every field, IPv6 listen addresses included', () => {
-    const config = receiverOf('receiver: { listen: "[::1]:14318", maxBodyBytes: 1000, maxInFlightBytes: 5000, retryAfter: 2500ms }');
-    expect(receiverOptionsFrom(config, NO_ENV)).toEqual({ host: '::1', port: 14318, maxBodyBytes: 1000, maxInFlightBytes: 5000, retryAfterSeconds: 3 });
+    const config = receiverOf('receiver: { listen: "[::1]:14318", maxBodyBytes: 1000, maxInFlightBytes: 5000, retryAfter: 2500ms, headersTimeout: 2s, bodyTimeout: 15s }');
+    expect(receiverOptionsFrom(config, NO_ENV)).toEqual({ host: '::1', port: 14318, maxBodyBytes: 1000, maxInFlightBytes: 5000, retryAfterSeconds: 3, headersTimeoutMs: 2_000, bodyTimeoutMs: 15_000 });
   });
 
   it('names each bad field and its value', () => {

@@ -1,3 +1,4 @@
+import { connect } from 'node:net';
 import { request } from 'node:http';
 import { createGzip, gzipSync } from 'node:zlib';
 import { ExportResultCode } from '@opentelemetry/core';
@@ -296,6 +297,27 @@ describe('backpressure, logs, health and shutdown', () => {
     expect(response.status).toBe(400);
     expect(decodeRpcStatusProtobuf(response.body).message).toMatch(/invalid OTLP protobuf ExportLogsServiceRequest/);
     expect(capture.requests.filter((r) => r.path === '/v1/logs')).toHaveLength(0);
+  });
+
+  it('a body that never finishes is answered 408 at the body timeout, its connection closed and counted; the receiver goes on', async () => {
+    const { url, running } = await setUp({ bodyTimeoutMs: 300 });
+    const { port } = new URL(url);
+    const started = Date.now();
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), '127.0.0.1', () => {
+        // Promises 1,000 bytes, sends 10, then stalls.
+        socket.write('POST /v1/traces HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"resource');
+      });
+      let text = '';
+      socket.on('data', (chunk) => (text += chunk.toString('utf8')));
+      socket.on('close', () => resolve(text));
+      socket.on('error', reject);
+    });
+    expect(answer).toMatch(/^HTTP\/1\.1 408 /);
+    expect(answer).toContain('request body not received within 300 ms');
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(running.service.stats().receiver.requests['/v1/traces 408']).toBe(1);
+    expect((await post(`${url}/healthz`, '', {}, 'GET')).status).toBe(200);
   });
 
   it('serves /healthz and /readyz; on stop it finishes, flushes and refuses new connections', async () => {
