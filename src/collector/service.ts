@@ -8,7 +8,9 @@ import { observeJoin } from './join-metrics.ts';
 import type { ContentWaitStats } from './content-wait.ts';
 import { genAIContentOf } from '../otlp/index.ts';
 import type { DecodedLogsRequest, DecodedSpan } from '../otlp/index.ts';
-import { OtlpHttpReceiver } from './receive/receiver.ts';
+import { DEFAULT_RECEIVER_OPTIONS, OtlpHttpReceiver } from './receive/receiver.ts';
+import { OtlpGrpcReceiver } from './receive/grpc.ts';
+import type { GrpcReceiverStats } from './receive/grpc.ts';
 import { endOrder, startOrder } from '../otlp/replay-order.ts';
 import { dropEarlierInlineResults } from '../otlp/earlier-results.ts';
 import { StageDriver } from '../../processors/stage-driver.ts';
@@ -45,10 +47,14 @@ export interface CollectorServiceOptions {
    * carry it (`join.waitMs`, DESIGN.md "Two signals"); 0 = never. Default 2,000 ms.
    */
   readonly joinWaitMs?: number;
+  /** OTLP/gRPC beside OTLP/HTTP (`--grpc-listen`): same intake, limits and auth. Absent = HTTP only. */
+  readonly grpc?: { readonly host: string; readonly port: number };
 }
 
 export interface CollectorStats {
   readonly receiver: ReceiverStats;
+  /** The OTLP/gRPC receiver's calls, when it runs. */
+  readonly grpc?: GrpcReceiverStats;
   readonly pipeline: PipelineStats;
   readonly forwarder: ForwarderStats;
   /** Requests held back for their spans' content (log records), and how they were released. */
@@ -56,6 +62,11 @@ export interface CollectorStats {
 }
 
 export const DEFAULT_JOIN_WAIT_MS = 2_000;
+
+/** The OTLP/gRPC port could not be bound (in use, bad address): the HTTP side was released again. */
+export class GrpcListenError extends Error {
+  override readonly name = 'GrpcListenError';
+}
 
 
 /**
@@ -68,6 +79,8 @@ export class CollectorService implements ReceiverIntake {
   readonly #pipeline: EvaluationPipeline;
   readonly #forwarder: SpanForwarder;
   readonly #receiver: OtlpHttpReceiver;
+  readonly #grpc: OtlpGrpcReceiver | undefined;
+  readonly #grpcAt: string;
   readonly #maxQueuedSpans: number | undefined;
   readonly #maxQueuedBytes: number | undefined;
   readonly #stages: readonly SpanStage[];
@@ -99,11 +112,35 @@ export class CollectorService implements ReceiverIntake {
       ...options.receiver,
       ...(options.meterProvider !== undefined && { meterProvider: options.meterProvider }),
     });
+    this.#grpcAt = options.grpc ? `${options.grpc.host}:${options.grpc.port}` : '';
+    if (options.grpc) {
+      const http = { ...DEFAULT_RECEIVER_OPTIONS, ...options.receiver };
+      this.#grpc = new OtlpGrpcReceiver(this, {
+        host: options.grpc.host,
+        port: options.grpc.port,
+        maxMessageBytes: http.maxBodyBytes,
+        retryAfterSeconds: http.retryAfterSeconds,
+        ...(http.auth && { auth: http.auth }),
+      });
+    }
   }
 
-  start(): Promise<AddressInfo> {
-    return this.#receiver.listen();
+  /** Binds OTLP/HTTP (resolves with its address) and, when configured, OTLP/gRPC (`grpcPort`). */
+  async start(): Promise<AddressInfo> {
+    const address = await this.#receiver.listen();
+    if (this.#grpc) {
+      try {
+        this.grpcPort = await this.#grpc.listen();
+      } catch (error) {
+        await this.#receiver.drain();
+        throw new GrpcListenError(`OTLP/gRPC on ${this.#grpcAt}: ${(error as Error).message}`);
+      }
+    }
+    return address;
   }
+
+  /** The OTLP/gRPC port once `start` bound it. */
+  grpcPort: number | undefined;
 
   acceptSpans(spans: DecodedSpan[], bodyBytes = 0): { accepted: true } | { accepted: false; status: 429 | 503; message: string } {
     // No check for stopping here: requests already being read when a stop begins are finished.
@@ -176,7 +213,7 @@ export class CollectorService implements ReceiverIntake {
    */
   stop(): Promise<void> {
     this.#stopping ??= (async () => {
-      await this.#receiver.drain();
+      await Promise.all([this.#receiver.drain(), this.#grpc?.drain()]);
       // No more content can come: what waits for it is evaluated with what it has.
       this.#wait.releaseAll();
       // Stages release what they hold, bounded by their drain deadline (judge results past it
@@ -197,7 +234,13 @@ export class CollectorService implements ReceiverIntake {
   }
 
   stats(): CollectorStats {
-    return { receiver: this.#receiver.stats(), pipeline: this.#pipeline.stats(), forwarder: this.#forwarder.stats(), join: this.#wait.stats() };
+    return {
+      receiver: this.#receiver.stats(),
+      ...(this.#grpc && { grpc: this.#grpc.stats() }),
+      pipeline: this.#pipeline.stats(),
+      forwarder: this.#forwarder.stats(),
+      join: this.#wait.stats(),
+    };
   }
 
   #wouldOverflow(spans: number, bytes = 0): boolean {

@@ -52,6 +52,8 @@ export const DEFAULT_BEARER_TOKEN_ENV = 'TRACEJUDGE_RECEIVER_BEARER_TOKEN';
 export const ReceiverConfigSchema = z
   .strictObject({
     listen: listenAddress().prefault('127.0.0.1:4318'),
+    /** OTLP/gRPC (`TraceService/Export`, `LogsService/Export`) beside OTLP/HTTP, or `off`. */
+    grpcListen: z.union([z.literal('off'), listenAddress()], { error: 'expected HOST:PORT (e.g. 127.0.0.1:4317) or off' }).prefault('127.0.0.1:4317'),
     /** Per request, after decompression; larger ones get 413 (OTLP spec recommends 64 MiB). */
     maxBodyBytes: positiveInt().prefault(64 * 1024 * 1024),
     /** Over all requests being read at once; beyond it 503 + Retry-After. Never below maxBodyBytes. */
@@ -91,6 +93,7 @@ export type ReceiverConfig = z.output<typeof ReceiverConfigSchema>;
 
 export const receiverSection = defineSection(ReceiverConfigSchema, {
   TRACEJUDGE_RECEIVER_LISTEN: 'listen',
+  TRACEJUDGE_RECEIVER_GRPC_LISTEN: 'grpcListen',
   TRACEJUDGE_RECEIVER_MAX_BODY_BYTES: 'maxBodyBytes',
   TRACEJUDGE_RECEIVER_MAX_IN_FLIGHT_BYTES: 'maxInFlightBytes',
 });

@@ -48,6 +48,27 @@ describe('tracejudge collect', () => {
     expect(collect.stderr()).toContain('stopped; 3 spans accepted, 0 rejected, 1 replies checked, 3 spans forwarded');
   });
 
+  it('takes OTLP/gRPC beside OTLP/HTTP: the official gRPC exporter (gzip, bearer token as metadata) to the running service', async () => {
+    capture = await CaptureServer.start();
+    const collect = await startCollect(['--listen', '127.0.0.1:0', '--forward', capture.tracesUrl], cleanEnv({ TRACEJUDGE_RECEIVER_BEARER_TOKEN: 'let-me-in' }));
+    const grpcPort = /and 127\.0\.0\.1:(\d+) \(OTLP\/gRPC traces and logs\)/.exec(collect.stderr())?.[1];
+    expect(grpcPort).toBeDefined();
+    const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-grpc');
+    const { Metadata } = await import('@grpc/grpc-js');
+    const metadata = new Metadata();
+    metadata.set('authorization', 'Bearer let-me-in');
+    const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${grpcPort}`, compression: 'gzip' as never, metadata });
+    const spans = await recordSpans(turnSpecs({ conversationId: 'cli-grpc', toolResult: { price: '$249.00' }, reply: 'Only $199.00 tonight.', at: 1_750_000_000 }));
+    const result = await new Promise<{ code: number }>((resolve) => exporter.export(spans, resolve));
+    await exporter.shutdown();
+    expect(result.code).toBe(ExportResultCode.SUCCESS);
+    child!.kill('SIGTERM');
+    expect(await collect.exit).toBe(0);
+    const chat = forwardedSpans(capture).find((span) => span.name.startsWith('chat'))!;
+    expect(evaluationLabels(chat)).toEqual({ 'commitment.price': 'fail' });
+    expect(collect.stderr()).toContain('stopped; 3 spans accepted, 0 rejected, 1 replies checked, 3 spans forwarded');
+  });
+
   it('refuses to start without an upstream, naming the ways to give one', async () => {
     const result = await new Promise<{ code: number | null; stderr: string }>((resolve) => {
       const process_ = spawn(process.execPath, ['src/cli/main.ts', 'collect', '--listen', '127.0.0.1:0'], { cwd: REPO, env: cleanEnv() });

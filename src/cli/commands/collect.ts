@@ -8,7 +8,7 @@ import { PrometheusEndpoint } from '../../collector/prometheus-endpoint.ts';
 import { describeAuth, parseAuthHeaderFlag, receiverOptionsFrom } from '../../collector/receive/config.ts';
 import type { ReceiverOverrides } from '../../collector/receive/config.ts';
 import { resultLogsProvider } from '../../collector/forward/result-logs.ts';
-import { CollectorService } from '../../collector/service.ts';
+import { CollectorService, GrpcListenError } from '../../collector/service.ts';
 import { LogEventSink } from '../../results/index.ts';
 import { ConfigError } from '../../config/index.ts';
 import { JudgeConfigError } from '../../judge/index.ts';
@@ -29,6 +29,7 @@ interface CollectFlags {
   readonly metricsListen?: string;
   readonly stateDir?: string;
   readonly memoryQueue?: boolean;
+  readonly grpcListen?: string;
 }
 
 function listenFlag(text: string, flag: string): ListenAddress {
@@ -92,6 +93,7 @@ async function collect(flags: CollectFlags, io: CliIo, run: CliRun): Promise<num
   const config = await cliConfig(flags.config);
   const pipeline = cliPipelineOptions(config);
   const receiver = asUsageError(() => receiverOptionsFrom(config.receiver, process.env, overrides));
+  const grpcListen = flags.grpcListen === undefined ? config.receiver.grpcListen : flags.grpcListen === 'off' ? 'off' : listenFlag(flags.grpcListen, '--grpc-listen');
   const fromEnv = asUsageError(() =>
     forwardConfigFromEnv(process.env, { ...config.forward, ...(flags.forward !== undefined && { endpoint: flags.forward }) }),
   );
@@ -147,6 +149,7 @@ async function collect(flags: CollectFlags, io: CliIo, run: CliRun): Promise<num
     pipeline: { ...pipeline, sinks: [...(pipeline.sinks ?? []), ...online.checkSinks], lateSinks: config.events.logs ? [] : lateSinks },
     joinWaitMs: config.join.waitMs,
     receiver,
+    ...(grpcListen !== 'off' && { grpc: grpcListen }),
     forwarderMaxQueuedSpans: forwardConfig.queue.maxSpans,
     forwarderMaxQueuedBytes: forwardConfig.queue.maxBytes,
     stages: [online.stage],
@@ -161,11 +164,13 @@ async function collect(flags: CollectFlags, io: CliIo, run: CliRun): Promise<num
     await online.close();
     await resultLogs?.shutdown();
     await metrics?.shutdown();
+    if (error instanceof GrpcListenError) throw new CliUsageError(`cannot listen for ${error.message}`);
     throw new CliUsageError(`cannot listen on ${receiver.host}:${receiver.port}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}`);
   }
   const judging = config.judge ? `, judging sampled conversations with ${config.judge.model}` : ', sampling decisions only (no judge section)';
   io.stderr.write(
-    `tracejudge collect: listening on http://${hostOf(address)}:${address.port} (OTLP/HTTP /v1/traces, /v1/logs), ` +
+    `tracejudge collect: listening on http://${hostOf(address)}:${address.port} (OTLP/HTTP /v1/traces, /v1/logs)` +
+      `${service.grpcPort !== undefined && grpcListen !== 'off' ? ` and ${grpcListen.host.includes(':') ? `[${grpcListen.host}]` : grpcListen.host}:${service.grpcPort} (OTLP/gRPC traces and logs)` : ''}, ` +
       `forwarding to ${forwardConfig.endpoint}${receiver.auth ? `, ${describeAuth(receiver.auth)}` : ''}${judging}; ` +
       `${queueFile ? `forward queue on disk in ${queueFile}` : 'forward queue in memory only (--memory-queue): spans queued at a stop the upstream does not take are lost'}\n`,
   );
@@ -175,7 +180,8 @@ async function collect(flags: CollectFlags, io: CliIo, run: CliRun): Promise<num
   // Late content's results were emitted while the pipeline ran: flushed before the exit.
   await resultLogs?.shutdown();
   await metrics?.shutdown();
-  const { receiver: received, pipeline: evaluated, forwarder: forwarded, join } = service.stats();
+  const { receiver: http, grpc, pipeline: evaluated, forwarder: forwarded, join } = service.stats();
+  const received = { ...http, spansAccepted: http.spansAccepted + (grpc?.spansAccepted ?? 0), spansRejected: http.spansRejected + (grpc?.spansRejected ?? 0), logRecordsAccepted: http.logRecordsAccepted + (grpc?.logRecordsAccepted ?? 0) };
   const content = evaluated.content;
   const dropped = Object.entries(forwarded.dropped).filter(([, count]) => count > 0);
   io.stderr.write(
@@ -204,7 +210,7 @@ export const collectCommand: CliCommand = {
     program
       .command('collect')
       .description(
-        'run as an OTLP/HTTP receiver: evaluate every span that arrives and forward it, with its evaluation events, ' +
+        'run as an OTLP receiver (HTTP and gRPC): evaluate every span that arrives and forward it, with its evaluation events, ' +
           'to an OTLP endpoint (SIGTERM / SIGINT drain and flush, then exit 0)',
       )
       .option(
@@ -212,7 +218,8 @@ export const collectCommand: CliCommand = {
         'tracejudge config (YAML or JSON), every section it reads: receiver, forward, join, checks, conversations, sampling, judge, ' +
           'events, privacy, store, review, metrics; flags win over it (docs/configuration.md)',
       )
-      .option('--listen <host:port>', 'where to listen (else receiver.listen, default 127.0.0.1:4318)')
+      .option('--listen <host:port>', 'where to listen for OTLP/HTTP (else receiver.listen, default 127.0.0.1:4318)')
+      .option('--grpc-listen <host:port|off>', 'where to listen for OTLP/gRPC (else receiver.grpcListen, default 127.0.0.1:4317)')
       .option('--forward <url>', 'OTLP/HTTP traces endpoint to forward to (else forward.endpoint or OTEL_EXPORTER_OTLP_*)')
       .option('--max-body-bytes <n>', 'request body limit after decompression (else receiver.maxBodyBytes, default 64 MiB)')
       .option('--max-in-flight-bytes <n>', 'bytes of request bodies read at once before 503 (else receiver.maxInFlightBytes, default 256 MiB)')

@@ -10,6 +10,7 @@ import { inflateWithin, InFlightBytes, readBody } from './body.ts';
 import { encodingOf, isGzip, pathOf, send, sendFailure, sendSuccess, sendText } from './http.ts';
 import { CONTENT_TYPES } from '../../otlp/index.ts';
 import { observeReceiver } from './metrics.ts';
+import { partialSuccessOf } from './partial-success.ts';
 import type { ReceiverStats } from './stats.ts';
 import type { LogsForwardResult } from '../forward/span-forwarder.ts';
 
@@ -60,16 +61,6 @@ export const DEFAULT_RECEIVER_OPTIONS: ReceiverOptions = {
 };
 
 export type { ReceiverStats } from './stats.ts';
-
-/** Rejections quoted in `partialSuccess.errorMessage`; the rest are counted. */
-const QUOTED_REJECTIONS = 5;
-
-function partialSuccessOf(rejected: readonly SpanRejection[], what = 'spans rejected') {
-  if (rejected.length === 0) return undefined;
-  const quoted = rejected.slice(0, QUOTED_REJECTIONS).map((r) => r.message);
-  const more = rejected.length > QUOTED_REJECTIONS ? `; and ${rejected.length - QUOTED_REJECTIONS} more` : '';
-  return { rejectedSpans: rejected.length, errorMessage: `${rejected.length} ${what}: ${quoted.join('; ')}${more}` };
-}
 
 /**
  * OTLP/HTTP receiver (opentelemetry-proto docs/specification.md, "OTLP/HTTP"):

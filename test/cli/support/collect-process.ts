@@ -19,12 +19,15 @@ export interface RunningCollect {
 }
 
 /**
- * `--state-dir` of a fresh temporary directory unless the test gives one (or `--memory-queue`):
- * collectors started side by side must not share the default `.tracejudge/state` queue file.
+ * `--state-dir` of a fresh temporary directory unless the test gives one (or `--memory-queue`), and a
+ * free gRPC port: collectors started side by side must not share the default queue file or port.
  */
 export function withOwnState(args: readonly string[]): string[] {
-  if (args.includes('--state-dir') || args.includes('--memory-queue')) return [...args];
-  return [...args, '--state-dir', mkdtempSync(join(tmpdir(), 'tracejudge-state-'))];
+  const own = [...args];
+  // The default gRPC port (4317) would be shared by collectors started side by side.
+  if (!own.includes('--grpc-listen')) own.push('--grpc-listen', '127.0.0.1:0');
+  if (own.includes('--state-dir') || own.includes('--memory-queue')) return own;
+  return [...own, '--state-dir', mkdtempSync(join(tmpdir(), 'tracejudge-state-'))];
 }
 
 /** Starts `tracejudge collect` and resolves once it says where it listens. */
