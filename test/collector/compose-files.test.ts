@@ -122,7 +122,6 @@ describe('examples/compose', () => {
 
 describe('examples/collector', () => {
   const balancer = load(join(COLLECTOR_DIR, 'otelcol-load-balancing.yaml'));
-  const sidecar = load(join(COLLECTOR_DIR, 'otelcol-replica-sidecar.yaml'));
 
   it('routes by gen_ai.conversation.id with the load_balancing exporter', () => {
     expectPipelinesWired(balancer);
@@ -133,16 +132,17 @@ describe('examples/collector', () => {
     expect(exporter.resolver.static.hostnames.length).toBeGreaterThan(1);
   });
 
-  it('reaches each replica’s sidecar on its gRPC port, and the sidecar tracejudge’s OTLP/HTTP port', () => {
-    expectPipelinesWired(sidecar);
-    const grpcPort = portOf(sidecar.receivers.otlp.protocols.grpc.endpoint);
-    for (const hostname of balancer.exporters.load_balancing.resolver.static.hostnames) expect(portOf(hostname)).toBe(grpcPort);
-    expect(hostPort(sidecar.exporters['otlphttp/tracejudge'].endpoint)).toEqual(['127.0.0.1', 4318]);
+  it('reaches every replica straight on tracejudge collect\'s OTLP/gRPC port (4317, `--grpc-listen`), no sidecar', async () => {
+    const { TracejudgeConfigSchema } = await import('../../src/config/index.ts');
+    const grpcPort = TracejudgeConfigSchema.parse({}).receiver.grpcListen;
+    expect(grpcPort).not.toBe('off');
+    for (const hostname of balancer.exporters.load_balancing.resolver.static.hostnames) expect(portOf(hostname)).toBe((grpcPort as { port: number }).port);
+    expect(existsSync(join(COLLECTOR_DIR, 'otelcol-replica-sidecar.yaml'))).toBe(false);
   });
 
   it('every example YAML parses', () => {
     for (const dir of [COMPOSE_DIR, COLLECTOR_DIR]) {
-      for (const file of ['compose.yaml', 'otelcol.yaml', 'tempo.yaml', 'otelcol-load-balancing.yaml', 'otelcol-replica-sidecar.yaml']) {
+      for (const file of ['compose.yaml', 'otelcol.yaml', 'tempo.yaml', 'otelcol-load-balancing.yaml']) {
         const path = join(dir, file);
         if (existsSync(path)) expect(load(path), path).toBeTypeOf('object');
       }
