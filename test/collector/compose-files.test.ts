@@ -52,7 +52,9 @@ describe('examples/compose', () => {
   const flag = (name: string) => cmd[cmd.indexOf(name) + 1];
 
   it('has Jaeger v2, Tempo, Grafana, the contrib Collector, tracejudge and the demo', () => {
-    expect(Object.keys(services).sort()).toEqual(['demo', 'grafana', 'jaeger', 'otelcol', 'tempo', 'tracejudge']);
+    expect(Object.keys(services).sort()).toEqual(['demo', 'grafana', 'jaeger', 'otelcol', 'prometheus', 'tempo', 'tracejudge']);
+    // Every image pinned to a release (no `latest`, no bare major).
+    for (const [name, service] of Object.entries(services)) if (service.image) expect(service.image, name).toMatch(/:v?\d+\.\d+\.\d+$/);
     expect(services.jaeger.image).toMatch(/^jaegertracing\/jaeger:2\./);
     expect(services.otelcol.image).toMatch(/^otel\/opentelemetry-collector-contrib:/);
     expect(services.tempo.image).toMatch(/^grafana\/tempo:/);
@@ -67,8 +69,17 @@ describe('examples/compose', () => {
     for (const copied of dockerfile.matchAll(/^COPY (.+) \S+$/gm)) {
       for (const source of copied[1].split(' ')) expect(existsSync(join(REPO, source)), `COPY ${source}`).toBe(true);
     }
-    expect(cmd.slice(0, 3)).toEqual(['npx', 'tracejudge', 'collect']);
+    // node is PID 1: SIGTERM reaches collect (npm / npx as PID 1 would exit without passing it on).
+    expect(cmd.slice(0, 3)).toEqual(['node', 'bin/tracejudge.js', 'collect']);
     expect(flag('--listen')).toBe('0.0.0.0:4318');
+    expect(flag('--grpc-listen')).toBe('0.0.0.0:4317');
+    expect(exposedPorts(services.tracejudge)).toContain(portOf(flag('--grpc-listen')));
+    // The queue's state directory is a volume, so what a stop leaves queued survives the container.
+    expect(services.tracejudge.volumes).toContain(`tracejudge-state:${flag('--state-dir')}`);
+    expect(Object.keys(compose.volumes)).toContain('tracejudge-state');
+    // The image's Node is the one the project pins.
+    const pinned = (JSON.parse(readFileSync(join(REPO, 'package.json'), 'utf8')) as { devDependencies: Record<string, string> }).devDependencies.node;
+    expect(/^FROM node:(\S+)-slim$/m.exec(dockerfile)?.[1]).toBe(pinned);
     expect(exposedPorts(services.tracejudge)).toContain(portOf(flag('--listen')));
     const [forwardHost, forwardPort] = hostPort(flag('--forward'));
     expect(Object.keys(services)).toContain(forwardHost);
@@ -102,6 +113,35 @@ describe('examples/compose', () => {
     expect(portOf(tempo.distributor.receivers.otlp.protocols.http.endpoint)).toBe(targets.find(([host]) => host === 'tempo')![1]);
   });
 
+  it('checks tracejudge\'s health on its /readyz, and the demo waits for it', () => {
+    const test = services.tracejudge.healthcheck.test.join(' ');
+    expect(test).toContain(`http://127.0.0.1:${portOf(flag('--listen'))}/readyz`);
+    expect(services.demo.depends_on.tracejudge.condition).toBe('service_healthy');
+    for (const name of ['prometheus', 'grafana']) expect(services[name].healthcheck, name).toBeDefined();
+  });
+
+  it('has Prometheus scrape tracejudge\'s metrics port, and Grafana provisioned with Prometheus, Tempo, Jaeger and the dashboard', () => {
+    const prometheus = load(join(COMPOSE_DIR, 'prometheus.yml'));
+    const config = resolveConfig({}, { env: services.tracejudge.environment });
+    expect(prometheus.scrape_configs[0].static_configs[0].targets).toEqual([`tracejudge:${config.metrics.prometheus!.listen.port}`]);
+    const datasources = ['prometheus', 'tempo', 'jaeger'].flatMap((file) => load(join(COMPOSE_DIR, `grafana/provisioning/datasources/${file}.yaml`)).datasources as Yaml[]);
+    const byType = Object.fromEntries(datasources.map((datasource) => [datasource.type, datasource]));
+    expect(hostPort(byType.prometheus.url)).toEqual(['prometheus', 9090]);
+    expect(exposedPorts(services.prometheus)).toContain(9090);
+    expect(hostPort(byType.jaeger.url)).toEqual(['jaeger', 16686]);
+    expect(exposedPorts(services.jaeger)).toContain(16686);
+    // The dashboards provider reads the folder the dashboard file is mounted into.
+    const provider = load(join(COMPOSE_DIR, 'grafana/provisioning/dashboards/tracejudge.yaml')).providers[0];
+    const mount = (services.grafana.volumes as string[]).find((volume) => volume.includes('tracejudge-dashboard.json'))!;
+    const [source, target] = mount.split(':');
+    expect(existsSync(resolve(COMPOSE_DIR, source!))).toBe(true);
+    expect(target!.startsWith(`${provider.options.path}/`)).toBe(true);
+    // A provisioned dashboard gets no import prompt: its ${DS_PROMETHEUS} is a datasource variable of the Prometheus type.
+    const dashboard = JSON.parse(readFileSync(resolve(COMPOSE_DIR, source!), 'utf8'));
+    const variable = dashboard.templating.list.find((entry: Yaml) => entry.name === 'DS_PROMETHEUS');
+    expect(variable).toMatchObject({ type: 'datasource', query: 'prometheus' });
+  });
+
   it('provisions Grafana with a Tempo datasource on Tempo’s HTTP port', () => {
     const tempo = load(join(COMPOSE_DIR, 'tempo.yaml'));
     const provisioned = load(join(COMPOSE_DIR, 'grafana/provisioning/datasources/tempo.yaml'));
@@ -113,8 +153,10 @@ describe('examples/compose', () => {
   it('mounts only files that exist', () => {
     for (const [name, service] of Object.entries(services)) {
       for (const volume of service.volumes ?? []) {
-        const source = String(volume).split(':')[0];
-        expect(existsSync(resolve(COMPOSE_DIR, source)), `${name}: ${source}`).toBe(true);
+        const source = String(volume).split(':')[0]!;
+        // A named volume (declared under `volumes:`) is Docker's to create; a path must exist.
+        if (!source.startsWith('.') && !source.startsWith('/')) expect(Object.keys(compose.volumes ?? {}), `${name}: ${source}`).toContain(source);
+        else expect(existsSync(resolve(COMPOSE_DIR, source)), `${name}: ${source}`).toBe(true);
       }
     }
   });
@@ -142,7 +184,7 @@ describe('examples/collector', () => {
 
   it('every example YAML parses', () => {
     for (const dir of [COMPOSE_DIR, COLLECTOR_DIR]) {
-      for (const file of ['compose.yaml', 'otelcol.yaml', 'tempo.yaml', 'otelcol-load-balancing.yaml']) {
+      for (const file of ['compose.yaml', 'otelcol.yaml', 'tempo.yaml', 'prometheus.yml', 'otelcol-load-balancing.yaml']) {
         const path = join(dir, file);
         if (existsSync(path)) expect(load(path), path).toBeTypeOf('object');
       }
