@@ -5,7 +5,7 @@ import { OtlpForwarder } from '../../src/collector/forward/forwarder.ts';
 import { PrometheusEndpoint } from '../../src/collector/prometheus-endpoint.ts';
 import { CollectorService } from '../../src/collector/service.ts';
 import { turnSpecs } from '../cli/support/turns.ts';
-import { CaptureServer, eventually, testConfig } from './forward/capture-server.ts';
+import { CaptureServer, eventually, OK, testConfig, type Reply } from './forward/capture-server.ts';
 import { recordSpans } from '../otlp/sdk-spans.ts';
 import { exportWith, forwardedSpans, post } from './receive/receiver-support.ts';
 
@@ -104,6 +104,28 @@ describe('Prometheus metrics of collect', () => {
     expect(valueOf(all, 'tracejudge_forwarder_spans_dropped_total', { error_type: 'queue_full' })).toBe(0);
     expect(valueOf(all, 'tracejudge_forwarder_queue_spans')).toBe(0);
     expect(valueOf(all, 'tracejudge_forwarder_bytes_sent_total')).toBeGreaterThan(0);
+    expect(valueOf(all, 'tracejudge_forwarder_queue_age')).toBe(0);
+  });
+
+  it('ages the forward queue while the upstream refuses, and back to 0 once it takes the spans', async () => {
+    let refusing = true;
+    const refused: Reply = { status: 503, headers: { 'retry-after': '0' } };
+    capture = await CaptureServer.start((request, index) => (refusing ? refused : OK(request, index)));
+    endpoint = new PrometheusEndpoint({ host: '127.0.0.1', port: 0 });
+    const metricsUrl = `http://127.0.0.1:${(await endpoint.listen()).port}/metrics`;
+    const config = testConfig(capture.tracesUrl);
+    const forwarder = new OtlpForwarder({ ...config, retry: { ...config.retry, initialBackoff: 50, maxBackoff: 100, maxElapsed: 0 } }, { meterProvider: endpoint.meterProvider });
+    const spans = await recordSpans(turnSpecs({ conversationId: 'age-1', reply: 'Hello.', at: 1_750_000_000 }));
+    expect(forwarder.enqueue(spans)).toBe(true);
+    await forwarder.forceFlush(0);
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    const waiting = samples((await scrape(metricsUrl)).text);
+    expect(valueOf(waiting, 'tracejudge_forwarder_queue_spans')).toBe(spans.length);
+    expect(valueOf(waiting, 'tracejudge_forwarder_queue_age')).toBeGreaterThanOrEqual(1);
+    refusing = false;
+    await eventually(() => forwarder.stats().forwardedSpans === spans.length, 'forwarded once the upstream takes them');
+    expect(valueOf(samples((await scrape(metricsUrl)).text), 'tracejudge_forwarder_queue_age')).toBe(0);
+    await forwarder.shutdown(1_000);
   });
 
   it('answers 404 off /metrics', async () => {

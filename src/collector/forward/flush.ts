@@ -4,14 +4,21 @@
  */
 export class FlushTracker {
   private nextSeq = 0;
-  // A Set iterates in insertion order and seqs are inserted ascending: the first is the oldest.
-  private readonly unsettled = new Set<number>();
+  // A Map iterates in insertion order and seqs are inserted ascending: the first is the oldest.
+  // Each seq keeps when its batch was accepted: the age of the oldest is the queue's age.
+  private readonly unsettled = new Map<number, number>();
   private waiters: { upTo: number; done: () => void }[] = [];
 
-  open(): number {
+  open(acceptedAtMs = Date.now()): number {
     const seq = this.nextSeq++;
-    this.unsettled.add(seq);
+    this.unsettled.set(seq, acceptedAtMs);
     return seq;
+  }
+
+  /** When the oldest batch not yet settled was accepted; undefined when none waits. */
+  oldestAcceptedAt(): number | undefined {
+    for (const acceptedAt of this.unsettled.values()) return acceptedAt;
+    return undefined;
   }
 
   settle(seq: number): void {
@@ -43,7 +50,7 @@ export class FlushTracker {
   }
 
   private pendingUpTo(upTo: number): boolean {
-    for (const seq of this.unsettled) return seq <= upTo;
+    for (const seq of this.unsettled.keys()) return seq <= upTo;
     return false;
   }
 }

@@ -81,6 +81,7 @@ export class OtlpForwarder implements SpanForwarder {
         inFlight: this.inFlight,
         exporterRetries: this.upstream.exporterRetries,
         bytesSent: this.upstream.bytesSent,
+        oldestAcceptedAt: this.flushes.oldestAcceptedAt(),
       }),
     });
     this.leftovers = new ShutdownLeftovers(this.store, config.protocol, this.logger, this.telemetry);
@@ -95,7 +96,7 @@ export class OtlpForwarder implements SpanForwarder {
     for (const batch of this.store?.pending() ?? []) {
       this.queue.hold(batch.spanCount, batch.bytes);
       this.persisted++;
-      this.queue.push({ spanCount: batch.spanCount, bytes: batch.bytes, payload: this.track({ kind: 'persisted', id: batch.id }) });
+      this.queue.push({ spanCount: batch.spanCount, bytes: batch.bytes, payload: this.track({ kind: 'persisted', id: batch.id }, batch.createdAtMs) });
     }
     this.pump();
   }
@@ -185,8 +186,8 @@ export class OtlpForwarder implements SpanForwarder {
     this.store?.close();
   }
 
-  private track<P extends Omit<Payload, 'seq'>>(payload: P): P & { seq: number } {
-    return { ...payload, seq: this.flushes.open() };
+  private track<P extends Omit<Payload, 'seq'>>(payload: P, acceptedAtMs?: number): P & { seq: number } {
+    return { ...payload, seq: this.flushes.open(acceptedAtMs) };
   }
 
   private sealOpen(): void {

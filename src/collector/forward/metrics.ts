@@ -15,6 +15,8 @@ export interface ForwarderGauges {
   /** HTTP re-sends the OTLP exporter made on its own (from the HTTP observer). */
   readonly exporterRetries: number;
   readonly bytesSent: number;
+  /** Unix ms the oldest batch not yet forwarded or dropped was accepted; undefined when none waits. */
+  readonly oldestAcceptedAt: number | undefined;
 }
 
 export class ForwarderTelemetry {
@@ -106,7 +108,11 @@ export class ForwarderTelemetry {
     const sent = meter.createObservableCounter('tracejudge.forwarder.bytes.sent', { unit: 'By', description: 'Bytes written to the upstream' });
     const queued = meter.createObservableGauge('tracejudge.forwarder.queue.spans', { unit: '{span}', description: 'Spans accepted and not yet forwarded' });
     const queuedBytes = meter.createObservableGauge('tracejudge.forwarder.queue.bytes', { unit: 'By', description: 'Approximate bytes of queued spans' });
-    const observables: Observable[] = [forwarded, dropped, retried, sent, queued, queuedBytes];
+    const age = meter.createObservableGauge('tracejudge.forwarder.queue.age', {
+      unit: 's',
+      description: 'Age of the oldest batch accepted and not yet forwarded (0 when none waits): how far behind the upstream is',
+    });
+    const observables: Observable[] = [forwarded, dropped, retried, sent, queued, queuedBytes, age];
     const callback = (result: BatchObservableResult) => {
       const stats = this.stats();
       result.observe(forwarded, stats.forwardedSpans);
@@ -115,6 +121,8 @@ export class ForwarderTelemetry {
       result.observe(sent, stats.bytesSent);
       result.observe(queued, stats.queuedSpans);
       result.observe(queuedBytes, stats.queuedBytes);
+      const oldest = this.gauges().oldestAcceptedAt;
+      result.observe(age, oldest === undefined ? 0 : Math.max(0, Date.now() - oldest) / 1000);
     };
     meter.addBatchObservableCallback(callback, observables);
     return () => meter.removeBatchObservableCallback(callback, observables);

@@ -25,6 +25,8 @@ export interface PersistedBatch {
   readonly spanCount: number;
   readonly bytes: number;
   readonly contentType: string;
+  /** When this process (or an earlier run) accepted it: the queue's age counts from here. */
+  readonly createdAtMs: number;
 }
 
 const SCHEMA_VERSION = 1;
@@ -74,9 +76,9 @@ export class PersistentQueue {
   /** The batches left by an earlier run, oldest first. */
   pending(): PersistedBatch[] {
     const rows = this.db
-      .prepare('SELECT id, span_count, length(body) AS bytes, content_type FROM forward_batches ORDER BY id')
-      .all() as { id: number; span_count: number; bytes: number; content_type: string }[];
-    return rows.map((row) => ({ id: row.id, spanCount: row.span_count, bytes: row.bytes, contentType: row.content_type }));
+      .prepare('SELECT id, span_count, length(body) AS bytes, content_type, created_at FROM forward_batches ORDER BY id')
+      .all() as { id: number; span_count: number; bytes: number; content_type: string; created_at: number }[];
+    return rows.map((row) => ({ id: row.id, spanCount: row.span_count, bytes: row.bytes, contentType: row.content_type, createdAtMs: row.created_at }));
   }
 
   append(body: Uint8Array, spanCount: number, contentType: string, createdAtMs: number): number {
