@@ -326,10 +326,11 @@ export class EvaluationPipeline {
     const extras = problems.length > 0 ? contentProblemAttributes(problems) : undefined;
     const { traceId, spanId } = span;
     const spanEndedAt = Number(span.endTimeUnixNano / 1_000_000n);
+    const cohort = masking === undefined ? view.cohort : masking.cohort(view.cohort);
     const evaluated: EvaluationTarget =
       view.responseId === undefined
-        ? { conversationId: writtenKey, traceId, spanId, spanEndedAt }
-        : { conversationId: writtenKey, traceId, spanId, responseId: view.responseId, spanEndedAt };
+        ? { conversationId: writtenKey, traceId, spanId, spanEndedAt, cohort }
+        : { conversationId: writtenKey, traceId, spanId, responseId: view.responseId, spanEndedAt, cohort };
     if (this.#spanEvents && !late) new SpanEventSink(target, extras, eventTime).write(results, evaluated);
     if (this.#sinks.length > 0 || late) {
       // Text-keeping sinks (the store, review) get what was said: as this span shows it, with

@@ -89,14 +89,19 @@ export async function createOnlineStage(config: TracejudgeConfig, setup: OnlineS
   const metricsExport = setup.meter === undefined && listen ? startMetricsExport({ prometheus: { host: listen.host, port: listen.port } }) : undefined;
   const metrics = new EvaluationMetrics({
     ...((setup.meter ?? metricsExport) && { meter: setup.meter ?? metricsExport?.meterProvider.getMeter('tracejudge') }),
-    ...(setup.cohortAttributes && { cohortAttributes: setup.cohortAttributes }),
+    cohortAttributes: setup.cohortAttributes ?? config.metrics.cohortAttributes,
+    maxValuesPerCohortAttribute: config.metrics.maxValuesPerCohortAttribute,
     // Cohort values become label values: one that carries personal data is written as its keyed hash.
-    labelValue: (value) => OutputMasking.forConfig(config).conversationId(value),
+    labelValue: (value) => lookupMasking.conversationId(value),
+    checksByStratum: true,
   });
   const scope: OnlineScope = setup.scope ?? config.judge?.scope ?? 'conversation';
   const judge = setup.evaluator ?? (config.judge ? new LlmJudge({ ...config.judge, scope, redact: masker.redactor(), ...setup.judgeOptions }) : undefined);
   const review = reviewSinks(config, setup.reviewSinks ?? [], masker);
-  const lowScores = review.sinks.map((sink) => new LowScoreSink(sink, { below: config.review.below, onRouted: (result) => metrics.lowScore(result.name) }));
+  const lowScores: ResultSink[] = review.sinks.map((sink) => new LowScoreSink(sink, { below: config.review.below }));
+  // Counted once per result, whichever and however many destinations take it (file, webhook, the store's queue).
+  const routesToReview = review.sinks.length > 0 || (store !== undefined && config.review.queue);
+  if (routesToReview) lowScores.push(new LowScoreSink({ write: () => undefined }, { below: config.review.below, onRouted: (result) => metrics.lowScore(result.name) }));
   // Each sink here gets the check results (`checkSinks`) and, through the stage's delivery, the judge results.
   const sinks: ResultSink[] = [
     ...lowScores,
@@ -131,6 +136,7 @@ export async function createOnlineStage(config: TracejudgeConfig, setup: OnlineS
     masker,
     ...(store && { storeSink: store.sink }),
     async close() {
+      metrics.flushUndecided();
       await (judge as { close?: () => Promise<void> } | undefined)?.close?.();
       await review.flush();
       store?.sink.flush();

@@ -81,6 +81,7 @@ export class OnlineEvaluationStage implements SpanStage {
   readonly #drainMs: number;
   readonly #conversationOfTrace: (traceId: string) => string | undefined;
   readonly #metrics: EvaluationMetrics | undefined;
+  readonly #masking: OutputMasking | undefined;
   readonly #normalize: NormalizeOptions | undefined;
   readonly #now: () => number;
   readonly #plans = new Map<string, Plan>();
@@ -97,6 +98,7 @@ export class OnlineEvaluationStage implements SpanStage {
     this.#drainMs = options.drainTimeoutMs ?? 5_000;
     this.#conversationOfTrace = options.conversationOfTrace ?? (() => undefined);
     this.#metrics = options.metrics;
+    this.#masking = options.masking;
     this.#normalize = options.normalize;
     this.#now = options.now ?? Date.now;
     this.buffer = new ConversationBuffer(options.buffer, (state) => this.#shedConversation(state, 'evicted'));
@@ -149,7 +151,9 @@ export class OnlineEvaluationStage implements SpanStage {
     const latencyMs = durationMs(record);
     const decision = this.#sampler.decide({ conversationId: key, spans, latencyMs, totalTokens: sumTokens(spans), checkFailed: checkFailedOn(spans), now });
     span.setAttributes(decisionAttributes(decision));
-    this.#metrics?.decision(decision.stratum, decision.reason, decision.sampled);
+    // With the conversation (its id as results write it), so the turn's check results join its stratum.
+    const cohort = this.#masking ? this.#masking.cohort(view.cohort) : view.cohort;
+    this.#metrics?.decision(decision.stratum, decision.reason, decision.sampled, { conversationId: this.#masking?.conversationId(key) ?? key, cohort });
     if (!this.#runner) {
       if (decision.sampled) this.#sampler.budget.release(decision.reservation);
       return;

@@ -3,6 +3,7 @@ import type { Attributes, Counter, Histogram, Meter } from '@opentelemetry/api';
 import type { EvaluationResult } from '../model/evaluation-result.ts';
 import { EvaluationAttributes, MetricAttributes, MetricNames } from './names.ts';
 import type { EvaluationTarget, ResultSink } from './result-sink.ts';
+import { ConversationStrata } from './conversation-strata.ts';
 
 export interface EvaluationMetricsOptions {
   /** Default: `metrics.getMeter('tracejudge')` (the global MeterProvider). */
@@ -13,6 +14,17 @@ export interface EvaluationMetricsOptions {
   readonly maxValuesPerCohortAttribute?: number;
   /** How a cohort value is written as a label value (the online stage: a keyed hash when it carries personal data). */
   readonly labelValue?: (value: string) => string;
+  /**
+   * Inline check results wait for their conversation's sampling decision (`decision` with the
+   * conversation) and are recorded in its stratum, like the judge's (the online stage); else under `all`.
+   */
+  readonly checksByStratum?: boolean;
+}
+
+/** The conversation a sampling decision was made for: its id as written, and its cohort. */
+export interface DecidedConversation {
+  readonly conversationId: string;
+  readonly cohort: Readonly<Record<string, string>>;
 }
 
 /** How a result was sampled and which cohort it belongs to: what reweighting needs. */
@@ -39,6 +51,7 @@ export class EvaluationMetrics implements ResultSink {
   readonly #cohortAttributes: readonly string[];
   readonly #labelValue: ((value: string) => string) | undefined;
   readonly #maxValues: number;
+  readonly #strata: ConversationStrata | undefined;
   readonly #seenValues = new Map<string, Set<string>>();
   readonly #score: Histogram;
   readonly #weightedScore: Counter;
@@ -61,6 +74,7 @@ export class EvaluationMetrics implements ResultSink {
     this.#cohortAttributes = options.cohortAttributes ?? [];
     this.#labelValue = options.labelValue;
     this.#maxValues = options.maxValuesPerCohortAttribute ?? 20;
+    this.#strata = options.checksByStratum ? new ConversationStrata((results, context) => this.record(results, context)) : undefined;
     this.#score = meter.createHistogram(MetricNames.SCORE, {
       description: 'Evaluation scores (0..1, 1 is best) by evaluation name, stratum and cohort',
       unit: '1',
@@ -81,11 +95,17 @@ export class EvaluationMetrics implements ResultSink {
     this.#lowScores = meter.createCounter(MetricNames.LOW_SCORES, { description: 'Results routed to review (low score or failed check)' });
   }
 
-  /** ResultSink: inline check results of one reply. */
-  write(results: readonly EvaluationResult[]): void {
+  /** ResultSink: inline check results of one reply (on every span: weight 1), in the conversation's stratum once decided. */
+  write(results: readonly EvaluationResult[], target?: EvaluationTarget): void {
     if (results.length === 0) return;
     this.#repliesChecked.add(1);
-    this.record(results, {});
+    if (this.#strata && target) this.#strata.add(target.conversationId, results, target.cohort);
+    else this.record(results, { ...(target?.cohort && { cohort: target.cohort }) });
+  }
+
+  /** Check results still waiting for their conversation's decision are recorded as `undecided` (shutdown). */
+  flushUndecided(): void {
+    this.#strata?.releaseAll();
   }
 
   /** Any results (checks or judge) with their sampling context. */
@@ -110,8 +130,9 @@ export class EvaluationMetrics implements ResultSink {
     }
   }
 
-  decision(stratum: string, reason: string, sampled: boolean): void {
+  decision(stratum: string, reason: string, sampled: boolean, conversation?: DecidedConversation): void {
     this.#decisions.add(1, { [MetricAttributes.STRATUM]: stratum, [MetricAttributes.REASON]: reason, [MetricAttributes.SAMPLED]: sampled });
+    if (conversation) this.#strata?.decided(conversation.conversationId, { stratum, cohort: conversation.cohort });
   }
 
   conversationSampled(stratum: string, reason: string): void {

@@ -8,6 +8,8 @@ export interface EvaluationTarget {
   readonly spanId: string;
   /** `gen_ai.response.id` of the graded reply, when the span recorded one. */
   readonly responseId?: string;
+  /** The conversation's cohort (`app.*`), masked like everything written (metrics group by it). */
+  readonly cohort?: Readonly<Record<string, string>>;
   /** Unix ms of the evaluated span's end, when known: the time the store records (not the write's). */
   readonly spanEndedAt?: number;
   /**

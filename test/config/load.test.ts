@@ -119,6 +119,13 @@ describe('environment variables', () => {
     expect(config.checks.enabled).toEqual(['commitment.price', 'commitment.refund']);
   });
 
+  it('reads metrics.cohortAttributes from a comma-separated variable', () => {
+    const config = parseConfig('', { env: { TRACEJUDGE_METRICS_COHORT_ATTRIBUTES: 'app.vertical, app.language' } });
+    expect(config.metrics.cohortAttributes).toEqual(['app.vertical', 'app.language']);
+    expect(config.metrics.maxValuesPerCohortAttribute).toBe(20);
+    expect(parseConfig('', { env: {} }).metrics.cohortAttributes).toEqual([]);
+  });
+
   it('names the override variable value when it is invalid', () => {
     const error = configErrorOf(() => parseConfig('', { env: { TRACEJUDGE_CONVERSATIONS_IDLE_TIMEOUT: 'soon' } }));
     expect(error.message).toContain('conversations.idleTimeout: expected a duration');
@@ -140,6 +147,9 @@ describe('validation', () => {
     ['checks: { enabled: 7 }', 'checks.enabled: expected a list of check names'],
     ['checks: { enabled: [commitment.price, ""] }', 'checks.enabled[1]: expected a non-empty string, got ""'],
     ['conversations: 5', 'conversations: '],
+    ['metrics: { cohortAttributes: [app.vertical, "app vertical"] }', 'metrics.cohortAttributes[1]: expected an attribute name like app.vertical'],
+    ['metrics: { cohortAttributes: [a, b, c, d, e, f, g, h, i] }', 'metrics.cohortAttributes: at most 8 cohort attributes'],
+    ['metrics: { maxValuesPerCohortAttribute: 0 }', 'metrics.maxValuesPerCohortAttribute: '],
   ])('%s → %s', (yaml, expected) => {
     const error = configErrorOf(() => parseConfig(yaml, { env: {} }));
     expect(error.message).toContain(expected);
