@@ -51,6 +51,9 @@ function completion(model: string, message: Record<string, unknown>, finishReaso
 export interface StandInOptions {
   /** Replies that make a value up lose the sentence that states it (the agent learned to look it up or not say it). */
   readonly fixed?: boolean;
+  /** Where it listens: 127.0.0.1 on a free port unless told (the compose stack serves it to the collector's judge). */
+  readonly host?: string;
+  readonly port?: number;
 }
 
 /** A scripted reply without its made-up value: the sentences that state it go; nothing left → it defers to a person. */
@@ -126,12 +129,16 @@ export async function startStandInModel(options: StandInOptions = {}): Promise<S
     res.write(chunk(null, null, { prompt_tokens: promptTokens, completion_tokens: completionTokens, total_tokens: promptTokens + completionTokens }));
     res.end('data: [DONE]\n\n');
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, host, resolve);
+  });
   // An offline agent module starts one lazily and never closes it: it must not keep the process alive.
   server.unref();
   const { port } = server.address() as AddressInfo;
   return {
-    baseURL: `http://127.0.0.1:${port}/v1`,
+    baseURL: `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}/v1`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }

@@ -3,7 +3,8 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { resolveConfig } from '../../src/config/index.ts';
+import { loadConfig } from '../../src/config/index.ts';
+import type { TracejudgeConfig } from '../../src/config/index.ts';
 
 /**
  * Docker does not run where these examples were written, so they were never started: this
@@ -48,11 +49,15 @@ describe('examples/compose', () => {
   const compose = load(join(COMPOSE_DIR, 'compose.yaml'));
   const services = compose.services as Record<string, Yaml>;
   const dockerfile = readFileSync(join(COMPOSE_DIR, 'Dockerfile'), 'utf8');
-  const cmd = JSON.parse(/^CMD (.*)$/m.exec(dockerfile)![1]) as string[];
+  const imageCmd = JSON.parse(/^CMD (.*)$/m.exec(dockerfile)![1]) as string[];
+  // What runs: the service's command (the image's, plus the stack's --config).
+  const cmd = services.tracejudge.command as string[];
   const flag = (name: string) => cmd[cmd.indexOf(name) + 1];
+  // The config collect reads in the container (the image's working directory is the checkout's root).
+  const collectConfig = (): Promise<TracejudgeConfig> => loadConfig(join(REPO, flag('--config')), { env: services.tracejudge.environment });
 
   it('has Jaeger v2, Tempo, Grafana, the contrib Collector, tracejudge and the demo', () => {
-    expect(Object.keys(services).sort()).toEqual(['demo', 'grafana', 'jaeger', 'otelcol', 'prometheus', 'tempo', 'tracejudge']);
+    expect(Object.keys(services).sort()).toEqual(['demo', 'grafana', 'jaeger', 'otelcol', 'prometheus', 'standin', 'tempo', 'tracejudge']);
     // Every image pinned to a release (no `latest`, no bare major).
     for (const [name, service] of Object.entries(services)) if (service.image) expect(service.image, name).toMatch(/:v?\d+\.\d+\.\d+$/);
     expect(services.jaeger.image).toMatch(/^jaegertracing\/jaeger:2\./);
@@ -62,7 +67,7 @@ describe('examples/compose', () => {
   });
 
   it('builds tracejudge and the demo from the Dockerfile, running collect on 4318 and forwarding to the Collector', () => {
-    for (const name of ['tracejudge', 'demo']) {
+    for (const name of ['tracejudge', 'demo', 'standin']) {
       const { build } = services[name];
       expect(existsSync(resolve(COMPOSE_DIR, build.context, build.dockerfile)), name).toBe(true);
     }
@@ -70,7 +75,11 @@ describe('examples/compose', () => {
       for (const source of copied[1].split(' ')) expect(existsSync(join(REPO, source)), `COPY ${source}`).toBe(true);
     }
     // node is PID 1: SIGTERM reaches collect (npm / npx as PID 1 would exit without passing it on).
+    expect(imageCmd.slice(0, 3)).toEqual(['node', 'bin/tracejudge.js', 'collect']);
     expect(cmd.slice(0, 3)).toEqual(['node', 'bin/tracejudge.js', 'collect']);
+    // The service's command is the image's with the stack's config added, so the two cannot drift apart.
+    expect(cmd.filter((_, index) => index !== cmd.indexOf('--config') && index !== cmd.indexOf('--config') + 1)).toEqual(imageCmd);
+    expect(existsSync(join(REPO, flag('--config')))).toBe(true);
     expect(flag('--listen')).toBe('0.0.0.0:4318');
     expect(flag('--grpc-listen')).toBe('0.0.0.0:4317');
     expect(exposedPorts(services.tracejudge)).toContain(portOf(flag('--grpc-listen')));
@@ -95,10 +104,24 @@ describe('examples/compose', () => {
     expect(services.demo.command).toEqual(['npm', 'run', 'demo']);
   });
 
-  it('serves tracejudge metrics where compose publishes them (the variable parses as the metrics section)', () => {
-    const config = resolveConfig({}, { env: services.tracejudge.environment });
+  it('serves tracejudge metrics where compose publishes them, with the cohort labels the dashboard groups by', async () => {
+    const config = await collectConfig();
     expect(config.metrics.prometheus?.listen.host).toBe('0.0.0.0');
     expect(exposedPorts(services.tracejudge)).toContain(config.metrics.prometheus!.listen.port);
+    const dashboard = JSON.parse(readFileSync(join(REPO, 'examples/grafana/tracejudge-dashboard.json'), 'utf8'));
+    const cohortOptions = String(dashboard.templating.list.find((entry: Yaml) => entry.name === 'cohort').query).split(',');
+    const labels = [...config.metrics.cohortAttributes.map((name) => name.replaceAll('.', '_')), 'tracejudge_sampling_stratum'];
+    expect(cohortOptions.sort()).toEqual(labels.sort());
+  });
+
+  it('judges with the stand-in service on the port it serves, with the key the config names', async () => {
+    const config = await collectConfig();
+    const [host, port] = hostPort(config.judge!.baseURL!);
+    expect(host).toBe('standin');
+    expect(exposedPorts(services.standin)).toContain(port);
+    expect(portOf(services.standin.environment.STANDIN_LISTEN)).toBe(port);
+    expect(existsSync(join(REPO, services.standin.command[1]))).toBe(true);
+    expect(services.tracejudge.environment[config.judge!.apiKeyEnv]).toBeTruthy();
   });
 
   it('fans the Collector out to Jaeger and Tempo on ports they listen on', () => {
@@ -120,9 +143,9 @@ describe('examples/compose', () => {
     for (const name of ['prometheus', 'grafana']) expect(services[name].healthcheck, name).toBeDefined();
   });
 
-  it('has Prometheus scrape tracejudge\'s metrics port, and Grafana provisioned with Prometheus, Tempo, Jaeger and the dashboard', () => {
+  it('has Prometheus scrape tracejudge\'s metrics port, and Grafana provisioned with Prometheus, Tempo, Jaeger and the dashboard', async () => {
     const prometheus = load(join(COMPOSE_DIR, 'prometheus.yml'));
-    const config = resolveConfig({}, { env: services.tracejudge.environment });
+    const config = await collectConfig();
     expect(prometheus.scrape_configs[0].static_configs[0].targets).toEqual([`tracejudge:${config.metrics.prometheus!.listen.port}`]);
     const datasources = ['prometheus', 'tempo', 'jaeger'].flatMap((file) => load(join(COMPOSE_DIR, `grafana/provisioning/datasources/${file}.yaml`)).datasources as Yaml[]);
     const byType = Object.fromEntries(datasources.map((datasource) => [datasource.type, datasource]));
@@ -184,7 +207,7 @@ describe('examples/collector', () => {
 
   it('every example YAML parses', () => {
     for (const dir of [COMPOSE_DIR, COLLECTOR_DIR]) {
-      for (const file of ['compose.yaml', 'otelcol.yaml', 'tempo.yaml', 'prometheus.yml', 'otelcol-load-balancing.yaml']) {
+      for (const file of ['compose.yaml', 'otelcol.yaml', 'tempo.yaml', 'prometheus.yml', 'tracejudge.yaml', 'otelcol-load-balancing.yaml']) {
         const path = join(dir, file);
         if (existsSync(path)) expect(load(path), path).toBeTypeOf('object');
       }

@@ -29,6 +29,8 @@ function documentedConfigs(): { where: string; text: string }[] {
 const PLAIN_OPENAI: Record<string, string> = { OPENAI_API_KEY: 'sk-test' };
 /** The demo's config reads the variables examples/demo/run.ts sets; with a real key, these. */
 const DEMO_WITH_OPENAI = { ...PLAIN_OPENAI, DEMO_JUDGE_MODEL: 'gpt-4.1-mini', DEMO_JUDGE_BASE_URL: 'https://api.openai.com/v1', DEMO_JUDGE_API_KEY: 'sk-test' };
+/** The compose stack's collector reads its key from JUDGE_API_KEY (compose.yaml sets it). */
+const COMPOSE_WITH_OPENAI = { ...PLAIN_OPENAI, JUDGE_API_KEY: 'sk-test' };
 
 describe('documented configs', () => {
   const configs = documentedConfigs();
@@ -41,7 +43,7 @@ describe('documented configs', () => {
     // A block that is a fragment of a bigger file (an indented excerpt) is not a config on its own.
     if (!/^[a-z]+:/m.test(config.text)) continue;
     it(`${config.where} parses with OPENAI_BASE_URL unset; its judge (if any) is built for plain OpenAI`, () => {
-      const env = config.where.startsWith('examples/demo/') ? DEMO_WITH_OPENAI : PLAIN_OPENAI;
+      const env = config.where.startsWith('examples/demo/') ? DEMO_WITH_OPENAI : config.where.startsWith('examples/compose/') ? COMPOSE_WITH_OPENAI : PLAIN_OPENAI;
       const parsed = parseConfig(config.text, { env });
       if (parsed.judge) {
         expect(parsed.judge.baseURL === undefined || parsed.judge.baseURL.startsWith('http')).toBe(true);
