@@ -17,6 +17,8 @@ export { OtlpReadableSpan } from './readable-span.ts';
 export { decodeLogsRequest, decodeLogsRequestJson, decodeLogsRequestProtobuf, decodeLogsRequestValue } from './logs-decode.ts';
 export type { DecodedLogRecord, DecodedLogsRequest } from './logs-decode.ts';
 export { genAIContentOf } from './span-log-join.ts';
+export { retryDelayMsOf, retryInfoStatus } from './grpc-status.ts';
+export { logsRequestJsonToProtobuf, traceRequestJsonToProtobuf } from './json-to-protobuf.ts';
 export {
   CONTENT_TYPES,
   decodeExportTraceResponseProtobuf,

@@ -1,7 +1,6 @@
 import * as grpc from '@grpc/grpc-js';
 import type { IncomingHttpHeaders } from 'node:http';
-import protobuf from 'protobufjs';
-import { decodeLogsRequest, decodeTraceRequest, encodeExportLogsResponse, encodeExportTraceResponse, OtlpDecodeError } from '../../otlp/index.ts';
+import { decodeLogsRequest, decodeTraceRequest, encodeExportLogsResponse, encodeExportTraceResponse, OtlpDecodeError, retryInfoStatus } from '../../otlp/index.ts';
 import { RequestAuthenticator } from './auth.ts';
 import type { ReceiverAuth } from './auth.ts';
 import { partialSuccessOf } from './partial-success.ts';
@@ -120,7 +119,7 @@ export class OtlpGrpcReceiver {
         if (!(error instanceof OtlpDecodeError)) throw error;
         return answer({ code: grpc.status.INVALID_ARGUMENT, details: `invalid OTLP protobuf ExportLogsServiceRequest: ${error.message}` });
       }
-      // Relayed to the upstream's logs endpoint as OTLP/HTTP protobuf (grpc-js has already inflated it).
+      // Relayed to the upstream's logs endpoint in the forwarding protocol (grpc-js has already inflated it).
       const result = await this.#intake.acceptLogs(decoded, call.request, 'application/x-protobuf');
       if (result.status >= 200 && result.status < 300) {
         this.#logRecordsAccepted += decoded.records.length;
@@ -163,12 +162,4 @@ function headersOf(metadata: grpc.Metadata): IncomingHttpHeaders {
   const headers: IncomingHttpHeaders = {};
   for (const [name, value] of Object.entries(metadata.getMap())) if (typeof value === 'string') headers[name.toLowerCase()] = value;
   return headers;
-}
-
-/** `google.rpc.Status { code, message, details: [Any(google.rpc.RetryInfo { retry_delay: { seconds } })] }`. */
-export function retryInfoStatus(code: number, message: string, seconds: number): Buffer {
-  const duration = protobuf.Writer.create().uint32(8).int64(seconds).finish();
-  const retryInfo = protobuf.Writer.create().uint32(10).bytes(duration).finish();
-  const any = protobuf.Writer.create().uint32(10).string('type.googleapis.com/google.rpc.RetryInfo').uint32(18).bytes(retryInfo).finish();
-  return Buffer.from(protobuf.Writer.create().uint32(8).int32(code).uint32(18).string(message).uint32(26).bytes(any).finish());
 }

@@ -267,7 +267,7 @@ export class OtlpHttpReceiver {
         result.status === 429 || result.status === 503
           ? Math.max(1, Math.ceil((result.retryAfterMs ?? this.#options.retryAfterSeconds * 1000) / 1000))
           : undefined;
-      sendFailure(response, result.status, encoding, `logs upstream answered ${result.status}`, { retryAfterSeconds });
+      sendFailure(response, result.status, encoding, result.message ?? `logs upstream answered ${result.status}`, { retryAfterSeconds });
     } finally {
       this.#budget.release(read.held + inflatedHeld);
     }
