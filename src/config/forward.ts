@@ -48,7 +48,7 @@ export const ForwardRetrySchema = z
     error: 'must be >= retry.initialBackoff',
   });
 
-const protocol = z.enum(['http/protobuf', 'http/json'], { error: 'expected "http/protobuf" or "http/json"' });
+const protocol = z.enum(['http/protobuf', 'http/json', 'grpc'], { error: 'expected "http/protobuf", "http/json" or "grpc"' });
 const compression = z.enum(['gzip', 'none'], { error: 'expected "gzip" or "none"' });
 
 /**
@@ -57,8 +57,12 @@ const compression = z.enum(['gzip', 'none'], { error: 'expected "gzip" or "none"
  * written" from "written" and let the variables fill only what the file left out.
  */
 export const ForwardSectionSchema = z.strictObject({
-  /** Traces URL, used as is (e.g. `http://tempo:4318/v1/traces`); else from OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT. */
+  /**
+   * Traces URL, used as is (e.g. `http://tempo:4318/v1/traces`); else from OTEL_EXPORTER_OTLP_[TRACES_]ENDPOINT.
+   * With `protocol: grpc`, the server's address as a URL (`http://tempo:4317`; `https:` = TLS), no path.
+   */
   endpoint: httpUrl().optional(),
+  /** As OTEL_EXPORTER_OTLP_PROTOCOL: `http/protobuf` (default), `http/json` or `grpc`. */
   protocol: protocol.optional(),
   headers: headerMap.optional(),
   /** Per export request, as OTEL_EXPORTER_OTLP_TIMEOUT. */
@@ -66,7 +70,7 @@ export const ForwardSectionSchema = z.strictObject({
   compression: compression.optional(),
   logs: z
     .strictObject({
-      /** Logs URL; by default the traces URL with `/v1/traces` replaced by `/v1/logs`. */
+      /** Logs URL; by default the traces URL with `/v1/traces` replaced by `/v1/logs` (gRPC: the same address). */
       endpoint: httpUrl().optional(),
       /** By default the traces headers. */
       headers: headerMap.optional(),

@@ -4,6 +4,7 @@ import { ExportResultCode } from '@opentelemetry/core';
 import { afterEach, describe, expect, it } from 'vitest';
 import { recordSpans } from '../otlp/sdk-spans.ts';
 import { CaptureServer } from '../collector/forward/capture-server.ts';
+import { GrpcCaptureServer } from '../collector/forward/grpc-capture-server.ts';
 import { evaluationLabels, exportWith, forwardedSpans } from '../collector/receive/receiver-support.ts';
 import { REPO, runCli } from './support/cli-process.ts';
 import { cleanEnv, startCollect as startCollectProcess } from './support/collect-process.ts';
@@ -67,6 +68,31 @@ describe('tracejudge collect', () => {
     const chat = forwardedSpans(capture).find((span) => span.name.startsWith('chat'))!;
     expect(evaluationLabels(chat)).toEqual({ 'commitment.price': 'fail' });
     expect(collect.stderr()).toContain('stopped; 3 spans accepted, 0 rejected, 1 replies checked, 3 spans forwarded');
+  });
+
+  it('forwards over OTLP/gRPC with OTEL_EXPORTER_OTLP_PROTOCOL=grpc: gRPC in, gRPC out, evaluation events on the spans', async () => {
+    const upstream = await GrpcCaptureServer.start();
+    try {
+      const collect = await startCollect(['--listen', '127.0.0.1:0'], cleanEnv({ OTEL_EXPORTER_OTLP_PROTOCOL: 'grpc', OTEL_EXPORTER_OTLP_ENDPOINT: upstream.endpoint }));
+      expect(collect.stderr()).toContain(`forwarding to ${upstream.endpoint}/ (OTLP/gRPC)`);
+      const grpcPort = /and 127\.0\.0\.1:(\d+) \(OTLP\/gRPC traces and logs\)/.exec(collect.stderr())![1];
+      const { OTLPTraceExporter } = await import('@opentelemetry/exporter-trace-otlp-grpc');
+      const exporter = new OTLPTraceExporter({ url: `http://127.0.0.1:${grpcPort}` });
+      const spans = await recordSpans(turnSpecs({ conversationId: 'cli-grpc-out', toolResult: { price: '$249.00' }, reply: 'Only $199.00 tonight.', at: 1_750_000_000 }));
+      expect((await new Promise<{ code: number }>((resolve) => exporter.export(spans, resolve))).code).toBe(ExportResultCode.SUCCESS);
+      await exporter.shutdown();
+      child!.kill('SIGTERM');
+      expect(await collect.exit).toBe(0);
+      expect(upstream.spans).toHaveLength(3);
+      const chat = upstream.spans.find((span) => span.name.startsWith('chat'))!;
+      const labels = Object.fromEntries(
+        chat.events.filter((event) => event.name === 'gen_ai.evaluation.result').map((event) => [event.attributes['gen_ai.evaluation.name'], event.attributes['gen_ai.evaluation.score.label']]),
+      );
+      expect(labels).toEqual({ 'commitment.price': 'fail' });
+      expect(collect.stderr()).toContain('3 spans forwarded');
+    } finally {
+      await upstream.down();
+    }
   });
 
   it('refuses to start without an upstream, naming the ways to give one', async () => {

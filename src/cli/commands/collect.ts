@@ -171,7 +171,7 @@ async function collect(flags: CollectFlags, io: CliIo, run: CliRun): Promise<num
   io.stderr.write(
     `tracejudge collect: listening on http://${hostOf(address)}:${address.port} (OTLP/HTTP /v1/traces, /v1/logs)` +
       `${service.grpcPort !== undefined && grpcListen !== 'off' ? ` and ${grpcListen.host.includes(':') ? `[${grpcListen.host}]` : grpcListen.host}:${service.grpcPort} (OTLP/gRPC traces and logs)` : ''}, ` +
-      `forwarding to ${forwardConfig.endpoint}${receiver.auth ? `, ${describeAuth(receiver.auth)}` : ''}${judging}; ` +
+      `forwarding to ${forwardConfig.endpoint}${forwardConfig.protocol === 'grpc' ? ' (OTLP/gRPC)' : ''}${receiver.auth ? `, ${describeAuth(receiver.auth)}` : ''}${judging}; ` +
       `${queueFile ? `forward queue on disk in ${queueFile}` : 'forward queue in memory only (--memory-queue): spans queued at a stop the upstream does not take are lost'}\n`,
   );
   io.stderr.write(`tracejudge collect: ${await signal}: draining\n`);

@@ -24,20 +24,23 @@ export function forwardConfigFromEnv(env: Environment = process.env, overrides: 
   };
   const first = (...names: string[]) => names.map(read).find((found) => found !== undefined);
 
-  // Endpoint URLs for OTLP/HTTP: the signal-specific one is used as is; the generic one is a
-  // base URL that gets the signal's relative path appended.
+  const protocol = first('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL');
+  if (protocol && protocol.value !== 'http/protobuf' && protocol.value !== 'http/json' && protocol.value !== 'grpc') {
+    issues.push({ path: protocol.name, message: `expected "http/protobuf", "http/json" or "grpc", got ${JSON.stringify(protocol.value)}` });
+  }
+  const grpc = (overrides.protocol ?? protocol?.value) === 'grpc';
+
+  // Endpoint URLs. OTLP/HTTP: the signal-specific one is used as is; the generic one is a base
+  // URL that gets the signal's relative path appended. OTLP/gRPC: every one is the server's
+  // address, used as is (spec: no signal paths for gRPC).
   const tracesSpecific = read('OTEL_EXPORTER_OTLP_TRACES_ENDPOINT');
   const logsSpecific = read('OTEL_EXPORTER_OTLP_LOGS_ENDPOINT');
   const generic = read('OTEL_EXPORTER_OTLP_ENDPOINT');
   const genericUrl = generic && checkedUrl(generic, issues);
-  const envEndpoint = tracesSpecific ? checkedUrl(tracesSpecific, issues) : genericUrl && appendSignalPath(genericUrl, TRACES_PATH);
-  const envLogsEndpoint = logsSpecific ? checkedUrl(logsSpecific, issues) : genericUrl && appendSignalPath(genericUrl, LOGS_PATH);
+  const forSignal = (base: string | undefined, path: string) => (base && !grpc ? appendSignalPath(base, path) : base);
+  const envEndpoint = tracesSpecific ? checkedUrl(tracesSpecific, issues) : forSignal(genericUrl, TRACES_PATH);
+  const envLogsEndpoint = logsSpecific ? checkedUrl(logsSpecific, issues) : forSignal(genericUrl, LOGS_PATH);
 
-  const protocol = first('OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', 'OTEL_EXPORTER_OTLP_PROTOCOL');
-  if (protocol && protocol.value !== 'http/protobuf' && protocol.value !== 'http/json') {
-    const grpc = protocol.value === 'grpc' ? ' (gRPC is not supported by the forwarder)' : '';
-    issues.push({ path: protocol.name, message: `expected "http/protobuf" or "http/json"${grpc}, got ${JSON.stringify(protocol.value)}` });
-  }
   const timeout = first('OTEL_EXPORTER_OTLP_TRACES_TIMEOUT', 'OTEL_EXPORTER_OTLP_TIMEOUT');
   if (timeout && !/^\d+$/.test(timeout.value)) {
     issues.push({ path: timeout.name, message: `expected a positive integer of milliseconds, got ${JSON.stringify(timeout.value)}` });
@@ -55,7 +58,7 @@ export function forwardConfigFromEnv(env: Environment = process.env, overrides: 
   const tracesHeaders = parseHeaderList(read('OTEL_EXPORTER_OTLP_TRACES_HEADERS'), issues);
   const logsHeaders = parseHeaderList(read('OTEL_EXPORTER_OTLP_LOGS_HEADERS'), issues);
 
-  const endpoint = overrides.endpoint !== undefined ? withTracesPathIfBare(overrides.endpoint) : envEndpoint || undefined;
+  const endpoint = overrides.endpoint !== undefined ? (grpc ? overrides.endpoint : withTracesPathIfBare(overrides.endpoint)) : envEndpoint || undefined;
   if (endpoint === undefined && issues.length === 0) {
     issues.push({
       path: 'forward.endpoint',

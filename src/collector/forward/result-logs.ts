@@ -1,3 +1,5 @@
+import { Metadata } from '@grpc/grpc-js';
+import { OTLPLogExporter as OTLPGrpcLogExporter } from '@opentelemetry/exporter-logs-otlp-grpc';
 import { OTLPLogExporter as OTLPJsonLogExporter } from '@opentelemetry/exporter-logs-otlp-http';
 import { OTLPLogExporter as OTLPProtoLogExporter } from '@opentelemetry/exporter-logs-otlp-proto';
 import { resourceFromAttributes } from '@opentelemetry/resources';
@@ -15,10 +17,20 @@ import { logsUrlFor } from './logs.ts';
 export function resultLogsProvider(config: ForwardConfig): LoggerProvider | undefined {
   const url = logsUrlFor(config);
   if (url === undefined) return undefined;
-  const options = { url, headers: { ...(config.logs.headers ?? config.headers) }, timeoutMillis: config.timeout };
-  const exporter = config.protocol === 'http/json' ? new OTLPJsonLogExporter(options) : new OTLPProtoLogExporter(options);
+  const headers = { ...(config.logs.headers ?? config.headers) };
+  const options = { url, headers, timeoutMillis: config.timeout };
+  const exporter =
+    config.protocol === 'grpc' ? grpcLogExporter(url, headers, config) : config.protocol === 'http/json' ? new OTLPJsonLogExporter(options) : new OTLPProtoLogExporter(options);
   return new LoggerProvider({
     resource: resourceFromAttributes({ 'service.name': 'tracejudge' }),
     processors: [new BatchLogRecordProcessor({ exporter, scheduledDelayMillis: 200 })],
   });
+}
+
+type GrpcLogExporterOptions = NonNullable<ConstructorParameters<typeof OTLPGrpcLogExporter>[0]>;
+
+function grpcLogExporter(url: string, headers: Record<string, string>, config: ForwardConfig): OTLPGrpcLogExporter {
+  const metadata = new Metadata();
+  for (const [name, value] of Object.entries(headers)) metadata.set(name.toLowerCase(), value);
+  return new OTLPGrpcLogExporter({ url, metadata, timeoutMillis: config.timeout, compression: config.compression as GrpcLogExporterOptions['compression'] });
 }

@@ -8,6 +8,8 @@ import { OTLPTraceExporter as ProtobufTraceExporter } from '@opentelemetry/expor
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import type { ForwardConfig } from '../../config/forward.ts';
+import { traceRequestJsonToProtobuf } from '../../otlp/index.ts';
+import type { GrpcUpstream } from './grpc-upstream.ts';
 import { classifyExportError, isRetryableStatus, type FailureClass } from './retry.ts';
 import type { UpstreamObserver } from './http-observer.ts';
 import { postOtlp, type PostTarget } from './post.ts';
@@ -22,6 +24,7 @@ const gzipAsync = promisify(gzip);
 
 /** The OTLP request body for a batch, in the configured protocol. */
 export function encodeBatch(spans: ReadableSpan[], protocol: ForwardConfig['protocol']): { body: Uint8Array; contentType: string } {
+  // OTLP/gRPC carries the protobuf request: the same bytes as http/protobuf.
   const json = protocol === 'http/json';
   const body = (json ? JsonTraceSerializer : ProtobufTraceSerializer).serializeRequest(spans);
   if (!body) throw new Error(`the OTLP ${protocol} serializer produced nothing for ${spans.length} spans`);
@@ -84,6 +87,24 @@ export class ExporterSender {
 }
 
 /**
+ * Sends in-memory batches over OTLP/gRPC: encoded by the official ProtobufTraceSerializer, sent
+ * by {@link GrpcUpstream} (why not the official gRPC exporter: see there).
+ */
+export class GrpcSpanSender {
+  private readonly upstream: GrpcUpstream;
+
+  constructor(upstream: GrpcUpstream) {
+    this.upstream = upstream;
+  }
+
+  async send(spans: ReadableSpan[]): Promise<SendResult> {
+    const { body } = encodeBatch(spans, 'grpc');
+    const outcome = await this.upstream.exportTraces(body);
+    return outcome.ok ? { ok: true } : { ok: false, failure: outcome.failure, ...(outcome.retryAfterMs !== undefined && { retryAfterMs: outcome.retryAfterMs }) };
+  }
+}
+
+/**
  * Sends persisted batches by POSTing their stored bytes: they are already an OTLP request
  * body, and after a restart the spans they came from no longer exist to hand an exporter.
  * Same URL, headers, timeout and compression as the exporter; one request per attempt.
@@ -92,9 +113,12 @@ export class PersistedSender {
   private readonly store: PersistentQueue;
   private readonly target: PostTarget;
   private readonly gzip: boolean;
+  private readonly grpc: GrpcUpstream | undefined;
 
-  constructor(store: PersistentQueue, config: ForwardConfig, agent: Agent) {
+  /** With `grpc`, batches go over OTLP/gRPC (a batch an earlier run stored as JSON is re-encoded as protobuf). */
+  constructor(store: PersistentQueue, config: ForwardConfig, agent: Agent, grpc?: GrpcUpstream) {
     this.store = store;
+    this.grpc = grpc;
     this.target = { url: config.endpoint, headers: config.headers, timeoutMs: config.timeout, agent };
     this.gzip = config.compression === 'gzip';
   }
@@ -107,6 +131,7 @@ export class PersistedSender {
       return { ok: false, failure: { retryable: false, reason: `cannot read batch ${id} from ${this.store.path}: ${(error as Error).message}` } };
     }
     if (!stored) return { ok: false, failure: { retryable: false, reason: `batch ${id} is no longer in ${this.store.path}` } };
+    if (this.grpc) return this.sendGrpc(id, stored, signal);
     const body = this.gzip ? await gzipAsync(stored.body) : stored.body;
     const outcome = await postOtlp(this.target, body, stored.contentType, this.gzip ? 'gzip' : undefined, signal);
     if (outcome.kind === 'error') return { ok: false, failure: classifyExportError(outcome.error) };
@@ -116,5 +141,18 @@ export class PersistedSender {
     }
     const detail = outcome.body ? ` ${outcome.body.slice(0, 200)}` : '';
     return { ok: false, failure: { retryable: false, reason: `HTTP ${outcome.status}${detail}`, status: outcome.status } };
+  }
+
+  private async sendGrpc(id: number, stored: { body: Uint8Array; contentType: string }, signal: AbortSignal): Promise<SendResult> {
+    let body = stored.body;
+    if (/json/i.test(stored.contentType)) {
+      try {
+        body = traceRequestJsonToProtobuf(stored.body);
+      } catch (error) {
+        return { ok: false, failure: { retryable: false, reason: `batch ${id} (OTLP/JSON) cannot be re-encoded for the gRPC upstream: ${(error as Error).message}` } };
+      }
+    }
+    const outcome = await this.grpc!.exportTraces(body, signal);
+    return outcome.ok ? { ok: true } : { ok: false, failure: outcome.failure, ...(outcome.retryAfterMs !== undefined && { retryAfterMs: outcome.retryAfterMs }) };
   }
 }

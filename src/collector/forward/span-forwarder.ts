@@ -54,6 +54,8 @@ export interface LogsForwardResult {
   readonly status: number;
   /** The upstream's Retry-After when it throttled and we stopped retrying (extra, optional). */
   readonly retryAfterMs?: number;
+  /** Why, when the relay itself refused (the sender is told this rather than a bare status). */
+  readonly message?: string;
 }
 
 export interface EnqueueOptions {

@@ -92,13 +92,13 @@ describe('forwardConfigFromEnv: protocol, timeout, compression', () => {
     const error = errorOf(() =>
       forwardConfigFromEnv({
         ...base,
-        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'grpc',
+        OTEL_EXPORTER_OTLP_TRACES_PROTOCOL: 'http/protobuff',
         OTEL_EXPORTER_OTLP_TIMEOUT: '10s',
         OTEL_EXPORTER_OTLP_COMPRESSION: 'zstd',
       }),
     );
     expect(error.issues).toEqual([
-      { path: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', message: 'expected "http/protobuf" or "http/json" (gRPC is not supported by the forwarder), got "grpc"' },
+      { path: 'OTEL_EXPORTER_OTLP_TRACES_PROTOCOL', message: 'expected "http/protobuf", "http/json" or "grpc", got "http/protobuff"' },
       { path: 'OTEL_EXPORTER_OTLP_TIMEOUT', message: 'expected a positive integer of milliseconds, got "10s"' },
       { path: 'OTEL_EXPORTER_OTLP_COMPRESSION', message: 'expected "gzip" or "none", got "zstd"' },
     ]);
@@ -187,8 +187,8 @@ describe('forward section in the config file', () => {
   });
 
   it('reports a bad field with its path in the file', () => {
-    expect(() => parseConfig('forward:\n  endpoint: tempo\n  protocol: grpc\n', { env: {} })).toThrow(
-      /forward\.endpoint: expected an http:\/\/ or https:\/\/ URL, got "tempo"\n\s+forward\.protocol: expected "http\/protobuf" or "http\/json", got "grpc"/,
+    expect(() => parseConfig('forward:\n  endpoint: tempo\n  protocol: grpc-web\n', { env: {} })).toThrow(
+      /forward\.endpoint: expected an http:\/\/ or https:\/\/ URL, got "tempo"\n\s+forward\.protocol: expected "http\/protobuf", "http\/json" or "grpc", got "grpc-web"/,
     );
   });
 });
