@@ -1,9 +1,11 @@
 /**
  * The collector bench's separate process (forked by bench/collector.ts): the upstream sink
  * the collector forwards to (answers 200 at once, counts bytes), and the load generator that
- * sends OTLP protobuf requests over keep-alive HTTP to 127.0.0.1. Every run is bounded by a
- * duration and a request count. Talks to its parent over IPC only.
+ * sends OTLP protobuf requests over keep-alive HTTP, or OTLP/gRPC (one HTTP/2 channel, as the
+ * official gRPC exporters use), to 127.0.0.1. Every run is bounded by a duration and a request
+ * count. Talks to its parent over IPC only.
  */
+import { Client, credentials, Metadata } from '@grpc/grpc-js';
 import { Agent, createServer, request } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
@@ -11,7 +13,9 @@ import { buildTemplate, requestBody, TURNS_PER_REQUEST } from './collector-workl
 import type { RequestTemplate } from './collector-workload.ts';
 
 export interface LoadRun {
+  /** `http://host:port` (HTTP), or `host:port` (gRPC). */
   readonly target: string;
+  readonly transport?: 'http' | 'grpc';
   /** `closed`: `concurrency` requests always in flight. `open`: `ratePerSecond` requests started per second, up to `concurrency` in flight. */
   readonly mode: 'closed' | 'open';
   readonly concurrency: number;
@@ -23,6 +27,7 @@ export interface LoadRun {
 
 export interface LoadResult {
   readonly requests: number;
+  /** HTTP status codes, or `grpc-<code>` (`grpc-0` is OK); -1 a transport error. */
   readonly statuses: Record<string, number>;
   readonly spansAccepted: number;
   readonly elapsedMs: number;
@@ -61,9 +66,29 @@ function send(agent: Agent, target: URL, body: Buffer): Promise<number> {
   });
 }
 
-async function run(options: LoadRun): Promise<LoadResult> {
+const TRACE_EXPORT = '/opentelemetry.proto.collector.trace.v1.TraceService/Export';
+const raw = (bytes: Buffer) => bytes;
+
+/** One Export call with an already encoded request: the same bytes the HTTP load posts. */
+function sendGrpc(client: Client, body: Buffer): Promise<string> {
+  return new Promise((resolve) => {
+    client.makeUnaryRequest(TRACE_EXPORT, raw, raw, body, new Metadata(), {}, (error) => resolve(`grpc-${error ? (error.code ?? -1) : 0}`));
+  });
+}
+
+/** A sender per run: its `send` resolves with the answer's status key and `accepted` says which keys are success. */
+function senderFor(options: LoadRun): { send(body: Buffer): Promise<string | number>; accepted(status: string | number): boolean; close(): void } {
+  if (options.transport === 'grpc') {
+    const client = new Client(options.target, credentials.createInsecure(), { 'grpc.max_send_message_length': -1, 'grpc.max_receive_message_length': -1 });
+    return { send: (body) => sendGrpc(client, body), accepted: (status) => status === 'grpc-0', close: () => client.close() };
+  }
   const target = new URL('/v1/traces', options.target);
   const agent = new Agent({ keepAlive: true, maxSockets: options.concurrency });
+  return { send: (body) => send(agent, target, body), accepted: (status) => status === 200, close: () => agent.destroy() };
+}
+
+async function run(options: LoadRun): Promise<LoadResult> {
+  const sender = senderFor(options);
   const statuses: Record<string, number> = {};
   const latencies: number[] = [];
   let requests = 0;
@@ -78,11 +103,11 @@ async function run(options: LoadRun): Promise<LoadResult> {
     const at = performance.now();
     inFlight++;
     requests++;
-    const status = await send(agent, target, body);
+    const status = await sender.send(body);
     inFlight--;
     latencies.push(performance.now() - at);
     statuses[status] = (statuses[status] ?? 0) + 1;
-    if (status === 200) accepted += template.spans;
+    if (sender.accepted(status)) accepted += template.spans;
   };
   if (options.mode === 'closed') {
     const worker = async () => {
@@ -106,7 +131,7 @@ async function run(options: LoadRun): Promise<LoadResult> {
   }
   const elapsedMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuAtStart);
-  agent.destroy();
+  sender.close();
   const sorted = Float64Array.from(latencies).sort();
   return {
     requests,

@@ -8,8 +8,15 @@
  * - `collect`: as `tracejudge collect` runs it with the default config: the checks, plus the online
  *   stage's sampling decision on every turn span (no judge section, so nothing is judged).
  *
- *   node bench/collector-server.ts <relay|checks|collect> <sink URL>   (run with --cpu-prof to profile)
+ * The load arrives over OTLP/HTTP, or OTLP/gRPC (`grpc`: the gRPC receiver beside HTTP, as
+ * `collect --grpc-listen` runs it); the forward queue is in memory, or on disk (`disk`: node:sqlite
+ * in a temporary state directory, `collect`'s default).
+ *
+ *   node bench/collector-server.ts <relay|checks|collect> <sink URL> [http|grpc] [memory|disk]   (--cpu-prof to profile)
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
 import { createOnlineStage, pipelineOptionsFromConfig } from '../processors/index.ts';
 import { OtlpForwarder } from '../src/collector/forward/forwarder.ts';
@@ -22,14 +29,16 @@ import { resolveConfig } from '../src/config/index.ts';
 
 diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
 
-const [mode, sinkUrl] = process.argv.slice(2);
-const forwardConfig = ForwardConfigSchema.parse({ endpoint: sinkUrl, timeout: '30s' });
+const [mode, sinkUrl, transport = 'http', queue = 'memory'] = process.argv.slice(2);
+const stateDir = queue === 'disk' ? mkdtempSync(join(tmpdir(), 'tracejudge-bench-state-')) : undefined;
+const forwardConfig = ForwardConfigSchema.parse({ endpoint: sinkUrl, timeout: '30s', ...(stateDir && { queue: { persistPath: join(stateDir, 'forward-queue.db') } }) });
 const forwarder = new OtlpForwarder(forwardConfig, { flushTimeoutMs: 30_000, shutdownTimeoutMs: 30_000 });
 const receiverOptions = { host: '127.0.0.1', port: 0 };
 
 let stop: () => Promise<void>;
 let stats: () => unknown;
 let url: string;
+let grpcTarget: string | undefined;
 
 if (mode === 'relay') {
   const maxSpans = forwardConfig.queue.maxSpans;
@@ -60,12 +69,14 @@ if (mode === 'relay') {
     forwarder,
     pipeline: online ? { ...pipeline, sinks: [...(pipeline.sinks ?? []), ...online.checkSinks] } : pipeline,
     receiver: receiverOptions,
+    ...(transport === 'grpc' && { grpc: { host: '127.0.0.1', port: 0 } }),
     forwarderMaxQueuedSpans: forwardConfig.queue.maxSpans,
     forwarderMaxQueuedBytes: forwardConfig.queue.maxBytes,
     ...(online && { stages: [online.stage] }),
   });
   const running = service;
   url = `http://127.0.0.1:${(await running.start()).port}`;
+  if (transport === 'grpc') grpcTarget = `127.0.0.1:${running.grpcPort}`;
   stop = async () => {
     await running.stop();
     await online?.close();
@@ -74,11 +85,13 @@ if (mode === 'relay') {
 } else {
   throw new Error(`mode must be relay, checks or collect, got ${JSON.stringify(mode)}`);
 }
+if (transport === 'grpc' && grpcTarget === undefined) throw new Error(`mode ${mode} has no gRPC receiver (checks or collect)`);
 
-process.send!({ type: 'ready', url });
+process.send!({ type: 'ready', url, grpcTarget });
 process.on('message', (message: { type: 'stop' }) => {
   if (message.type !== 'stop') return;
   void stop().then(() => {
+    if (stateDir) rmSync(stateDir, { recursive: true, force: true });
     const usage = process.resourceUsage();
     process.send!({ type: 'stopped', stats: stats(), maxRssBytes: usage.maxRSS * 1024, cpuUserMs: usage.userCPUTime / 1000, cpuSystemMs: usage.systemCPUTime / 1000 });
     process.disconnect();

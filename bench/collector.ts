@@ -21,9 +21,8 @@
  * floors (bench/collector-floors.ts) and the evaluation after a long run (bench/collector-long-running.ts).
  */
 import { fork } from 'node:child_process';
-import type { ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import type { LoadResult, LoadRun } from './collector-load.ts';
+import { nextMessage, phase, spansPerSecond, type Phase } from './collector-phase.ts';
 import { measureFloors } from './collector-floors.ts';
 import { measureLongRunning } from './collector-long-running.ts';
 import { buildTemplate, TURNS_PER_REQUEST } from './collector-workload.ts';
@@ -38,41 +37,6 @@ const OPEN_MAX_IN_FLIGHT = 1024;
 const OPEN_CONVERSATIONS = 5_000;
 const WARMUP_MS = 3_000;
 
-interface Phase {
-  readonly load: LoadResult;
-  readonly server: { readonly stats: any; readonly maxRssBytes: number; readonly cpuUserMs: number; readonly cpuSystemMs: number };
-}
-
-function nextMessage<T>(child: ChildProcess, type: string): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const onMessage = (message: { type: string }) => {
-      if (message.type !== type) return;
-      child.off('message', onMessage);
-      child.off('exit', onExit);
-      resolve(message as T);
-    };
-    const onExit = (code: number | null) => reject(new Error(`${child.spawnargs.join(' ')} exited with ${code} before "${type}"`));
-    child.on('message', onMessage);
-    child.once('exit', onExit);
-  });
-}
-
-async function phase(load: ChildProcess, sinkUrl: string, mode: 'relay' | 'checks' | 'collect', run: Omit<LoadRun, 'target'>): Promise<Phase> {
-  const profileDir = process.env.BENCH_CPU_PROF;
-  const execArgv = profileDir ? [`--cpu-prof`, `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=collector-${mode}-${run.mode}.cpuprofile`] : [];
-  const server = fork(`${HERE}collector-server.ts`, [mode, sinkUrl], { execArgv, stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
-  const { url } = await nextMessage<{ url: string }>(server, 'ready');
-  const result = nextMessage<{ result: LoadResult }>(load, 'result');
-  load.send({ type: 'run', run: { ...run, target: url } });
-  const { result: loadResult } = await result;
-  const stopped = nextMessage<Phase['server']>(server, 'stopped');
-  server.send({ type: 'stop' });
-  const serverResult = await stopped;
-  await new Promise((resolve) => (server.exitCode !== null ? resolve(undefined) : server.once('exit', resolve)));
-  return { load: loadResult, server: serverResult };
-}
-
-const spansPerSecond = (p: Phase) => (p.load.spansAccepted / p.load.elapsedMs) * 1000;
 
 export async function runCollectorBench(options: { phaseSeconds?: number; rounds?: number } = {}): Promise<BenchRow[]> {
   const durationMs = Math.min(MAX_PHASE_MS, (options.phaseSeconds ?? Number(process.env.BENCH_COLLECTOR_SECONDS ?? 10)) * 1000);

@@ -16,6 +16,7 @@ const SUITES: readonly { readonly key: string; readonly file: string }[] = [
   { key: 'sampling', file: 'sampling.ts' },
   { key: 'online', file: 'online.ts' },
   { key: 'collector', file: 'collector.ts' },
+  { key: 'collector-transports', file: 'collector-transports.ts' },
   { key: 'two-signals', file: 'two-signals.ts' },
   { key: 'masker', file: 'masker.ts' },
   { key: 'offline', file: 'offline.ts' },
