@@ -41,6 +41,8 @@ export interface EvaluationPipelineOptions {
   readonly lateSinks?: readonly ResultSink[];
   /** Results as `gen_ai.evaluation.result` span events on the evaluated span (`events.spans`); default true. */
   readonly spanEvents?: boolean;
+  /** A span with a failed evaluation gets status ERROR (`events.failedSpanStatus`); default false. */
+  readonly failedSpanStatus?: boolean;
   /**
    * When late content is evaluated: `timer` (default) on the next turn of the event loop, so the
    * records of one export come together; `manual` when the front door calls `flushLateContent`
@@ -139,6 +141,7 @@ export class EvaluationPipeline {
   readonly #late = new Map<string, { span: SpanRecord; records: SpanContentRecord['record'][] }>();
   readonly #lateSinks: readonly ResultSink[];
   readonly #spanEvents: boolean;
+  readonly #failedSpanStatus: boolean;
   readonly #masking: OutputMasking | undefined;
   readonly #lateOnTimer: boolean;
   #lateTimer: NodeJS.Immediate | undefined;
@@ -155,6 +158,7 @@ export class EvaluationPipeline {
     this.#contentTtlMs = options.content?.ttlMs ?? 5 * 60_000;
     this.#lateSinks = options.lateSinks ?? [];
     this.#spanEvents = options.spanEvents ?? true;
+    this.#failedSpanStatus = options.failedSpanStatus ?? false;
     this.#masking = options.masking;
     this.#lateOnTimer = (options.lateContent ?? 'timer') === 'timer';
     this.#startContext = {
@@ -331,7 +335,7 @@ export class EvaluationPipeline {
       view.responseId === undefined
         ? { conversationId: writtenKey, traceId, spanId, spanEndedAt, cohort }
         : { conversationId: writtenKey, traceId, spanId, responseId: view.responseId, spanEndedAt, cohort };
-    if (this.#spanEvents && !late) new SpanEventSink(target, extras, eventTime).write(results, evaluated);
+    if (this.#spanEvents && !late) new SpanEventSink(target, extras, eventTime, { failedSpanStatus: this.#failedSpanStatus }).write(results, evaluated);
     if (this.#sinks.length > 0 || late) {
       // Text-keeping sinks (the store, review) get what was said: as this span shows it, with
       // every user turn of the conversation so far (taken now: the memory moves on).

@@ -42,6 +42,7 @@ export function pipelineOptionsFromConfig(config: TracejudgeConfig, available?: 
   return {
     content: { maxSpans: join.maxSpans, maxChars: join.maxChars, ttlMs: join.recordTtl },
     spanEvents: events.spans,
+    failedSpanStatus: events.failedSpanStatus,
     masking: OutputMasking.forConfig(config),
     checks: selectChecks(checks.enabled, available ?? builtinChecksWith({ maxScannedChars: checks.maxScannedChars })),
     conversations: {

@@ -124,6 +124,7 @@ export async function createOnlineStage(config: TracejudgeConfig, setup: OnlineS
     metrics,
     sinks,
     spanEvents: config.events.spans,
+    failedSpanStatus: config.events.failedSpanStatus,
     masking: OutputMasking.forConfig(config),
   });
   return {

@@ -46,6 +46,8 @@ export interface OnlineStageOptions {
   readonly sinks?: readonly ResultSink[];
   /** Judge results as span events (on the held span, else on `evaluate` child spans); default true (`events.spans`). */
   readonly spanEvents?: boolean;
+  /** A held span whose judge results fail gets status ERROR (`events.failedSpanStatus`). */
+  readonly failedSpanStatus?: boolean;
   /** The masking boundary for the judge's results (processors/output-masking.ts). */
   readonly masking?: OutputMasking;
   readonly normalize?: NormalizeOptions;
@@ -110,6 +112,7 @@ export class OnlineEvaluationStage implements SpanStage {
       now: this.#now,
       onError: (e) => this.#error('delivery', e),
       spanEvents: options.spanEvents ?? true,
+      failedSpanStatus: options.failedSpanStatus ?? false,
       ...(options.masking && { masking: options.masking }),
     });
     this.#runner = options.evaluator

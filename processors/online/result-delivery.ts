@@ -1,7 +1,9 @@
-import type { SpanContext } from '@opentelemetry/api';
+import type { SpanContext, SpanStatus } from '@opentelemetry/api';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
+import { OtlpReadableSpan } from '../../src/otlp/index.ts';
 import type { EvaluationResult } from '../../src/model/evaluation-result.ts';
 import { appendEvents, evaluationChildSpan, resultEvents } from '../../src/results/evaluation-span.ts';
-import { evaluationSummary } from '../../src/results/evaluation-summary.ts';
+import { evaluationSummary, failedSpanStatus } from '../../src/results/evaluation-summary.ts';
 import type { JudgeResultContext } from '../../src/results/evaluation-span.ts';
 import type { EvaluationMetrics } from '../../src/results/metrics.ts';
 import type { EvaluationTarget, ResultSink } from '../../src/results/result-sink.ts';
@@ -29,6 +31,7 @@ export interface ResultDeliveryOptions {
   readonly onError: (error: unknown) => void;
   /** False (`events.spans: false`): results reach the sinks (log events among them) only; held spans are released bare. */
   readonly spanEvents?: boolean;
+  readonly failedSpanStatus?: boolean;
   /** Masks what is written (the judge's explanations, conversation ids carrying personal data) before events and sinks. */
   readonly masking?: OutputMasking;
 }
@@ -80,6 +83,8 @@ export class ResultDelivery {
             // The span's own summary too (an ended span takes no setAttribute: its attributes object is what is exported).
             const summary = evaluationSummary(held.span.attributes, results);
             if (summary) Object.assign(held.span.attributes as Record<string, unknown>, summary);
+            const status = summary && this.#options.failedSpanStatus ? failedSpanStatus(summary, held.span.status) : undefined;
+            if (status) writeEndedStatus(held.span, status);
           }
           this.#onSpan += results.length;
         } finally {
@@ -154,4 +159,13 @@ export class ResultDelivery {
       }
     }
   }
+}
+
+/**
+ * The status of a span that has ended: a decoded OTLP span takes `setStatus`; an ended SDK span
+ * ignores it (and warns), and its `status` field is what its exporter reads.
+ */
+function writeEndedStatus(span: ReadableSpan, status: SpanStatus): void {
+  if (span instanceof OtlpReadableSpan) span.setStatus(status);
+  else (span as { status: SpanStatus }).status = status;
 }

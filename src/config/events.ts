@@ -13,6 +13,12 @@ export const EventsConfigSchema = z
   .strictObject({
     spans: booleanish().prefault(true),
     logs: booleanish().prefault(false),
+    /**
+     * Also set the status of a span with a failed evaluation to ERROR, the failed names as its
+     * message (only a span whose status is unset: the app's own ERROR or OK stays). Off by default:
+     * every failed check then counts in the service's error rate and error-rate SLOs.
+     */
+    failedSpanStatus: booleanish().prefault(false),
   })
   .prefault({});
 
@@ -21,4 +27,5 @@ export type EventsConfig = z.output<typeof EventsConfigSchema>;
 export const eventsSection = defineSection(EventsConfigSchema, {
   TRACEJUDGE_EVENTS_LOGS: 'logs',
   TRACEJUDGE_EVENTS_SPANS: 'spans',
+  TRACEJUDGE_EVENTS_FAILED_SPAN_STATUS: 'failedSpanStatus',
 });

@@ -144,6 +144,12 @@ export class DecodedSpan implements SpanRecord {
     this.events.push(new DecodedEvent(name, timeUnixNano, withFlatStrings(attributes) as Attributes));
   }
 
+  /** As the SDK span's, without its rules: the caller decides (evaluation-summary.ts's failedSpanStatus). */
+  setStatus(status: { readonly code: StatusCode; readonly message?: string }): this {
+    (this as { status: DecodedSpanInit['status'] }).status = status.message === undefined ? { code: status.code } : { code: status.code, message: status.message };
+    return this;
+  }
+
   /** Through the SDK view, so both stay alike (readable-span.ts). */
   setAttribute(key: string, value: ApiAttributes[string]): this {
     this.toReadableSpan();

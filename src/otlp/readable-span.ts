@@ -47,6 +47,7 @@ export interface ReadableSource {
   readonly scope: { readonly sdkScope: InstrumentationScope };
   readonly sizes: { readonly hasBigInt: boolean };
   addEvent(name: string, attributes?: Attributes, time?: [number, number]): void;
+  setStatus(status: SpanStatus): unknown;
 }
 
 function linkOf(link: LinkSource): Link {
@@ -177,6 +178,12 @@ export class OtlpReadableSpan implements ReadableSpan {
       const value = values[key];
       if (value !== undefined) this.setAttribute(key, value);
     }
+    return this;
+  }
+
+  /** Written on the decoded span, which the status getter reads. */
+  setStatus(status: SpanStatus): this {
+    this.#span.setStatus(status);
     return this;
   }
 

@@ -1,6 +1,9 @@
-import type { Attributes } from '@opentelemetry/api';
+import { SpanStatusCode, type Attributes, type SpanStatus } from '@opentelemetry/api';
 import type { EvaluationResult } from '../model/evaluation-result.ts';
 import { TracejudgeAttributes } from './names.ts';
+
+/** What an ERROR status written by tracejudge says first: such a status is ours to update. */
+const STATUS_PREFIX = 'tracejudge: failed evaluations: ';
 
 /** A result below this score failed, as a `fail` label does (the review queue's default threshold). */
 const FAILING_BELOW = 0.5;
@@ -30,4 +33,17 @@ export function evaluationSummary(existing: Readonly<Record<string, unknown>>, r
     [TracejudgeAttributes.FAILED_NAMES]: [...names].sort(),
     ...(scores.length > 0 && { [TracejudgeAttributes.MIN_SCORE]: Math.min(...scores) }),
   };
+}
+
+/**
+ * The status a span with failed evaluations gets with `events.failedSpanStatus`: ERROR with the
+ * failed names, when its status is unset (or an earlier ERROR of ours, now with more names); the
+ * app's own ERROR or OK is left alone. Undefined when nothing changes.
+ */
+export function failedSpanStatus(summary: Attributes, current: SpanStatus | undefined): SpanStatus | undefined {
+  if (summary[TracejudgeAttributes.FAILED] !== true) return undefined;
+  const ours = current === undefined || current.code === SpanStatusCode.UNSET || (current.code === SpanStatusCode.ERROR && current.message?.startsWith(STATUS_PREFIX) === true);
+  if (!ours) return undefined;
+  const names = summary[TracejudgeAttributes.FAILED_NAMES];
+  return { code: SpanStatusCode.ERROR, message: `${STATUS_PREFIX}${Array.isArray(names) ? names.join(', ') : ''}` };
 }

@@ -1,7 +1,7 @@
-import type { Attributes, HrTime } from '@opentelemetry/api';
+import type { Attributes, HrTime, SpanStatus } from '@opentelemetry/api';
 import type { EvaluationResult } from '../model/evaluation-result.ts';
 import { evaluationEventAttributes } from './event-attributes.ts';
-import { evaluationSummary } from './evaluation-summary.ts';
+import { evaluationSummary, failedSpanStatus } from './evaluation-summary.ts';
 import type { EvaluationEventExtras } from './event-attributes.ts';
 import { CONTENT_PROBLEM_EVENT, EVALUATION_RESULT_EVENT, TracejudgeAttributes } from './names.ts';
 import type { EvaluationTarget, ResultSink } from './result-sink.ts';
@@ -16,6 +16,9 @@ export interface MutableSpanTarget {
   /** With both, the span also gets the summary of its evaluations (`tracejudge.evaluation.failed`, …). */
   setAttribute?(key: string, value: Attributes[string]): unknown;
   readonly attributes?: Readonly<Record<string, unknown>>;
+  /** With `failedSpanStatus`, a span with a failed evaluation gets ERROR (see evaluation-summary.ts). */
+  setStatus?(status: SpanStatus): unknown;
+  readonly status?: SpanStatus;
 }
 
 /** Problems listed on one event; the rest are counted, not listed (events are not logs). */
@@ -30,16 +33,18 @@ export class SpanEventSink implements ResultSink {
   readonly #span: MutableSpanTarget;
   readonly #attributes: EvaluationEventExtras['attributes'];
   readonly #time: HrTime | undefined;
+  readonly #failedSpanStatus: boolean;
 
   /**
    * `attributes` go on every event of this span, as `tracejudge.<key>`. `time` stamps the events
    * (an SDK span's end: its `addEvent` would stamp them now, after the end, where Jaeger hides
    * them); without it the target stamps them (a decoded OTLP span: at its end).
    */
-  constructor(span: MutableSpanTarget, attributes?: EvaluationEventExtras['attributes'], time?: HrTime) {
+  constructor(span: MutableSpanTarget, attributes?: EvaluationEventExtras['attributes'], time?: HrTime, options: { failedSpanStatus?: boolean } = {}) {
     this.#span = span;
     this.#attributes = attributes;
     this.#time = time;
+    this.#failedSpanStatus = options.failedSpanStatus ?? false;
   }
 
   write(results: readonly EvaluationResult[], target: EvaluationTarget): void {
@@ -56,7 +61,10 @@ export class SpanEventSink implements ResultSink {
     const span = this.#span;
     if (typeof span.setAttribute !== 'function') return;
     const summary = evaluationSummary(span.attributes ?? {}, results);
-    if (summary) for (const key of Object.keys(summary)) span.setAttribute(key, summary[key]);
+    if (!summary) return;
+    for (const key of Object.keys(summary)) span.setAttribute(key, summary[key]);
+    const status = this.#failedSpanStatus ? failedSpanStatus(summary, span.status) : undefined;
+    if (status) span.setStatus?.(status);
   }
 
   /** Says on the span why its content could not be (fully) read. */

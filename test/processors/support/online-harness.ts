@@ -76,6 +76,7 @@ export async function startOnlineHarness(handler: ScriptHandler, config: OnlineT
       ...(config.review && { review: config.review }),
       ...(config.store && { store: config.store }),
       ...(config.privacy && { privacy: config.privacy }),
+      ...(config.events && { events: config.events }),
     },
     { env: { OPENAI_API_KEY: 'test-key' } },
   );
