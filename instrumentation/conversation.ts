@@ -159,7 +159,8 @@ class ConversationImpl implements Conversation, TurnHost {
     const attributes: Attributes = { ...this.#settings.baseAttributes, [GenAI.OPERATION_NAME]: 'invoke_agent' };
     const at = spanTime();
     const span = this.tracer.startSpan(this.#turnSpanName(), { kind: SpanKind.INTERNAL, attributes, startTime: at }, this.#parentForNewSpan());
-    applyOutcome(span, signal);
+    // An instant span: its event at its one instant.
+    applyOutcome(span, signal, at);
     span.end(at);
   }
 

@@ -1,6 +1,7 @@
-import type { Attributes, Span } from '@opentelemetry/api';
+import type { Attributes, HrTime, Span } from '@opentelemetry/api';
 import { App } from '../src/model/attributes.ts';
 import { appAttributes, describeType, warn } from './app-attributes.ts';
+import { spanTime } from './clock.ts';
 import type { AppAttributeValue, AppScalar } from './app-attributes.ts';
 
 /**
@@ -33,13 +34,22 @@ export interface OutcomeRecorder {
   record(name: string, value?: AppScalar, attributes?: OutcomeAttributes): void;
 }
 
-export function applyOutcome(span: Span, signal: OutcomeSignal): void {
+/**
+ * The event is stamped on the clock our spans start and end on (clock.ts): the SDK's own stamp
+ * is on the span's anchored `Date.now()` clock and landed up to a millisecond outside the span
+ * (measured: 6 of the demo's 103 events), where Jaeger hides it.
+ */
+export function applyOutcome(span: Span, signal: OutcomeSignal, time: HrTime = spanTime()): void {
   span.setAttribute(signal.attribute, signal.value);
-  span.addEvent(App.OUTCOME_EVENT, {
-    ...signal.eventAttributes,
-    [App.OUTCOME_NAME]: signal.name,
-    [signal.attribute]: signal.value,
-  });
+  span.addEvent(
+    App.OUTCOME_EVENT,
+    {
+      ...signal.eventAttributes,
+      [App.OUTCOME_NAME]: signal.name,
+      [signal.attribute]: signal.value,
+    },
+    time,
+  );
 }
 
 function signal(attribute: string, value: AppScalar, attributes: unknown, where: string): OutcomeSignal {

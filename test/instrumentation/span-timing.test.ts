@@ -24,15 +24,23 @@ describe('our instrumentation\'s spans nest in time', () => {
         await turn.tool('find_slot', { i }, async () => ({ slot: '10:30' }));
         const completion = await openai.chat.completions.create({ model: 'test-model', messages: [{ role: 'user', content: `Turn ${i}` }] });
         turn.reply(completion.choices[0]!.message.content ?? '');
+        if (i % 10 === 0) turn.outcome.bookingMade();
       });
     }
+    conversation.outcome.feedback('positive');
     conversation.end();
     const spans = tracing.spans();
     const byId = new Map(spans.map((span) => [span.spanContext().spanId, span]));
     let children = 0;
     let subMillisecondStarts = 0;
+    let events = 0;
     for (const span of spans) {
       if (nanos(span.startTime) % 1_000_000n !== 0n) subMillisecondStarts++;
+      // Outcome events too lie within their span, on the same clock (Jaeger hides events outside it).
+      for (const event of span.events) {
+        events++;
+        expect(nanos(event.time) >= nanos(span.startTime) && nanos(event.time) <= nanos(span.endTime), `${event.name} outside ${span.name}`).toBe(true);
+      }
       const parent = span.parentSpanContext && byId.get(span.parentSpanContext.spanId);
       if (!parent) continue;
       children++;
@@ -40,6 +48,7 @@ describe('our instrumentation\'s spans nest in time', () => {
       expect(nanos(span.endTime) <= nanos(parent.endTime), `${span.name} ends after ${parent.name}`).toBe(true);
     }
     expect(children).toBeGreaterThanOrEqual(600);
+    expect(events).toBeGreaterThanOrEqual(21);
     expect(subMillisecondStarts).toBeGreaterThan(spans.length / 2);
     await tracing.provider.shutdown();
   });
