@@ -2,6 +2,7 @@ import type { Span } from '@opentelemetry/sdk-trace';
 import { spanRecordFromReadable } from '../src/model/index.ts';
 import type { EvaluationPipeline } from './evaluation-pipeline.ts';
 import type { SpanStage } from './span-stage.ts';
+import { resultEventTime } from '../src/results/event-time.ts';
 
 /**
  * Runs the inline evaluation pipeline inside the SDK: learns the conversation
@@ -29,6 +30,6 @@ export class InlineChecksStage implements SpanStage {
 
   onEnding(span: Span): void {
     // Stamped at the span's end: `addEvent` would stamp them now, just after it, where Jaeger hides them.
-    this.pipeline.onEnding(spanRecordFromReadable(span), span, span.endTime);
+    this.pipeline.onEnding(spanRecordFromReadable(span), span, resultEventTime(span.startTime, span.endTime));
   }
 }

@@ -4,6 +4,7 @@ import { OtlpReadableSpan } from '../../src/otlp/index.ts';
 import type { EvaluationResult } from '../../src/model/evaluation-result.ts';
 import { appendEvents, evaluationChildSpan, resultEvents } from '../../src/results/evaluation-span.ts';
 import { evaluationSummary, failedSpanStatus } from '../../src/results/evaluation-summary.ts';
+import { resultEventTime } from '../../src/results/event-time.ts';
 import type { JudgeResultContext } from '../../src/results/evaluation-span.ts';
 import type { EvaluationMetrics } from '../../src/results/metrics.ts';
 import type { EvaluationTarget, ResultSink } from '../../src/results/result-sink.ts';
@@ -77,9 +78,9 @@ export class ResultDelivery {
         if (held) held.forward(held.span);
       } else if (held) {
         try {
-          // Stamped at the span's end, so the results lie within it; the real time in tracejudge.evaluated_at.
+          // Stamped at the span's end (as a whole µs: event-time.ts), so the results lie within it; the real time in tracejudge.evaluated_at.
           if (results.length > 0) {
-            appendEvents(held.span, resultEvents(results, request.context, 'span_event', time, held.span.endTime));
+            appendEvents(held.span, resultEvents(results, request.context, 'span_event', time, resultEventTime(held.span.startTime, held.span.endTime)));
             // The span's own summary too (an ended span takes no setAttribute: its attributes object is what is exported).
             const summary = evaluationSummary(held.span.attributes, results);
             if (summary) Object.assign(held.span.attributes as Record<string, unknown>, summary);

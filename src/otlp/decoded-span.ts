@@ -9,6 +9,7 @@ import type { LinkSource } from './readable-span.ts';
 import { nanosToHrTime } from './hr-time.ts';
 import type { AttributeSizes } from './attribute-tally.ts';
 import { sdkResourceOf, sdkScopeOf } from './sdk-values.ts';
+import { resultEventNanos } from '../results/event-time.ts';
 
 export { nanosToHrTime } from './hr-time.ts';
 
@@ -138,7 +139,7 @@ export class DecodedSpan implements SpanRecord {
    * copied flat (see {@link withFlatStrings}).
    */
   /** At the span's end unless a time is given (nanoseconds, or an API HrTime). */
-  addEvent(name: string, attributes: ApiAttributes = {}, time: bigint | HrTime = this.endTimeUnixNano): void {
+  addEvent(name: string, attributes: ApiAttributes = {}, time: bigint | HrTime = resultEventNanos(this.startTimeUnixNano, this.endTimeUnixNano)): void {
     const timeUnixNano = typeof time === 'bigint' ? time : BigInt(time[0]) * 1_000_000_000n + BigInt(time[1]);
     // API AnyValue is `unknown`; what the SDK would accept on an event, we keep and encode.
     this.events.push(new DecodedEvent(name, timeUnixNano, withFlatStrings(attributes) as Attributes));

@@ -11,6 +11,7 @@ import {
   RpcCode,
 } from '../../src/otlp/index.ts';
 import { agentSpans } from './sdk-spans.ts';
+import { resultEventNanos } from '../../src/results/event-time.ts';
 
 /** Everything a decoded span carries, including which integral numbers were doubles on the wire. */
 function wireView(spans: readonly DecodedSpan[]) {
@@ -113,7 +114,8 @@ describe('encodeTraceRequestJson', () => {
     decoded[0].addEvent('gen_ai.evaluation.result', { 'gen_ai.evaluation.name': 'commitment.price', 'gen_ai.evaluation.score.value': 0.5, n: 3 });
     const event = wireView(decoded).resourceSpans[0].scopeSpans[0].spans[0].events[1];
     expect(event).toEqual({
-      timeUnixNano: '18446744073709551615',
+      // At the span's end as a whole µs (results/event-time.ts), here of the largest fixed64 end.
+      timeUnixNano: String(resultEventNanos(decoded[0].startTimeUnixNano, decoded[0].endTimeUnixNano)),
       name: 'gen_ai.evaluation.result',
       attributes: [
         { key: 'gen_ai.evaluation.name', value: { stringValue: 'commitment.price' } },

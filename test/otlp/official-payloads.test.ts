@@ -4,6 +4,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import type { DecodedSpan } from '../../src/otlp/index.ts';
 import { decodeTraceRequestJson, decodeTraceRequestProtobuf } from '../../src/otlp/index.ts';
 import { agentSpans, hrTimeToNanos, inputMessages } from './sdk-spans.ts';
+import { resultEventNanos } from '../../src/results/event-time.ts';
 
 /** Everything a decoded span carries, as plain values (comparable across decoders). */
 function view(span: DecodedSpan) {
@@ -114,7 +115,10 @@ describe('decoding what the official OTLP serializers produce from real SDK span
     const request = JSON.parse(new TextDecoder().decode(JsonTraceSerializer.serializeRequest([chat.toReadableSpan()])));
     const events = request.resourceSpans[0].scopeSpans[0].spans[0].events;
     expect(events.map((e: { name: string }) => e.name)).toEqual(['gen_ai.choice', 'gen_ai.evaluation.result']);
-    // Stamped at the span's end: reproducible, and inside the span on a timeline.
-    expect(events[1].timeUnixNano).toBe('1750000002000000001');
+    // Stamped at the span's end as a whole µs (results/event-time.ts): reproducible, and inside the span on any timeline.
+    expect(chat.events[1]!.timeUnixNano).toBe(resultEventNanos(chat.startTimeUnixNano, chat.endTimeUnixNano));
+    // The official serializer goes through HrTime (numbers): within a microsecond of it, inside the span.
+    const written = BigInt(events[1].timeUnixNano);
+    expect(written >= chat.startTimeUnixNano && written <= chat.endTimeUnixNano).toBe(true);
   });
 });
