@@ -11,23 +11,7 @@ import {
   OtlpDecodeError,
   traceRequestJsonToProtobuf,
 } from '../../src/otlp/index.ts';
-import { agentSpans } from './sdk-spans.ts';
-
-/** Everything a decoded span says, as plain data (the decoded objects hold lazy fields). */
-const spanFacts = (span: ReturnType<typeof decodeTraceRequestJson>['spans'][number]) => ({
-  traceId: span.traceId,
-  spanId: span.spanId,
-  parentSpanId: span.parentSpanId,
-  name: span.name,
-  kind: span.kind,
-  start: span.startTimeUnixNano,
-  end: span.endTimeUnixNano,
-  attributes: span.attributes,
-  events: span.events.map((event) => ({ name: event.name, time: event.timeUnixNano, attributes: event.attributes })),
-  status: span.status,
-  resource: span.resource.attributes,
-  scope: span.scope.name,
-});
+import { agentSpans, decodedView } from './sdk-spans.ts';
 
 describe('OTLP/JSON re-encoded as protobuf (for a gRPC upstream)', () => {
   it('a trace request from the official JSON serializer decodes from protobuf to the same spans', async () => {
@@ -37,7 +21,7 @@ describe('OTLP/JSON re-encoded as protobuf (for a gRPC upstream)', () => {
     expect(fromJson.spans.length).toBeGreaterThanOrEqual(2);
     expect(fromJson.spans.some((span) => span.events.length > 0 || span.parentSpanId !== undefined)).toBe(true);
     expect(fromProtobuf.rejected).toEqual([]);
-    expect(fromProtobuf.spans.map(spanFacts)).toEqual(fromJson.spans.map(spanFacts));
+    expect(fromProtobuf.spans.map(decodedView)).toEqual(fromJson.spans.map(decodedView));
   });
 
   it('a logs request from the official JSON serializer decodes from protobuf to the same records', async () => {

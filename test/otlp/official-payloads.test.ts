@@ -1,32 +1,9 @@
 import { JsonTraceSerializer, ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { DecodedSpan } from '../../src/otlp/index.ts';
 import { decodeTraceRequestJson, decodeTraceRequestProtobuf } from '../../src/otlp/index.ts';
-import { agentSpans, hrTimeToNanos, inputMessages } from './sdk-spans.ts';
+import { agentSpans, decodedView as view, hrTimeToNanos, inputMessages } from './sdk-spans.ts';
 import { resultEventNanos } from '../../src/results/event-time.ts';
-
-/** Everything a decoded span carries, as plain values (comparable across decoders). */
-function view(span: DecodedSpan) {
-  return {
-    traceId: span.traceId,
-    spanId: span.spanId,
-    parentSpanId: span.parentSpanId,
-    name: span.name,
-    kind: span.kind,
-    start: span.startTimeUnixNano,
-    end: span.endTimeUnixNano,
-    attributes: span.attributes,
-    events: span.events.map((e) => ({ name: e.name, time: e.timeUnixNano, attributes: e.attributes })),
-    links: span.links,
-    status: span.status,
-    flags: span.flags,
-    resource: span.resourceAttributes,
-    resourceSchemaUrl: span.resource.schemaUrl,
-    scope: span.scope,
-    sizes: span.sizes,
-  };
-}
 
 describe('decoding what the official OTLP serializers produce from real SDK spans', () => {
   let sdkSpans: ReadableSpan[];

@@ -3,6 +3,7 @@ import { ROOT_CONTEXT, SpanKind, SpanStatusCode, trace } from '@opentelemetry/ap
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { InMemorySpanExporter, SimpleSpanProcessor, TracerProvider } from '@opentelemetry/sdk-trace';
+import type { DecodedSpan } from '../../src/otlp/index.ts';
 
 /** One span to record; children are started under it and end before it. */
 export interface SpanSpec {
@@ -104,3 +105,24 @@ export async function agentSpans(): Promise<ReadableSpan[]> {
   );
 }
 
+/** Everything a decoded span carries, as plain values (comparable across decoders). */
+export function decodedView(span: DecodedSpan) {
+  return {
+    traceId: span.traceId,
+    spanId: span.spanId,
+    parentSpanId: span.parentSpanId,
+    name: span.name,
+    kind: span.kind,
+    start: span.startTimeUnixNano,
+    end: span.endTimeUnixNano,
+    attributes: span.attributes,
+    events: span.events.map((e) => ({ name: e.name, time: e.timeUnixNano, attributes: e.attributes })),
+    links: span.links,
+    status: span.status,
+    flags: span.flags,
+    resource: span.resourceAttributes,
+    resourceSchemaUrl: span.resource.schemaUrl,
+    scope: span.scope,
+    sizes: span.sizes,
+  };
+}
