@@ -10,6 +10,7 @@ import { nanosToHrTime } from './hr-time.ts';
 import type { AttributeSizes } from './attribute-tally.ts';
 import { sdkResourceOf, sdkScopeOf } from './sdk-values.ts';
 import { resultEventNanos } from '../results/event-time.ts';
+import type { ReceivedSpan } from './wire/received.ts';
 
 export { nanosToHrTime } from './hr-time.ts';
 
@@ -18,7 +19,17 @@ export class DecodedResource {
   readonly attributes: Attributes;
   readonly droppedAttributesCount: number;
   readonly schemaUrl: string;
+  #receivedHeader: readonly Uint8Array[] | undefined;
   #sdkResource?: Resource;
+
+  /** The ResourceSpans' own fields as received (protobuf), when its spans' bytes are kept (src/otlp/wire). */
+  get receivedHeader(): readonly Uint8Array[] | undefined {
+    return this.#receivedHeader;
+  }
+
+  keepReceivedHeader(fields: readonly Uint8Array[] | undefined): void {
+    this.#receivedHeader = fields;
+  }
 
   constructor(attributes: Attributes, droppedAttributesCount: number, schemaUrl: string) {
     this.attributes = attributes;
@@ -48,7 +59,17 @@ export class DecodedScope {
   readonly attributes: Attributes;
   readonly droppedAttributesCount: number;
   readonly schemaUrl: string;
+  #receivedHeader: readonly Uint8Array[] | undefined;
   #sdkScope?: InstrumentationScope;
+
+  /** The ScopeSpans' own fields as received (protobuf), when its spans' bytes are kept (src/otlp/wire). */
+  get receivedHeader(): readonly Uint8Array[] | undefined {
+    return this.#receivedHeader;
+  }
+
+  keepReceivedHeader(fields: readonly Uint8Array[] | undefined): void {
+    this.#receivedHeader = fields;
+  }
 
   constructor(init: DecodedScopeInit) {
     this.name = init.name;
@@ -121,8 +142,12 @@ export interface DecodedSpanInit {
  */
 // The fields are declared once, in DecodedSpanInit; the class takes them as they are.
 export interface DecodedSpan extends DecodedSpanInit {}
+
 export class DecodedSpan implements SpanRecord {
   #readable?: ReadableSpan;
+  #received: Uint8Array | undefined;
+  #receivedEvents = 0;
+  #addedAttributes: string[] | undefined;
 
   constructor(init: DecodedSpanInit) {
     Object.assign(this, init);
@@ -147,6 +172,8 @@ export class DecodedSpan implements SpanRecord {
 
   /** As the SDK span's, without its rules: the caller decides (evaluation-summary.ts's failedSpanStatus). */
   setStatus(status: { readonly code: StatusCode; readonly message?: string }): this {
+    // Appending a Status would not do: decoders disagree on whether a second one replaces or merges.
+    if (status.code !== this.status.code || (status.message ?? '') !== (this.status.message ?? '')) this.forgetReceived();
     (this as { status: DecodedSpanInit['status'] }).status = status.message === undefined ? { code: status.code } : { code: status.code, message: status.message };
     return this;
   }
@@ -156,6 +183,48 @@ export class DecodedSpan implements SpanRecord {
     this.toReadableSpan();
     (this.#readable as OtlpReadableSpan).setAttribute(key, value as never);
     return this;
+  }
+
+  /**
+   * Keeps the span's protobuf bytes as received: forwarded as they are, with what the pipeline
+   * adds appended (src/otlp/wire/trace-request-encoder.ts), instead of re-encoded.
+   */
+  keepReceived(bytes: Uint8Array): void {
+    this.#received = bytes;
+    this.#receivedEvents = this.events.length;
+  }
+
+  /**
+   * The received bytes with what was added since, or undefined when the span must be encoded
+   * whole: never received as protobuf, or changed in a way appending cannot say (an event
+   * removed, an attribute it arrived with overwritten, its status changed).
+   */
+  received(): ReceivedSpan | undefined {
+    const bytes = this.#received;
+    if (bytes === undefined || this.events.length < this.#receivedEvents) return undefined;
+    if (this.resource.receivedHeader === undefined || this.scope.receivedHeader === undefined) return undefined;
+    return {
+      bytes,
+      addedEvents: this.events.slice(this.#receivedEvents),
+      addedAttributes: this.#addedAttributes ?? [],
+      attributes: this.attributes,
+      resource: this.resource,
+      scope: this.scope,
+    };
+  }
+
+  /** Its events or attributes were rewritten: the received bytes no longer say what it is. */
+  forgetReceived(): void {
+    this.#received = undefined;
+  }
+
+  /** Before an attribute is set: a new key can be appended; a received one cannot be overwritten so. */
+  noteAttributeSet(key: string): void {
+    if (this.#received === undefined) return;
+    const added = (this.#addedAttributes ??= []);
+    if (added.includes(key)) return;
+    if (Object.hasOwn(this.attributes, key)) this.forgetReceived();
+    else added.push(key);
   }
 
   /** The SDK view, built once; its `events` is this span's array, so added events are exported. */

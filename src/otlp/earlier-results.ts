@@ -21,5 +21,6 @@ export function dropEarlierInlineResults(span: DecodedSpan): number {
   }
   const removed = events.length - kept;
   events.length = kept;
+  if (removed > 0) span.forgetReceived();
   return removed;
 }

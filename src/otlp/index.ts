@@ -12,6 +12,7 @@ export type { AttributeSizes, DecodedLink, DecodedScopeInit, DecodedSpanInit } f
 export { decodeTraceRequestJson, decodeTraceRequestValue } from './json-decode.ts';
 export { flatString, flatValue, withFlatStrings } from './flat-strings.ts';
 export { encodeTraceRequestJson } from './json-encode.ts';
+export { encodeTraceRequest } from './wire/trace-request-encoder.ts';
 export { decodeTraceRequestProtobuf } from './protobuf-decode.ts';
 export { OtlpReadableSpan } from './readable-span.ts';
 export { decodeLogsRequest, decodeLogsRequestJson, decodeLogsRequestProtobuf, decodeLogsRequestValue } from './logs-decode.ts';

@@ -9,6 +9,7 @@ import { bytesId, parentBytesId, SPAN_ID_BYTES, TRACE_ID_BYTES } from './ids.ts'
 import type { AnyValueMember, PbAnyValue, PbExportTraceServiceRequest, PbKeyValue, PbLink, PbSpan } from './proto-schema.ts';
 import { longToBigInt, ProtoTypes } from './proto-schema.ts';
 import type { DecodedTraceRequest } from './span-fields.ts';
+import { traceRequestLayout, type ResourceSpansLayout } from './wire/trace-request-layout.ts';
 import { checkKind, checkStatusCode } from './span-fields.ts';
 
 const SAFE_MIN = BigInt(Number.MIN_SAFE_INTEGER);
@@ -143,6 +144,18 @@ function spanOf(span: PbSpan, path: string, resource: DecodedResource, scope: De
   });
 }
 
+/** The request's byte layout, when it matches what protobufjs decoded span for span (else none is kept). */
+function matchingLayout(body: Uint8Array, request: PbExportTraceServiceRequest): ResourceSpansLayout[] | undefined {
+  const layout = traceRequestLayout(body);
+  if (layout === undefined || layout.length !== request.resourceSpans.length) return undefined;
+  for (let r = 0; r < layout.length; r++) {
+    const scopes = request.resourceSpans[r].scopeSpans;
+    if (layout[r].scopes.length !== scopes.length) return undefined;
+    for (let s = 0; s < scopes.length; s++) if (layout[r].scopes[s].spans.length !== scopes[s].spans.length) return undefined;
+  }
+  return layout;
+}
+
 /**
  * Decodes a binary protobuf `ExportTraceServiceRequest`. Throws
  * {@link OtlpDecodeError} when the bytes are not one (truncated, wrong wire
@@ -158,6 +171,7 @@ export function decodeTraceRequestProtobuf(body: Uint8Array): DecodedTraceReques
   }
   const spans: DecodedSpan[] = [];
   const rejected: SpanRejection[] = [];
+  const layout = matchingLayout(body, request);
   request.resourceSpans.forEach((resourceSpans, r) => {
     const rsPath = `resourceSpans[${r}]`;
     const resource = new DecodedResource(
@@ -165,6 +179,7 @@ export function decodeTraceRequestProtobuf(body: Uint8Array): DecodedTraceReques
       resourceSpans.resource?.droppedAttributesCount ?? 0,
       resourceSpans.schemaUrl,
     );
+    resource.keepReceivedHeader(layout?.[r].header);
     resourceSpans.scopeSpans.forEach((scopeSpans, s) => {
       const ssPath = `${rsPath}.scopeSpans[${s}]`;
       const scope = new DecodedScope({
@@ -174,9 +189,13 @@ export function decodeTraceRequestProtobuf(body: Uint8Array): DecodedTraceReques
         droppedAttributesCount: scopeSpans.scope?.droppedAttributesCount ?? 0,
         schemaUrl: scopeSpans.schemaUrl,
       });
+      const scopeLayout = layout?.[r].scopes[s];
+      scope.keepReceivedHeader(scopeLayout?.header);
       scopeSpans.spans.forEach((span, i) => {
         try {
-          spans.push(spanOf(span, `${ssPath}.spans[${i}]`, resource, scope));
+          const decoded = spanOf(span, `${ssPath}.spans[${i}]`, resource, scope);
+          if (scopeLayout) decoded.keepReceived(scopeLayout.spans[i]);
+          spans.push(decoded);
         } catch (error) {
           if (!(error instanceof OtlpDecodeError)) throw error;
           rejected.push(rejectionOf(error));

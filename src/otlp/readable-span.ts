@@ -7,6 +7,7 @@ import { nanosToHrTime } from './hr-time.ts';
 import { flatValue } from './flat-strings.ts';
 import { sdkAttributes, sdkTraceState } from './sdk-values.ts';
 import type { Attributes as ModelAttributes } from '../model/span-record.ts';
+import type { ReceivedSpan } from './wire/received.ts';
 
 // OTLP Span.flags (trace.proto, SpanFlags): bits 0-7 W3C trace flags, bit 8 "has is_remote", bit 9 "is_remote".
 const TRACE_FLAGS_MASK = 0xff;
@@ -48,6 +49,10 @@ export interface ReadableSource {
   readonly sizes: { readonly hasBigInt: boolean };
   addEvent(name: string, attributes?: Attributes, time?: [number, number]): void;
   setStatus(status: SpanStatus): unknown;
+  /** Told before an attribute is set, so bytes kept as received stay true (decoded-span.ts). */
+  noteAttributeSet(key: string): void;
+  /** The span as received, when it can be sent on as such (src/otlp/wire). */
+  received(): ReceivedSpan | undefined;
 }
 
 function linkOf(link: LinkSource): Link {
@@ -102,6 +107,11 @@ export class OtlpReadableSpan implements ReadableSpan {
   }
 
   readonly spanContext = (): SpanContext => this.#context;
+
+  /** The span as received, when it can be forwarded as its bytes plus what was appended. */
+  received(): ReceivedSpan | undefined {
+    return this.#span.received();
+  }
 
   get parentSpanContext(): SpanContext | undefined {
     const parentSpanId = this.#span.parentSpanId;
@@ -166,6 +176,7 @@ export class OtlpReadableSpan implements ReadableSpan {
   }
 
   setAttribute(key: string, value: AttributeValue): this {
+    this.#span.noteAttributeSet(key);
     // Flat copies, as for events (flat-strings.ts): rope strings slow the serializer down.
     const flat = flatValue(value);
     setEntry(this.attributes as Record<string, unknown>, key, flat);

@@ -6,7 +6,7 @@ import { SpanBatcher, type SpanBatch } from './batcher.ts';
 import { deliver, type DeliveryContext, type DeliveryOutcome } from './delivery.ts';
 import { FlushTracker } from './flush.ts';
 import { ShutdownLeftovers } from './leftovers.ts';
-import { encodeBatch, type SendResult } from './senders.ts';
+import { encodeBatch, type EncodedBatch, type SendResult } from './senders.ts';
 import { approximateSpanBytes } from './span-size.ts';
 import { Upstream } from './upstream.ts';
 import { PersistentQueue } from './persistent-queue.ts';
@@ -26,7 +26,10 @@ export interface ForwarderOptions {
   readonly random?: () => number;
 }
 
-type Payload = { readonly seq: number } & ({ readonly kind: 'spans'; readonly spans: ReadableSpan[] } | { readonly kind: 'persisted'; readonly id: number });
+type Payload = { readonly seq: number } & (
+  | { readonly kind: 'encoded'; readonly batch: EncodedBatch; readonly spanCount: number }
+  | { readonly kind: 'persisted'; readonly id: number }
+);
 type Batch = QueuedBatch<Payload>;
 
 /**
@@ -69,7 +72,7 @@ export class OtlpForwarder implements SpanForwarder {
     this.queue = new RetryQueue(config.queue);
     this.batcher = new SpanBatcher(config.batch.maxSpans);
     const meterProvider = options.meterProvider ?? metrics.getMeterProvider();
-    this.upstream = new Upstream(config, this.store, meterProvider, this.random);
+    this.upstream = new Upstream(config, this.store, this.random);
     this.telemetry = new ForwarderTelemetry({
       meterProvider,
       logger: this.logger,
@@ -79,12 +82,11 @@ export class OtlpForwarder implements SpanForwarder {
         queuedBytes: this.queue.heldBytes,
         persistedBatches: this.persisted,
         inFlight: this.inFlight,
-        exporterRetries: this.upstream.exporterRetries,
         bytesSent: this.upstream.bytesSent,
         oldestAcceptedAt: this.flushes.oldestAcceptedAt(),
       }),
     });
-    this.leftovers = new ShutdownLeftovers(this.store, config.protocol, this.logger, this.telemetry);
+    this.leftovers = new ShutdownLeftovers(this.store, this.logger, this.telemetry);
     this.deliveryContext = {
       policy: config.retry,
       signal: this.stopping.signal,
@@ -120,7 +122,7 @@ export class OtlpForwarder implements SpanForwarder {
         this.telemetry.drop('queue_full', spans.length);
         return false;
       }
-      for (const batch of this.batcher.add(spans, bytes)) this.queue.push(this.persist(batch));
+      for (const batch of this.batcher.add(spans, bytes)) this.seal(batch);
       if (this.batcher.size > 0 && !this.openTimer) this.openTimer = setTimeout(() => this.sealOpen(), this.config.batch.maxDelay);
       this.pump();
       return true;
@@ -172,7 +174,6 @@ export class OtlpForwarder implements SpanForwarder {
   }
 
   private async close(timeoutMs: number): Promise<void> {
-    const deadline = Date.now() + timeoutMs;
     this.accepting = false;
     await this.forceFlush(timeoutMs);
     this.stopping.abort();
@@ -181,7 +182,7 @@ export class OtlpForwarder implements SpanForwarder {
     this.leftovers.report(timeoutMs);
     const onDisk = this.leftOnDisk + this.leftovers.keptBatches;
     if (this.store && onDisk > 0) this.logger.warn(`${onDisk} batches stay in ${this.store.path} for the next start`);
-    await this.upstream.close(Math.max(0, deadline - Date.now()));
+    this.upstream.close();
     this.telemetry.close();
     this.store?.close();
   }
@@ -194,24 +195,36 @@ export class OtlpForwarder implements SpanForwarder {
     clearTimeout(this.openTimer);
     this.openTimer = undefined;
     const partial = this.batcher.drain();
-    if (partial) this.queue.push(this.persist(partial));
+    if (partial) this.seal(partial);
     this.pump();
   }
 
-  /** With a queue file, a sealed batch goes to disk as its request body and memory keeps its id. */
-  private persist({ spans, bytes }: SpanBatch): Batch {
+  /**
+   * A full batch is encoded once, into its request body: the spans (and the requests they were
+   * decoded from) are released, and every attempt sends the same bytes. With a queue file the body
+   * goes to disk and memory keeps its id.
+   */
+  private seal({ spans, bytes }: SpanBatch): void {
+    let batch: EncodedBatch;
+    try {
+      batch = encodeBatch(spans, this.config.protocol);
+    } catch (error) {
+      this.queue.release(spans.length, bytes);
+      this.telemetry.drop('export_error', spans.length, (error as Error).message);
+      return;
+    }
+    this.queue.resize(bytes, batch.body.byteLength);
     if (this.store) {
       try {
-        const { body, contentType } = encodeBatch(spans, this.config.protocol);
-        const id = this.store.append(body, spans.length, contentType, Date.now());
-        this.queue.resize(bytes, body.byteLength);
+        const id = this.store.append(batch.body, spans.length, batch.contentType, Date.now());
         this.persisted++;
-        return { spanCount: spans.length, bytes: body.byteLength, payload: this.track({ kind: 'persisted', id }) };
+        this.queue.push({ spanCount: spans.length, bytes: batch.body.byteLength, payload: this.track({ kind: 'persisted', id }) });
+        return;
       } catch (error) {
         this.logger.error(`could not write a batch of ${spans.length} spans to ${this.store.path}; it is kept in memory only`, error);
       }
     }
-    return { spanCount: spans.length, bytes, payload: this.track({ kind: 'spans', spans }) };
+    this.queue.push({ spanCount: spans.length, bytes: batch.body.byteLength, payload: this.track({ kind: 'encoded', batch, spanCount: spans.length }) });
   }
 
   private pump(): void {
@@ -231,7 +244,7 @@ export class OtlpForwarder implements SpanForwarder {
   }
 
   private sendOnce(payload: Payload): Promise<SendResult> {
-    return payload.kind === 'spans' ? this.upstream.sendSpans(payload.spans) : this.upstream.sendPersisted(payload.id, this.stopping.signal);
+    return payload.kind === 'encoded' ? this.upstream.send(payload.batch, this.stopping.signal) : this.upstream.sendPersisted(payload.id, this.stopping.signal);
   }
 
   private settle(batch: Batch, result: DeliveryOutcome): void {
@@ -247,7 +260,7 @@ export class OtlpForwarder implements SpanForwarder {
       this.telemetry.forwardedSpans += spanCount;
       this.telemetry.forwardedBatches++;
     } else if (result.outcome === 'abandoned') {
-      if (payload.kind === 'spans') this.leftovers.take(payload.spans);
+      if (payload.kind === 'encoded') this.leftovers.take(payload.batch, payload.spanCount);
     } else {
       this.telemetry.drop(result.outcome, spanCount, result.detail);
     }

@@ -1,8 +1,6 @@
 import type { DiagLogger } from '@opentelemetry/api';
-import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import type { ForwardConfig } from '../../config/forward.ts';
 import type { ForwarderTelemetry } from './metrics.ts';
-import { encodeBatch } from './senders.ts';
+import type { EncodedBatch } from './senders.ts';
 import type { PersistentQueue } from './persistent-queue.ts';
 
 /**
@@ -15,7 +13,6 @@ import type { PersistentQueue } from './persistent-queue.ts';
  */
 export class ShutdownLeftovers {
   private readonly store: PersistentQueue | undefined;
-  private readonly protocol: ForwardConfig['protocol'];
   private readonly logger: DiagLogger;
   private readonly telemetry: ForwarderTelemetry;
   /** Spans / batches written to the queue file at the deadline. */
@@ -24,29 +21,27 @@ export class ShutdownLeftovers {
   lostSpans = 0;
   private writeFailed = false;
 
-  constructor(store: PersistentQueue | undefined, protocol: ForwardConfig['protocol'], logger: DiagLogger, telemetry: ForwarderTelemetry) {
+  constructor(store: PersistentQueue | undefined, logger: DiagLogger, telemetry: ForwarderTelemetry) {
     this.store = store;
-    this.protocol = protocol;
     this.logger = logger;
     this.telemetry = telemetry;
   }
 
-  take(spans: ReadableSpan[]): void {
-    if (spans.length === 0) return;
+  take(batch: EncodedBatch, spanCount: number): void {
+    if (spanCount === 0) return;
     if (this.store) {
       try {
-        const { body, contentType } = encodeBatch(spans, this.protocol);
-        this.store.append(body, spans.length, contentType, Date.now());
-        this.keptSpans += spans.length;
+        this.store.append(batch.body, spanCount, batch.contentType, Date.now());
+        this.keptSpans += spanCount;
         this.keptBatches++;
         return;
       } catch (error) {
         this.writeFailed = true;
-        this.logger.error(`could not write ${spans.length} unsent spans to ${this.store.path} at shutdown`, error);
+        this.logger.error(`could not write ${spanCount} unsent spans to ${this.store.path} at shutdown`, error);
       }
     }
-    this.lostSpans += spans.length;
-    this.telemetry.drop('shutdown_deadline', spans.length);
+    this.lostSpans += spanCount;
+    this.telemetry.drop('shutdown_deadline', spanCount);
   }
 
   /** Once, after every batch is settled. */

@@ -12,8 +12,6 @@ export interface ForwarderGauges {
   readonly queuedBytes: number;
   readonly persistedBatches: number;
   readonly inFlight: number;
-  /** HTTP re-sends the OTLP exporter made on its own (from the HTTP observer). */
-  readonly exporterRetries: number;
   readonly bytesSent: number;
   /** Unix ms the oldest batch not yet forwarded or dropped was accepted; undefined when none waits. */
   readonly oldestAcceptedAt: number | undefined;
@@ -82,7 +80,7 @@ export class ForwarderTelemetry {
     return {
       forwardedSpans: this.forwardedSpans,
       forwardedBatches: this.forwardedBatches,
-      retried: this.retries + gauges.exporterRetries,
+      retried: this.retries,
       dropped: { ...this.dropped },
       admittedOverBound: this.admittedOverBound,
       queuedSpans: gauges.queuedSpans,
