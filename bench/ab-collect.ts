@@ -8,8 +8,10 @@
  * the drift hits both sides of each comparison alike. Reported: the median over requests of
  * (this checkout's µs per span / the base's) — below 1 is faster.
  *
- * Measured per request: `acceptSpans` (pipeline, stages) and the official serializer over what it
- * forwards, as `tracejudge collect` spends it after decoding. Not the HTTP path (bench/collector.ts).
+ * Measured per request: decoding, `acceptSpans` (pipeline, stages) and the side's own forwarder
+ * encoding (`encodeBatch` of src/collector/forward/senders.ts) over what it forwards, as
+ * `tracejudge collect` spends it between reading a body and writing one. Not the HTTP path
+ * (bench/collector.ts).
  * Both sides share one heap: GC triggered by one side's allocations may land in the other's time,
  * so a change in how much is allocated or retained shows here only in part.
  *
@@ -22,7 +24,6 @@
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace';
-import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { buildTemplate, requestBody, TURNS_PER_REQUEST } from './collector-workload.ts';
 
 const OPEN_CONVERSATIONS = 5_000;
@@ -40,6 +41,7 @@ async function sideOf(root: string, mode: 'collect' | 'checks'): Promise<Side> {
   const { createOnlineStage, pipelineOptionsFromConfig } = await from('processors/index.ts');
   const { decodeTraceRequestProtobuf } = await from('src/otlp/index.ts');
   const { CollectorService } = await from('src/collector/service.ts');
+  const { encodeBatch } = await from('src/collector/forward/senders.ts');
   const { resolveConfig } = await from('src/config/index.ts');
   let forwarded: ReadableSpan[] = [];
   const forwarder = {
@@ -60,10 +62,10 @@ async function sideOf(root: string, mode: 'collect' | 'checks'): Promise<Side> {
   const running = service!;
   return {
     run(body) {
-      const spans = decodeTraceRequestProtobuf(body).spans as unknown[];
       const started = performance.now();
+      const spans = decodeTraceRequestProtobuf(body).spans as unknown[];
       running.acceptSpans(spans);
-      ProtobufTraceSerializer.serializeRequest(forwarded);
+      encodeBatch(forwarded, 'http/protobuf');
       return { ms: performance.now() - started, spans: spans.length };
     },
   };

@@ -6,12 +6,15 @@
  *
  * - decode: OTLP protobuf request → DecodedSpan (src/otlp);
  * - pipeline: the EvaluationPipeline as collect runs it (built-in checks, events added);
+ * - encode: the forwarder's protobuf encoding (`encodeTraceRequest`: received bytes plus what
+ *   was appended), with and without the evaluation events;
  * - serialize: the official `ProtobufTraceSerializer` on the ReadableSpan views, once per
- *   freshly decoded span (as the forwarder does), with and without the evaluation events.
+ *   freshly decoded span (what the forwarder did before it kept the received bytes), with and
+ *   without the evaluation events.
  */
 import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { pipelineOptionsFromConfig, EvaluationPipeline } from '../processors/index.ts';
-import { decodeTraceRequestProtobuf } from '../src/otlp/index.ts';
+import { decodeTraceRequestProtobuf, encodeTraceRequest } from '../src/otlp/index.ts';
 import type { DecodedSpan } from '../src/otlp/index.ts';
 import { dropEarlierInlineResults } from '../src/otlp/earlier-results.ts';
 import { resolveConfig } from '../src/config/index.ts';
@@ -24,6 +27,8 @@ export interface Floors {
   readonly serializeUs: number;
   readonly pipelineUs: number;
   readonly serializeWithEventsUs: number;
+  readonly encodeUs: number;
+  readonly encodeWithEventsUs: number;
   readonly spansMeasured: number;
 }
 
@@ -47,6 +52,8 @@ export function measureFloors(template: RequestTemplate, openConversations: numb
   let serialize = 0;
   let evaluation = 0;
   let serializeWithEvents = 0;
+  let encode = 0;
+  let encodeWithEvents = 0;
   let spans = 0;
   for (let n = 0; n < requests; n++) {
     const body = requestBody(template, n, openConversations);
@@ -61,7 +68,13 @@ export function measureFloors(template: RequestTemplate, openConversations: numb
     const t4 = cpuMs();
     ProtobufTraceSerializer.serializeRequest(checked.map((span) => span.toReadableSpan()));
     const t5 = cpuMs();
+    encodeTraceRequest(relayed.map((span) => span.toReadableSpan()));
+    const t6 = cpuMs();
+    encodeTraceRequest(checked.map((span) => span.toReadableSpan()));
+    const t7 = cpuMs();
     if (n < warmup) continue;
+    encode += t6 - t5;
+    encodeWithEvents += t7 - t6;
     decode += t1 - t0;
     serialize += t2 - t1;
     evaluation += t4 - t3;
@@ -74,6 +87,8 @@ export function measureFloors(template: RequestTemplate, openConversations: numb
     serializeUs: perSpanUs(serialize),
     pipelineUs: perSpanUs(evaluation),
     serializeWithEventsUs: perSpanUs(serializeWithEvents),
+    encodeUs: perSpanUs(encode),
+    encodeWithEventsUs: perSpanUs(encodeWithEvents),
     spansMeasured: spans,
   };
 }

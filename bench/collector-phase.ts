@@ -16,7 +16,7 @@ export interface Phase {
 
 /** How the collector under test runs: what it evaluates, which transport the load uses, where its forward queue lives. */
 export interface ServerSetup {
-  readonly mode: 'relay' | 'checks' | 'collect';
+  readonly mode: 'relay' | 'checks' | 'collect' | 'relay-reencode' | 'checks-reencode';
   readonly transport?: 'http' | 'grpc';
   readonly queue?: 'memory' | 'disk';
 }

@@ -2,7 +2,9 @@
  * The collector under test, in a process of its own (forked by bench/collector.ts, so its
  * peak RSS and CPU profile are its own). Modes:
  * - `relay`: the same OTLP/HTTP receiver and forwarder with no evaluation at all — decode,
- *   re-encode, forward: the bare baseline.
+ *   encode (received bytes kept), forward: the bare baseline.
+ * - `relay-reencode`, `checks-reencode`: `relay` and `checks` with every batch encoded by the
+ *   official `ProtobufTraceSerializer`, as the forwarder did before it kept received bytes.
  * - `checks`: `CollectorService` with the built-in checks on every span and no online stage — the
  *   benchmark's "checks on";
  * - `collect`: as `tracejudge collect` runs it with the default config: the checks, plus the online
@@ -12,15 +14,17 @@
  * `collect --grpc-listen` runs it); the forward queue is in memory, or on disk (`disk`: node:sqlite
  * in a temporary state directory, `collect`'s default).
  *
- *   node bench/collector-server.ts <relay|checks|collect> <sink URL> [http|grpc] [memory|disk]   (--cpu-prof to profile)
+ *   node bench/collector-server.ts <relay|checks|collect>[-reencode] <sink URL> [http|grpc] [memory|disk]   (--cpu-prof to profile)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { diag, DiagConsoleLogger, DiagLogLevel } from '@opentelemetry/api';
 import { createOnlineStage, pipelineOptionsFromConfig } from '../processors/index.ts';
+import { ProtobufTraceSerializer } from '@opentelemetry/otlp-transformer';
 import { OtlpForwarder } from '../src/collector/forward/forwarder.ts';
 import type { DecodedSpan } from '../src/otlp/index.ts';
+import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import { OtlpHttpReceiver } from '../src/collector/receive/receiver.ts';
 import type { ReceiverIntake } from '../src/collector/receive/receiver.ts';
 import { CollectorService } from '../src/collector/service.ts';
@@ -29,10 +33,13 @@ import { resolveConfig } from '../src/config/index.ts';
 
 diag.setLogger(new DiagConsoleLogger(), DiagLogLevel.WARN);
 
-const [mode, sinkUrl, transport = 'http', queue = 'memory'] = process.argv.slice(2);
+const [requested, sinkUrl, transport = 'http', queue = 'memory'] = process.argv.slice(2);
+const reencode = requested.endsWith('-reencode');
+const mode = requested.replace(/-reencode$/, '');
+const officialEncoding = (spans: readonly ReadableSpan[]) => ({ body: ProtobufTraceSerializer.serializeRequest([...spans])!, contentType: 'application/x-protobuf' });
 const stateDir = queue === 'disk' ? mkdtempSync(join(tmpdir(), 'tracejudge-bench-state-')) : undefined;
 const forwardConfig = ForwardConfigSchema.parse({ endpoint: sinkUrl, timeout: '30s', ...(stateDir && { queue: { persistPath: join(stateDir, 'forward-queue.db') } }) });
-const forwarder = new OtlpForwarder(forwardConfig, { flushTimeoutMs: 30_000, shutdownTimeoutMs: 30_000 });
+const forwarder = new OtlpForwarder(forwardConfig, { flushTimeoutMs: 30_000, shutdownTimeoutMs: 30_000, ...(reencode && { encode: officialEncoding }) });
 const receiverOptions = { host: '127.0.0.1', port: 0 };
 
 let stop: () => Promise<void>;

@@ -56,8 +56,12 @@ export async function runCollectorBench(options: { phaseSeconds?: number; rounds
     // used to run on their cold code (the first relay phase was the slowest of its run in four of
     // five runs, which flattered the first round's ratios).
     const warmup = await phase(load, sinkUrl, 'relay', { ...closed, durationMs: WARMUP_MS });
-    const rounds: { relay: Phase; checks: Phase; collect: Phase }[] = [];
+    const rounds: { relay: Phase; checks: Phase; collect: Phase; relayBefore: Phase; checksBefore: Phase }[] = [];
     for (let i = 0; i < roundCount; i++) {
+      // The same relay and checks with every batch re-encoded by the official serializer, as the
+      // forwarder did before it kept received bytes (issue 19's "today", measured in this run).
+      const relayBefore = await phase(load, sinkUrl, 'relay-reencode', closed);
+      const checksBefore = await phase(load, sinkUrl, 'checks-reencode', closed);
       const relay = await phase(load, sinkUrl, 'relay', closed);
       // `tracejudge collect` as the CLI runs it adds the online stage's sampling decision on every turn span.
       // Which of the two follows the relay directly alternates, so neither always has the nearer baseline.
@@ -65,7 +69,7 @@ export async function runCollectorBench(options: { phaseSeconds?: number; rounds
       for (const mode of i % 2 === 0 ? (['checks', 'collect'] as const) : (['collect', 'checks'] as const)) {
         measured[mode] = await phase(load, sinkUrl, mode, closed);
       }
-      rounds.push({ relay, checks: measured.checks!, collect: measured.collect! });
+      rounds.push({ relay, checks: measured.checks!, collect: measured.collect!, relayBefore, checksBefore });
     }
     const relays = rounds.map(({ relay }) => relay);
     const checksPhases = rounds.map(({ checks }) => checks);
@@ -96,9 +100,15 @@ export async function runCollectorBench(options: { phaseSeconds?: number; rounds
     const checksRate = medianOf(checksPhases, spansPerSecond);
     const listed = (values: readonly number[], digits: number) => values.map((value) => value.toFixed(digits)).join(' · ');
     const checks = checksPhases[0];
+    const relayGains = rounds.map((r) => spansPerSecond(r.relay) / spansPerSecond(r.relayBefore));
+    const checksGains = rounds.map((r) => spansPerSecond(r.checks) / spansPerSecond(r.checksBefore));
+    const checksBeforePhases = rounds.map((r) => r.checksBefore);
     const rows: BenchRow[] = [
       { name: 'workload: spans per request / attribute bytes per span', value: checks.load.spansPerRequest, unit: `spans (${checks.load.attributeBytesPerSpan} B attrs/span, ${(checks.load.bytesPerRequest / 1024).toFixed(0)} KiB/request)` },
       { name: `bare relay (decode → encode → forward), sustained, median of ${roundCount}`, value: Math.round(relayRate), unit: `spans/s (${listed(relays.map(spansPerSecond), 0)})` },
+      { name: `bare relay: received bytes kept vs re-encoded by the official serializer (before), median of the rounds' ratios`, value: Math.round(relayRate), unit: `spans/s (before ${listed(rounds.map((r) => spansPerSecond(r.relayBefore)), 0)}; ratios ${listed(relayGains, 2)})`, baseline: Math.round(medianOf(rounds.map((r) => r.relayBefore), spansPerSecond)), ratio: median(relayGains), target: 'ratio ≥ 2' },
+      { name: `collect with checks: received bytes kept vs re-encoded (before), median of the rounds' ratios`, value: Math.round(checksRate), unit: `spans/s (before ${listed(checksBeforePhases.map(spansPerSecond), 0)}; ratios ${listed(checksGains, 2)})`, baseline: Math.round(medianOf(checksBeforePhases, spansPerSecond)), ratio: median(checksGains), target: 'ratio ≥ 1.8' },
+      { name: 'collect with checks: collector CPU per 1000 spans vs 1.3 × (decode + pipeline floors)', value: round(medianOf(checksPhases, cpuPer1000)), unit: `ms (before ${round(medianOf(checksBeforePhases, cpuPer1000))} ms)`, baseline: round(1.3 * (floors.decodeUs + floors.pipelineUs)), ratio: medianOf(checksPhases, cpuPer1000) / (1.3 * (floors.decodeUs + floors.pipelineUs)), target: 'ratio ≤ 1' },
       { name: `collect with checks, sustained, median of ${roundCount}`, value: Math.round(checksRate), unit: `spans/s (${listed(checksPhases.map(spansPerSecond), 0)})` },
       { name: `checks / relay, median of the ${roundCount} rounds' ratios`, value: round(median(ratios)), unit: `× (${listed(ratios, 2)})`, ratio: median(ratios), target: 'ratio ≥ 0.6' },
       { name: 'collect with checks, sustained (absolute)', value: Math.round(checksRate), unit: 'spans/s', target: '≥ 40000 on 2 cores' },
@@ -117,11 +127,12 @@ export async function runCollectorBench(options: { phaseSeconds?: number; rounds
       { name: 'peak RSS, checks, 2× sustained rate (open loop)', value: mib(overload.server.maxRssBytes), unit: 'MiB', target: 'bounded (in-flight 256 MiB + queue 64 MiB bounds), no OOM' },
       { name: 'accepted at 2× rate', value: Math.round(spansPerSecond(overload)), unit: 'spans/s' },
       { name: 'requests answered 429/503 at 2× rate', value: refused(overload), unit: `of ${overload.load.requests} (${overload.load.skipped} not sent: ${OPEN_MAX_IN_FLIGHT} in flight)` },
-      { name: 'accepted spans neither forwarded nor counted dropped (all phases)', value: [warmup, ...relays, ...checksPhases, ...collectPhases, overload].reduce((sum, p) => sum + lost(p), 0), unit: 'spans', target: '0' },
+      { name: 'accepted spans neither forwarded nor counted dropped (all phases)', value: [warmup, ...relays, ...checksPhases, ...collectPhases, ...rounds.flatMap((r) => [r.relayBefore, r.checksBefore]), overload].reduce((sum, p) => sum + lost(p), 0), unit: 'spans', target: '0' },
       { name: 'floor: protobuf decode alone (in-process, no HTTP)', value: round(floors.decodeUs), unit: 'µs CPU/span' },
-      { name: 'floor: official ProtobufTraceSerializer alone, with the checks\' events', value: round(floors.serializeWithEventsUs), unit: 'µs CPU/span', baseline: round(floors.serializeUs) },
+      { name: 'floor: forwarder encoding (received bytes + appended fields) alone, with the checks\' events', value: round(floors.encodeWithEventsUs), unit: 'µs CPU/span', baseline: round(floors.encodeUs) },
+      { name: 'floor: official ProtobufTraceSerializer alone, with the checks\' events (the encoding before)', value: round(floors.serializeWithEventsUs), unit: 'µs CPU/span', baseline: round(floors.serializeUs) },
       { name: 'floor: EvaluationPipeline alone (built-in checks, in-process)', value: round(floors.pipelineUs), unit: 'µs CPU/span' },
-      { name: 'one-core ceiling: 1e6 / (decode + pipeline + serialize); baseline: relay (no pipeline)', value: Math.round(1e6 / (floors.decodeUs + floors.pipelineUs + floors.serializeWithEventsUs)), unit: 'spans/s', baseline: Math.round(1e6 / (floors.decodeUs + floors.serializeUs)), target: '≥ 40000 needs these below 25 µs/span, or more cores' },
+      { name: 'one-core ceiling: 1e6 / (decode + pipeline + encode); baseline: relay (no pipeline)', value: Math.round(1e6 / (floors.decodeUs + floors.pipelineUs + floors.encodeWithEventsUs)), unit: 'spans/s', baseline: Math.round(1e6 / (floors.decodeUs + floors.encodeUs)), target: '≥ 40000 needs these below 25 µs/span, or more cores' },
       {
         name: `collect in-process (checks + sampling decisions, no HTTP), last 300 of ${longRunning.requests} requests (${longRunning.tracesSeen} traces: memories full) vs requests 100–400 of fresh collectors (one before, one after)`,
         value: round(longRunning.lateUs),

@@ -24,6 +24,8 @@ export interface ForwarderOptions {
   readonly shutdownTimeoutMs?: number;
   /** Jitter source, [0, 1). */
   readonly random?: () => number;
+  /** How a batch becomes its request body; {@link encodeBatch} by default (benchmarks compare others). */
+  readonly encode?: typeof encodeBatch;
 }
 
 type Payload = { readonly seq: number } & (
@@ -43,6 +45,7 @@ export class OtlpForwarder implements SpanForwarder {
   private readonly config: ForwardConfig;
   private readonly logger: DiagLogger;
   private readonly random: () => number;
+  private readonly encode: typeof encodeBatch;
   private readonly flushTimeoutMs: number;
   private readonly shutdownTimeoutMs: number;
   private readonly store: PersistentQueue | undefined;
@@ -67,6 +70,7 @@ export class OtlpForwarder implements SpanForwarder {
     this.config = config;
     this.logger = options.logger ?? diag.createComponentLogger({ namespace: 'tracejudge/forwarder' });
     this.random = options.random ?? Math.random;
+    this.encode = options.encode ?? encodeBatch;
     this.flushTimeoutMs = options.flushTimeoutMs ?? 30_000;
     this.shutdownTimeoutMs = options.shutdownTimeoutMs ?? 10_000;
     this.queue = new RetryQueue(config.queue);
@@ -207,7 +211,7 @@ export class OtlpForwarder implements SpanForwarder {
   private seal({ spans, bytes }: SpanBatch): void {
     let batch: EncodedBatch;
     try {
-      batch = encodeBatch(spans, this.config.protocol);
+      batch = this.encode(spans, this.config.protocol);
     } catch (error) {
       this.queue.release(spans.length, bytes);
       this.telemetry.drop('export_error', spans.length, (error as Error).message);

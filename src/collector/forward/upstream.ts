@@ -25,7 +25,7 @@ export class Upstream {
     const tracesAgent = createAgent(config.endpoint, config.batch.maxInFlight);
     const logsAgent = createAgent(config.logs.endpoint ?? config.endpoint, 4);
     this.agents = [tracesAgent, logsAgent];
-    this.observer = new UpstreamObserver(tracesAgent, Date.now);
+    this.observer = new UpstreamObserver(tracesAgent);
     this.grpc = config.protocol === 'grpc' ? new GrpcUpstream(config.endpoint, config) : undefined;
     this.sender = new BodySender(config, tracesAgent, this.grpc);
     this.persistedSender = store && new PersistedSender(store, this.sender);
