@@ -1,4 +1,7 @@
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { ExportResultCode } from '@opentelemetry/core';
 import { OTLPTraceExporter as GrpcTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
@@ -30,9 +33,17 @@ afterEach(async () => {
   service = capture = tap = undefined;
 });
 
-async function startCollector() {
+let stateDir: string | undefined;
+afterEach(() => {
+  if (stateDir) rmSync(stateDir, { recursive: true, force: true });
+  stateDir = undefined;
+});
+
+/** `persist`: batches go through the queue file (collect's default) before they are sent. */
+async function startCollector(persist = false) {
   capture = await CaptureServer.start();
-  const config = testConfig(capture.tracesUrl, { protocol: 'http/protobuf', batch: { maxDelay: 20 } });
+  stateDir = persist ? mkdtempSync(join(tmpdir(), 'tracejudge-received-')) : undefined;
+  const config = testConfig(capture.tracesUrl, { protocol: 'http/protobuf', batch: { maxDelay: 20 }, ...(stateDir && { queue: { persistPath: join(stateDir, 'queue.db') } }) });
   service = new CollectorService({
     forwarder: new OtlpForwarder(config),
     receiver: { host: '127.0.0.1', port: 0 },
@@ -100,8 +111,8 @@ function expectSentAsReceived(sentBodies: readonly Uint8Array[], forwardedBodies
 }
 
 describe('protobuf in, protobuf out: spans forwarded as the official exporters sent them', () => {
-  it('OTLP/HTTP protobuf exporter → collect → upstream', async () => {
-    const { capture, tracesUrl } = await startCollector();
+  it.each([{ queue: 'memory', persist: false }, { queue: 'the queue file', persist: true }])('OTLP/HTTP protobuf exporter → collect (through $queue) → upstream', async ({ persist }) => {
+    const { capture, tracesUrl } = await startCollector(persist);
     const sent: Buffer[] = [];
     const exporter = new ProtobufTraceExporter({ url: await tapInFront(tracesUrl, sent) });
     await exportWith(exporter, await conversation());
