@@ -26,7 +26,7 @@ export interface ForwarderStats {
   /** Spans the upstream accepted (2xx). */
   readonly forwardedSpans: number;
   readonly forwardedBatches: number;
-  /** HTTP requests that re-sent a batch: our retries plus the OTLP exporter's own. */
+  /** Re-sends of a batch after a failed attempt (one request each, HTTP or gRPC). */
   readonly retried: number;
   /** Spans dropped, by reason. */
   readonly dropped: Readonly<Record<DropReason, number>>;

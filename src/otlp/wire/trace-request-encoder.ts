@@ -27,7 +27,10 @@ interface SplicedSpan {
 type ScopeGroups = Map<ReceivedGroup, SplicedSpan[]>;
 
 /** Reused across batches: the appended fields of one batch are written here first. */
-const scratch = new ByteWriter(64 * 1024);
+const SCRATCH_BYTES = 64 * 1024;
+/** A scratch buffer grown past this by one large batch is let go rather than kept for the process's life. */
+const MAX_KEPT_SCRATCH_BYTES = 4 * 1024 * 1024;
+let scratch = new ByteWriter(SCRATCH_BYTES);
 
 /** What a span can be sent on as, if it was received as protobuf and only ever appended to. */
 function receivedOf(span: ReadableSpan): ReceivedSpan | undefined {
@@ -131,6 +134,7 @@ export function encodeTraceRequest(spans: readonly ReadableSpan[]): Uint8Array {
     }
   }
   if (encodedOthers) copy(encodedOthers);
+  if (scratch.buffer.byteLength > MAX_KEPT_SCRATCH_BYTES) scratch = new ByteWriter(SCRATCH_BYTES);
   if (pos !== total) throw new Error(`internal error: wrote ${pos} of ${total} request bytes`);
   return out;
 }
