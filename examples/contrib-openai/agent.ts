@@ -52,11 +52,12 @@ const spans = new InMemorySpanExporter();
 const records = new InMemoryLogRecordExporter();
 const evaluation = new EvaluationSpanProcessor({ downstream: new SimpleSpanProcessor({ exporter: spans }) });
 const instrumentation = new OpenAIInstrumentation({ captureMessageContent: true });
+const recordExport = new SimpleLogRecordProcessor({ exporter: records });
 const sdk = new NodeSDK({
   serviceName: 'plans-agent',
   spanProcessors: [evaluation],
   // The content records reach the evaluation by span id, and go on to their exporter unchanged.
-  logRecordProcessors: [new GenAIContentLogProcessor(evaluation), new SimpleLogRecordProcessor({ exporter: records })],
+  logRecordProcessors: [new GenAIContentLogProcessor(evaluation), recordExport],
   instrumentations: [instrumentation],
   // No metrics here: NodeSDK would otherwise export them over OTLP to a collector that is not running.
   metricReaders: [],
@@ -74,8 +75,9 @@ await conversation.turn('What do the Pro and Team plans cost?', async () => {
   messages.push({ role: 'tool', tool_call_id: 'call_1', content: JSON.stringify({ pro: { monthly: '$129.00' }, team: { per_seat: '$79.00' } }) });
   await client.chat.completions.create({ model: 'stand-in', messages });
 });
-// The in-memory exporters forget on shutdown: read them first (the simple processors export at once).
-await new Promise((resolve) => setImmediate(resolve));
+// The in-memory exporters forget on shutdown: read them first, once the exports under way have finished
+// (one turn of the event loop was not always enough on a loaded machine).
+await Promise.all([evaluation.forceFlush(), recordExport.forceFlush()]);
 for (const span of spans.getFinishedSpans()) {
   for (const event of span.events.filter((e) => e.name === 'gen_ai.evaluation.result')) {
     const a = event.attributes ?? {};
