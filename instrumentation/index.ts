@@ -22,4 +22,10 @@ export { setupTracejudge, TracejudgeSetupError } from './setup.ts';
 export type { TracejudgeSetup, TracejudgeSetupOptions } from './setup.ts';
 export { otlpProtocolFromEnv, otlpTraceExporterFromEnv } from './otlp-exporter.ts';
 export type { OtlpExporterConfig, OtlpHttpProtocol } from './otlp-exporter.ts';
-export { HELPERS_TRACER_NAME, OPENAI_TRACER_NAME } from './tracer-names.ts';
+export { AGENTS_TRACER_NAME, HELPERS_TRACER_NAME, OPENAI_TRACER_NAME } from './tracer-names.ts';
+
+export { OpenAIAgentsTracingProcessor } from './openai-agents/tracing-processor.ts';
+export type { OpenAIAgentsTracingOptions } from './openai-agents/tracing-processor.ts';
+export type { AgentsSpan, AgentsTrace, AgentsTracingProcessor } from './openai-agents/agents-types.ts';
+export { aiSdkConversation } from './vercel-ai/enrich-span.ts';
+export type { AiSdkConversation, AiSdkConversationOptions, AiSdkSpanAttributes, AiSdkSpanInfo } from './vercel-ai/enrich-span.ts';
