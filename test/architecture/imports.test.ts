@@ -66,3 +66,38 @@ describe('the import graph', () => {
     expect(offending).toEqual([]);
   });
 });
+
+describe('framework packages stay optional', () => {
+  const FRAMEWORKS = ['@openai/agents', '@ai-sdk/', 'ai', '@langchain/', 'langchain', '@arizeai/'];
+  const PACKAGE_IMPORT = /^\s*(?:import|export)\s[^'"]*?from\s+'([^.'][^']*)'|import\(\s*'([^.'][^']*)'\s*\)/gm;
+
+  it('no library file imports a framework package, not even for types (an app that uses none installs none)', () => {
+    const offending: string[] = [];
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(join(ROOT, dir), { withFileTypes: true })) {
+        const path = `${dir}/${entry.name}`;
+        if (entry.isDirectory()) walk(path);
+        else if (entry.name.endsWith('.ts')) {
+          for (const match of readFileSync(join(ROOT, path), 'utf8').matchAll(PACKAGE_IMPORT)) {
+            const specifier = match[1] ?? match[2]!;
+            if (FRAMEWORKS.some((name) => (name.endsWith('/') ? specifier.startsWith(name) : specifier === name || specifier.startsWith(`${name}/`)))) offending.push(`${path} → ${specifier}`);
+          }
+        }
+      }
+    };
+    for (const top of ['src', 'processors', 'instrumentation']) walk(top);
+    expect(offending).toEqual([]);
+  });
+
+  it('declares the bridged frameworks as optional peer dependencies, and the test-only ones as dev dependencies only', () => {
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as Record<string, Record<string, unknown>>;
+    for (const name of ['@openai/agents', '@ai-sdk/otel']) {
+      expect(manifest.peerDependencies?.[name], name).toBeTypeOf('string');
+      expect(manifest.peerDependenciesMeta?.[name], name).toEqual({ optional: true });
+    }
+    for (const name of ['@openai/agents', 'ai', '@ai-sdk/otel', '@ai-sdk/openai', '@langchain/core', '@langchain/openai', '@arizeai/openinference-instrumentation-langchain']) {
+      expect(manifest.dependencies?.[name], name).toBeUndefined();
+      expect(manifest.devDependencies?.[name], name).toBeTypeOf('string');
+    }
+  });
+});
