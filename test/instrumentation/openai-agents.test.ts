@@ -10,6 +10,7 @@ import { OpenAIAgentsTracingProcessor } from '../../instrumentation/index.ts';
 import { EvaluationSpanProcessor } from '../../processors/index.ts';
 import { startOpenAITestServer } from '../support/openai-test-server.ts';
 import type { OpenAITestServer, RecordedRequest, ScriptedReply } from '../support/openai-test-server.ts';
+import { judgeAnswer, startOnlineHarness, waitFor } from '../processors/support/online-harness.ts';
 import { captureDiag, installContextManager, jsonAttribute, parentOf } from './tracing-harness.ts';
 
 /**
@@ -19,9 +20,9 @@ import { captureDiag, installContextManager, jsonAttribute, parentOf } from './t
  * one price grounded in turn 1's tool result and one the conversation never gave.
  */
 
-const TOOL_RESULT = '{"service":"cleaning","price_eur":42}';
-const TURN1_REPLY = 'A dental cleaning costs €42.00.';
-const TURN2_REPLY = 'Yes: the cleaning is €42.00, and a filling is €95.00.';
+const TOOL_RESULT = '{"service":"cleaning","price_eur":42,"free_slot":"10:15","cancellation_refund_eur":15}';
+const TURN1_REPLY = 'A dental cleaning costs €42.00 and the next free slot is at 10:15. If you cancel, we refund €15.00.';
+const TURN2_REPLY = 'Yes: the cleaning is €42.00 at 10:15. A filling is €95.00, I can also see you at 16:30, and we will refund €20.00 if you cancel.';
 
 /** The model's answer, from what it was sent: first a tool call, then text; turn 2 answers at once. */
 function answerFor(request: RecordedRequest): 'call' | 'turn1' | 'turn2' {
@@ -229,11 +230,43 @@ describe.each([
     const turn2Checked = Object.keys(turn2Labels).length ? turn2Labels : labelsOn(chatWithTurn2);
     const turn1Checked = Object.keys(turn1Labels).length ? turn1Labels : labelsOn(chats.find((chat) => String(chat.attributes['gen_ai.output.messages']).includes(TURN1_REPLY)));
     expect(turn1Checked['commitment.price']?.label).toBe('pass');
+    expect(turn1Checked['commitment.time']?.label).toBe('pass');
+    expect(turn1Checked['commitment.refund']?.label).toBe('pass');
     expect(turn2Checked['commitment.price']?.label).toBe('fail');
     expect(turn2Checked['commitment.price']?.explanation).toMatch(/^ungrounded price "€95\.00"/);
     expect(turn2Checked['commitment.price']?.explanation).not.toMatch(/"€42\.00"/);
+    expect(turn2Checked['commitment.time']?.label).toBe('fail');
+    expect(turn2Checked['commitment.time']?.explanation).toMatch(/"16:30"/);
+    expect(turn2Checked['commitment.time']?.explanation).not.toMatch(/"10:15"/);
+    expect(turn2Checked['commitment.refund']?.label).toBe('fail');
+    expect(turn2Checked['commitment.refund']?.explanation).toMatch(/€20\.00/);
     expect(h.evaluation.stats().repliesChecked).toBe(2);
+    // Both runs are one conversation in the pipeline's memory.
+    expect(h.evaluation.stats().conversationsOpen).toBe(1);
     await h.tracerProvider.shutdown();
+  });
+});
+
+describe('OpenAI Agents SDK bridge — sampling and judge', () => {
+  it('the judge sees one conversation per groupId, with both runs as its turns', async () => {
+    const h = await startOnlineHarness(() => judgeAnswer(5), { conversations: { idleTimeout: 200 }, judge: { holdMs: 5_000 } });
+    try {
+      setTraceProcessors([new OpenAIAgentsTracingProcessor({ tracerProvider: h.provider, captureMessageContent: true })]);
+      const agent = priceAgent(new OpenAIChatCompletionsModel(client, 'test-model'));
+      await twoTurns(agent, false, 'conv-judge-a');
+      await twoTurns(agent, false, 'conv-judge-b');
+      await waitFor(() => h.server.requests.length === 2);
+      for (const request of h.server.requests) {
+        const transcript = String(request.body.messages[1].content);
+        expect(transcript).toContain('What does a cleaning cost?');
+        expect(transcript).toContain('And a filling?');
+        expect(transcript).toContain('get_price');
+      }
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(h.server.requests).toHaveLength(2);
+    } finally {
+      await h.close();
+    }
   });
 });
 
