@@ -18,9 +18,9 @@ import { captureDiag, installContextManager } from './tracing-harness.ts';
  * `streamText`; the conversation id comes from the runtime context through our `enrichSpan`.
  */
 
-const TOOL_RESULT = { service: 'cleaning', price_eur: 42 };
-const TURN1_REPLY = 'A dental cleaning costs €42.00.';
-const TURN2_REPLY = 'Yes: the cleaning is €42.00, and a filling is €95.00.';
+const TOOL_RESULT = { service: 'cleaning', price_eur: 42, free_slot: '10:15', cancellation_refund_eur: 15 };
+const TURN1_REPLY = 'A dental cleaning costs €42.00 and the next free slot is at 10:15. If you cancel, we refund €15.00.';
+const TURN2_REPLY = 'Yes: the cleaning is €42.00 at 10:15. A filling is €95.00, I can also see you at 16:30, and we will refund €20.00 if you cancel.';
 
 function answerFor(request: RecordedRequest): 'call' | 'turn1' | 'turn2' {
   const text = JSON.stringify(request.body);
@@ -77,13 +77,13 @@ async function twoTurns(h: ReturnType<typeof pipeline>, runtimeContext: Record<s
   expect(await second.text).toBe(TURN2_REPLY);
 }
 
-function priceLabels(spans: readonly ReadableSpan[], replyFragment: string): string[] {
+function checkLabels(spans: readonly ReadableSpan[], replyFragment: string, check = 'commitment.price'): string[] {
   const labels: string[] = [];
   const withExplanation = labels as string[] & { explanations?: string[] };
   for (const span of spans) {
     if (!String(span.attributes['gen_ai.output.messages'] ?? '').includes(replyFragment)) continue;
     for (const event of span.events) {
-      if (event.name !== 'gen_ai.evaluation.result' || event.attributes?.['gen_ai.evaluation.name'] !== 'commitment.price') continue;
+      if (event.name !== 'gen_ai.evaluation.result' || event.attributes?.['gen_ai.evaluation.name'] !== check) continue;
       labels.push(String(event.attributes['gen_ai.evaluation.score.label']));
       (withExplanation.explanations ??= []).push(String(event.attributes['gen_ai.evaluation.explanation'] ?? ''));
     }
@@ -105,9 +105,15 @@ describe('Vercel AI SDK: conversation id and cohort through the telemetry integr
       expect(span.attributes['app.language'], span.name).toBe('en');
     }
     expect(spans.some((span) => span.attributes['gen_ai.operation.name'] === 'execute_tool')).toBe(true);
-    expect(priceLabels(spans, TURN1_REPLY)).toContain('pass');
+    expect(checkLabels(spans, TURN1_REPLY)).toContain('pass');
+    expect(checkLabels(spans, TURN1_REPLY, 'commitment.time')).toContain('pass');
+    expect(checkLabels(spans, TURN1_REPLY, 'commitment.refund')).toContain('pass');
+    const time2 = checkLabels(spans, 'filling', 'commitment.time') as string[] & { explanations?: string[] };
+    expect(time2).toContain('fail');
+    for (const explanation of time2.explanations ?? []) expect(explanation).toMatch(/^ungrounded time "16:30"/);
+    expect(checkLabels(spans, 'filling', 'commitment.refund')).toContain('fail');
     // Turn 2's €42.00 is grounded by turn 1's tool result only because both turns carry one conversation id.
-    const turn2 = priceLabels(spans, 'filling') as string[] & { explanations?: string[] };
+    const turn2 = checkLabels(spans, 'filling') as string[] & { explanations?: string[] };
     expect(turn2).toContain('fail');
     for (const explanation of turn2.explanations ?? []) {
       expect(explanation).toMatch(/^ungrounded price "€95\.00"/);
