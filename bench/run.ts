@@ -19,6 +19,7 @@ const SUITES: readonly { readonly key: string; readonly file: string }[] = [
   { key: 'collector-transports', file: 'collector-transports.ts' },
   { key: 'two-signals', file: 'two-signals.ts' },
   { key: 'masker', file: 'masker.ts' },
+  { key: 'agents-bridge', file: 'agents-bridge.ts' },
   { key: 'offline', file: 'offline.ts' },
 ];
 
