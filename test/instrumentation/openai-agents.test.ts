@@ -6,7 +6,7 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { OpenAIAgentsTracingProcessor } from '../../instrumentation/index.ts';
+import { CAPTURE_CONTENT_ENV, OpenAIAgentsTracingProcessor } from '../../instrumentation/index.ts';
 import { EvaluationSpanProcessor } from '../../processors/index.ts';
 import { startOpenAITestServer } from '../support/openai-test-server.ts';
 import type { OpenAITestServer, RecordedRequest, ScriptedReply } from '../support/openai-test-server.ts';
@@ -284,6 +284,24 @@ describe('OpenAI Agents SDK bridge — content, errors, handoffs, guardrails, ba
     }
     expect(named(spans, 'chat test-model')[0]!.attributes['gen_ai.usage.input_tokens']).toBe(20);
     await h.tracerProvider.shutdown();
+  });
+
+  it('without the option, content capture follows OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT', async () => {
+    for (const [value, captured] of [['true', true], ['span_only', true], [undefined, false]] as const) {
+      if (value === undefined) delete process.env[CAPTURE_CONTENT_ENV];
+      else process.env[CAPTURE_CONTENT_ENV] = value;
+      try {
+        const exporter = new InMemorySpanExporter();
+        const tracerProvider = new TracerProvider({ spanProcessors: [new SimpleSpanProcessor({ exporter })] });
+        setTraceProcessors([new OpenAIAgentsTracingProcessor({ tracerProvider })]);
+        await new Runner({ groupId: 'conv-agents-env' }).run(priceAgent(new OpenAIChatCompletionsModel(client, 'test-model')), 'What does a cleaning cost?');
+        const tools = named(exporter.getFinishedSpans(), 'execute_tool get_price');
+        expect(tools[0]!.attributes['gen_ai.tool.call.result'] !== undefined, String(value)).toBe(captured);
+        await tracerProvider.shutdown();
+      } finally {
+        delete process.env[CAPTURE_CONTENT_ENV];
+      }
+    }
   });
 
   it('marks a failed tool and a failed run as errors, and the failure reaches the caller unchanged', async () => {

@@ -112,6 +112,8 @@ describe('Vercel AI SDK: conversation id and cohort through the telemetry integr
     expect(time2).toContain('fail');
     for (const explanation of time2.explanations ?? []) expect(explanation).toMatch(/^ungrounded time "16:30"/);
     expect(checkLabels(spans, 'filling', 'commitment.refund')).toContain('fail');
+    // Both calls are one conversation in the pipeline's memory (what sampling and the judge key on).
+    expect(h.evaluation.stats().conversationsOpen).toBe(1);
     // Turn 2's €42.00 is grounded by turn 1's tool result only because both turns carry one conversation id.
     const turn2 = checkLabels(spans, 'filling') as string[] & { explanations?: string[] };
     expect(turn2).toContain('fail');
