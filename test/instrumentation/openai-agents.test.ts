@@ -10,6 +10,7 @@ import { CAPTURE_CONTENT_ENV, OpenAIAgentsTracingProcessor } from '../../instrum
 import { EvaluationSpanProcessor } from '../../processors/index.ts';
 import { startOpenAITestServer } from '../support/openai-test-server.ts';
 import type { OpenAITestServer, RecordedRequest, ScriptedReply } from '../support/openai-test-server.ts';
+import { PRICE_TOOL_RESULT, priceAnswerFor, priceChatReply, TURN1_REPLY, TURN2_REPLY } from '../support/price-conversation.ts';
 import { judgeAnswer, startOnlineHarness, waitFor } from '../processors/support/online-harness.ts';
 import { captureDiag, installContextManager, jsonAttribute, parentOf } from './tracing-harness.ts';
 
@@ -20,44 +21,14 @@ import { captureDiag, installContextManager, jsonAttribute, parentOf } from './t
  * one price grounded in turn 1's tool result and one the conversation never gave.
  */
 
-const TOOL_RESULT = '{"service":"cleaning","price_eur":42,"free_slot":"10:15","cancellation_refund_eur":15}';
-const TURN1_REPLY = 'A dental cleaning costs €42.00 and the next free slot is at 10:15. If you cancel, we refund €15.00.';
-const TURN2_REPLY = 'Yes: the cleaning is €42.00 at 10:15. A filling is €95.00, I can also see you at 16:30, and we will refund €20.00 if you cancel.';
-
-/** The model's answer, from what it was sent: first a tool call, then text; turn 2 answers at once. */
-function answerFor(request: RecordedRequest): 'call' | 'turn1' | 'turn2' {
-  const text = JSON.stringify(request.body);
-  if (text.includes('filling')) return 'turn2';
-  return text.includes('price_eur') ? 'turn1' : 'call';
-}
+const TOOL_RESULT = JSON.stringify(PRICE_TOOL_RESULT);
 
 function chatReply(request: RecordedRequest): ScriptedReply {
-  const answer = answerFor(request);
-  const usage = { prompt_tokens: 20, completion_tokens: 7, total_tokens: 27 };
-  const message =
-    answer === 'call'
-      ? { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_price', arguments: '{"service":"cleaning"}' } }] }
-      : { role: 'assistant', content: answer === 'turn1' ? TURN1_REPLY : TURN2_REPLY };
-  const id = `chatcmpl-agents-${answer}`;
-  if (request.body.stream === true) {
-    const chunk = (delta: unknown, finish: string | null, extra: Record<string, unknown> = {}) => ({ id, object: 'chat.completion.chunk', created: 1_700_000_000, model: 'test-model', choices: [{ index: 0, delta, finish_reason: finish }], ...extra });
-    const delta = message.tool_calls ? { role: 'assistant', tool_calls: message.tool_calls.map((call, index) => ({ index, ...call })) } : { role: 'assistant', content: message.content };
-    return { sse: [chunk(delta, null), chunk({}, answer === 'call' ? 'tool_calls' : 'stop', { usage })] };
-  }
-  return {
-    json: {
-      id,
-      object: 'chat.completion',
-      created: 1_700_000_000,
-      model: 'test-model',
-      choices: [{ index: 0, message, finish_reason: answer === 'call' ? 'tool_calls' : 'stop', logprobs: null }],
-      usage,
-    },
-  };
+  return priceChatReply(request, 'chatcmpl-agents-');
 }
 
 function response(request: RecordedRequest): Record<string, unknown> {
-  const answer = answerFor(request);
+  const answer = priceAnswerFor(request);
   const output =
     answer === 'call'
       ? [{ type: 'function_call', id: 'fc_1', call_id: 'call_1', name: 'get_price', arguments: '{"service":"cleaning"}', status: 'completed' }]

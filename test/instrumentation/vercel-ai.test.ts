@@ -9,7 +9,8 @@ import { z } from 'zod';
 import { aiSdkConversation, startConversation } from '../../instrumentation/index.ts';
 import { EvaluationSpanProcessor } from '../../processors/index.ts';
 import { startOpenAITestServer } from '../support/openai-test-server.ts';
-import type { OpenAITestServer, RecordedRequest, ScriptedReply } from '../support/openai-test-server.ts';
+import type { OpenAITestServer } from '../support/openai-test-server.ts';
+import { PRICE_TOOL_RESULT, priceChatReply, TURN1_REPLY, TURN2_REPLY } from '../support/price-conversation.ts';
 import { captureDiag, installContextManager } from './tracing-harness.ts';
 
 /**
@@ -18,37 +19,10 @@ import { captureDiag, installContextManager } from './tracing-harness.ts';
  * `streamText`; the conversation id comes from the runtime context through our `enrichSpan`.
  */
 
-const TOOL_RESULT = { service: 'cleaning', price_eur: 42, free_slot: '10:15', cancellation_refund_eur: 15 };
-const TURN1_REPLY = 'A dental cleaning costs €42.00 and the next free slot is at 10:15. If you cancel, we refund €15.00.';
-const TURN2_REPLY = 'Yes: the cleaning is €42.00 at 10:15. A filling is €95.00, I can also see you at 16:30, and we will refund €20.00 if you cancel.';
-
-function answerFor(request: RecordedRequest): 'call' | 'turn1' | 'turn2' {
-  const text = JSON.stringify(request.body);
-  if (text.includes('filling')) return 'turn2';
-  return text.includes('price_eur') ? 'turn1' : 'call';
-}
-
-function reply(request: RecordedRequest): ScriptedReply {
-  const answer = answerFor(request);
-  const id = `chatcmpl-ai-${answer}`;
-  const usage = { prompt_tokens: 20, completion_tokens: 7, total_tokens: 27 };
-  const message =
-    answer === 'call'
-      ? { role: 'assistant', content: null, tool_calls: [{ id: 'call_1', type: 'function', function: { name: 'get_price', arguments: '{"service":"cleaning"}' } }] }
-      : { role: 'assistant', content: answer === 'turn1' ? TURN1_REPLY : TURN2_REPLY };
-  const finish = answer === 'call' ? 'tool_calls' : 'stop';
-  if (request.body.stream === true) {
-    const chunk = (delta: unknown, finishReason: string | null, extra: Record<string, unknown> = {}) => ({ id, object: 'chat.completion.chunk', created: 1_700_000_000, model: 'test-model', choices: [{ index: 0, delta, finish_reason: finishReason }], ...extra });
-    const delta = message.tool_calls ? { role: 'assistant', tool_calls: message.tool_calls.map((call, index) => ({ index, ...call })) } : { role: 'assistant', content: message.content };
-    return { sse: [chunk(delta, null), chunk({}, finish), { id, object: 'chat.completion.chunk', created: 1_700_000_000, model: 'test-model', choices: [], usage }] };
-  }
-  return { json: { id, object: 'chat.completion', created: 1_700_000_000, model: 'test-model', choices: [{ index: 0, message, finish_reason: finish, logprobs: null }], usage } };
-}
-
 let server: OpenAITestServer;
 beforeAll(async () => {
   installContextManager();
-  server = await startOpenAITestServer(reply);
+  server = await startOpenAITestServer((request) => priceChatReply(request, 'chatcmpl-ai-'));
 });
 afterAll(() => server.close());
 
@@ -65,7 +39,7 @@ function pipeline() {
 const getPrice = tool({
   description: 'Price of a clinic service',
   inputSchema: z.object({ service: z.string() }),
-  execute: async () => TOOL_RESULT,
+  execute: async () => PRICE_TOOL_RESULT,
 });
 
 async function twoTurns(h: ReturnType<typeof pipeline>, runtimeContext: Record<string, unknown> | undefined): Promise<void> {
