@@ -203,16 +203,22 @@ export class EvaluationPipeline {
    * come before their span wait for it (bounded); records for a span already evaluated without
    * content have it evaluated again with them, its results going to the sinks and `lateSinks`.
    * Never throws.
+   *
+   * `atRecordTimes`: the records are read ahead of spans that come later in the data's time (a
+   * logs file read before the traces file): nothing expires now, and each record waits from its
+   * own timestamp rather than from the clock, so the age bound means "this long after the record".
    */
-  addContent(entries: readonly SpanContentRecord[]): void {
+  addContent(entries: readonly SpanContentRecord[], options?: { readonly atRecordTimes?: boolean }): void {
     try {
       const now = this.#now();
-      this.#join.expire(now);
+      const atRecordTimes = options?.atRecordTimes === true;
+      if (!atRecordTimes) this.#join.expire(now);
       for (const entry of entries) {
         const key = entry.spanId ? spanKey(entry.traceId, entry.spanId) : undefined;
         const awaiting = key === undefined ? undefined : this.#awaiting.get(key);
         if (awaiting === undefined) {
-          this.#join.add(entry, now);
+          const recordTime = entry.record.timeUnixNano;
+          this.#join.add(entry, atRecordTimes && recordTime !== undefined ? Number(recordTime / 1_000_000n) : now);
           continue;
         }
         this.#lateRecords++;

@@ -12,6 +12,8 @@ import { startOpenAITestServer } from '../support/openai-test-server.ts';
 import { makeTempDir, removeTempDirs } from '../support/temp-dir.ts';
 import { runCli } from './support/cli-process.ts';
 import { labels } from './support/turns.ts';
+import { loadLabelledRows } from '../checks/precision-recall.ts';
+import { renderRow } from '../shapes/render.ts';
 
 let dir: string;
 let tracesLines: string[];
@@ -141,6 +143,24 @@ describe('tracejudge check over the file exporter\'s two files (content as log r
     const results = output.logs.filter((record) => record.eventName === 'gen_ai.evaluation.result');
     expect(results).toHaveLength(10);
     expect(output.logs.length - results.length).toBe(recordCount);
+  });
+
+  it('a logs file read ahead of traces an hour long: content is held from its own time, not expired by later records', async () => {
+    // Two conversations 70 minutes apart (the join holds records 5 minutes): read ahead, the first
+    // one's records must not expire because the second one's records are later.
+    const rows = loadLabelledRows().filter((row) => row.id === 'clinic-en-02' || row.id === 'clinic-en-05');
+    const rendered = rows.map((row, i) => renderRow(row, i * 420, 'genai-logs-1.36'));
+    const traces = await file('hour-traces.jsonl', rendered.map((r) => r.traces));
+    const logs = await file('hour-logs.jsonl', rendered.map((r) => r.logs!));
+    const out = join(dir, 'hour-out.jsonl');
+    const result = await runCli(['check', '--in', traces, '--in', logs, '--out', out]);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('0 spans evaluated after them');
+    const chats = readOutput(await readFile(out, 'utf8')).spans.filter((span) => span.name === 'chat gpt-test');
+    expect(chats.map((span) => labels(span))).toEqual([
+      { 'commitment.price': 'pass', 'commitment.time': 'fail' },
+      { 'commitment.price': 'fail', 'commitment.time': 'pass' },
+    ]);
   });
 
   it('content read from a file waits for spans that come later from stdin, in the data\'s time', async () => {

@@ -110,12 +110,10 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckSummaryJs
     for await (const line of readLines(await input.open(), maxLineBytes)) {
       if ('tooLongBytes' in line || !isLogsLine(line.text)) continue;
       try {
-        const records = decodeLogsRequestJson(line.text).records;
         // Records wait for their spans in the data's time, as spans are evaluated in it: the join's
-        // age bound then means "this long after the record", whatever the order of the files.
-        clockMs = 0;
-        for (const record of records) clockMs = Math.max(clockMs, Number(record.timeUnixNano / 1_000_000n));
-        pipeline.addContent(genAIContentOf(records));
+        // age bound then means "this long after the record", whatever the order of the files and
+        // however long the data spans (nothing read ahead expires before the spans are read).
+        pipeline.addContent(genAIContentOf(decodeLogsRequestJson(line.text).records), { atRecordTimes: true });
       } catch (error) {
         if (!(error instanceof OtlpDecodeError)) throw error; // reported in the main pass
       }
