@@ -17,6 +17,7 @@ const GROUNDING_KINDS: ReadonlySet<string> = new Set(['tool_result', 'system_ins
 const MAX_AMOUNTS = 1 << 16;
 const MAX_OPERANDS = 256;
 const MAX_OCCURRENCES = 4;
+
 const MINUTES_PER_DAY = 24 * 60;
 const TIME_BITSET_WORDS = MINUTES_PER_DAY / 32;
 
@@ -28,8 +29,12 @@ const TIME_BITSET_WORDS = MINUTES_PER_DAY / 32;
 export class GroundingIndex implements GroundingFactsSink {
   /** minor units → currencies it was stated in (null: no currency). */
   readonly #amounts = new Map<number, (string | null)[]>();
-  /** The clearly-money subset, which one-step derivations may combine. */
-  readonly #operands = new Map<number, (string | null)[]>();
+  /**
+   * The clearly-money subset, which one-step derivations may combine: each amount with the
+   * distinct facts that state it (a tool result arrives on its tool span and again, re-serialized,
+   * in the next chat span's input: the second copy states no new fact; DESIGN.md, "Grounding").
+   */
+  readonly #operands = new Map<number, OperandFact[]>();
   readonly #quantities = new Set<number>();
   readonly #percents = new Set<number>();
   /**
@@ -38,6 +43,8 @@ export class GroundingIndex implements GroundingFactsSink {
    * as RSS: −60 MiB for 50,000 conversations, bench/processor-overhead.ts).
    */
   #times: Uint32Array | undefined;
+  /** Which source is being read, to tell a fact's copies (other sources) from its repetitions (this one). */
+  #sourceNumber = 0;
   #consumed = 0;
   #lastSource: GroundingSource | undefined;
   #skippedSources = 0;
@@ -63,6 +70,7 @@ export class GroundingIndex implements GroundingFactsSink {
   /** Reads one source; odd sources (no text, unknown kind) are counted and skipped, never thrown on. */
   addSource(source: GroundingSource): void {
     this.#lastSource = source;
+    this.#sourceNumber++;
     if (source === null || typeof source !== 'object' || !GROUNDING_KINDS.has(source.kind)) {
       this.#skippedSources++;
       return;
@@ -77,9 +85,16 @@ export class GroundingIndex implements GroundingFactsSink {
     return this.#skippedSources;
   }
 
-  addAmount(minor: number, currency: string | null, operand: boolean): void {
+  addAmount(minor: number, currency: string | null, operand: boolean, fact = ''): void {
     remember(this.#amounts, minor, currency, MAX_AMOUNTS);
-    if (operand && minor > 0) remember(this.#operands, minor, currency, MAX_OPERANDS);
+    if (!(operand && minor > 0)) return;
+    const facts = this.#operands.get(minor);
+    if (facts === undefined) {
+      if (this.#operands.size >= MAX_OPERANDS) this.#operands.delete(this.#operands.keys().next().value as number);
+      this.#operands.set(minor, [{ currency, fact, source: this.#sourceNumber }]);
+    } else if (facts.length < MAX_OCCURRENCES && isNewFact(facts, currency, fact, this.#sourceNumber)) {
+      facts.push({ currency, fact, source: this.#sourceNumber });
+    }
   }
 
   addQuantity(quantity: number): void {
@@ -118,14 +133,14 @@ export class GroundingIndex implements GroundingFactsSink {
   // One step only: two operands, or an operand and a quantity or a percentage.
   #derive(target: number, currency: string | null): Support | undefined {
     if (target <= 0) return undefined; // "$0" is stated or not at all, never a - a
-    for (const [a, currencies] of this.#operands) {
-      if (!agrees(currencies, currency)) continue;
+    for (const [a, facts] of this.#operands) {
+      if (!agreesFact(facts, currency)) continue;
       const b = target - a;
-      const bCurrencies = b > 0 ? this.#operands.get(b) : undefined;
-      if (bCurrencies !== undefined && agrees(bCurrencies, currency) && (b !== a || bCurrencies.length > 1)) {
+      const bFacts = b > 0 ? this.#operands.get(b) : undefined;
+      if (bFacts !== undefined && agreesFact(bFacts, currency) && (b !== a || bFacts.length > 1)) {
         return { step: 'sum', from: `${money(a)} + ${money(b)}` };
       }
-      if (agrees(this.#operands.get(a - target), currency)) {
+      if (agreesFact(this.#operands.get(a - target), currency)) {
         return { step: 'difference', from: `${money(a)} - ${money(a - target)}` };
       }
       for (const quantity of this.#quantities) {
@@ -177,6 +192,39 @@ function remember(map: Map<number, (string | null)[]>, minor: number, currency: 
   } else if (seen.length < MAX_OCCURRENCES) {
     seen.push(currency);
   }
+}
+
+/** An operand amount as one fact states it: its currency, what the source calls it, and which source. */
+interface OperandFact {
+  readonly currency: string | null;
+  /** The JSON key or the word before the amount (source-facts.ts), '' when none. */
+  readonly fact: string;
+  readonly source: number;
+}
+
+/**
+ * Whether one more occurrence of an amount, named `fact` in source `source`, is a fact not known
+ * yet. Within a source every occurrence is a fact of its own (two line items of 6.00); another
+ * source holding the same named amount is a copy of it (the result on its tool span, and again in
+ * the chat span's input). So the k-th occurrence in this source is new unless some other source
+ * already held k of them. At most MAX_OCCURRENCES facts per amount: a few comparisons.
+ */
+function isNewFact(facts: readonly OperandFact[], currency: string | null, fact: string, source: number): boolean {
+  let inThisSource = 1;
+  for (const known of facts) if (known.source === source && known.fact === fact && known.currency === currency) inThisSource++;
+  for (const known of facts) {
+    if (known.source === source || known.fact !== fact || known.currency !== currency) continue;
+    let inThatSource = 0;
+    for (const other of facts) if (other.source === known.source && other.fact === fact && other.currency === currency) inThatSource++;
+    if (inThatSource >= inThisSource) return false;
+  }
+  return true;
+}
+
+function agreesFact(facts: readonly OperandFact[] | undefined, currency: string | null): boolean {
+  if (facts === undefined) return false;
+  for (const stated of facts) if (currenciesAgree(stated.currency, currency)) return true;
+  return false;
 }
 
 function agrees(currencies: readonly (string | null)[] | undefined, currency: string | null): boolean {

@@ -4,8 +4,12 @@ import { scanTimeWords } from './extract/time-words.ts';
 
 /** What a grounding source states, as the grounding index records it. */
 export interface GroundingFactsSink {
-  /** `operand`: clearly money (a currency, cents, a price key or word), so usable in a one-step derivation. */
-  addAmount(minor: number, currency: string | null, operand: boolean): void;
+  /**
+   * `operand`: clearly money (a currency, cents, a price key or word), so usable in a one-step derivation.
+   * `fact`: what the amount is an amount of, as the source names it — its JSON key, or the word before
+   * it in free text — so that one fact read from several sources or spellings counts once.
+   */
+  addAmount(minor: number, currency: string | null, operand: boolean, fact?: string): void;
   addQuantity(quantity: number): void;
   addPercent(percent: number): void;
   addTime(minutes: number): void;
@@ -69,7 +73,7 @@ export function readSourceFacts(source: string, sink: GroundingFactsSink): void 
       sink.addTime(value.minutes);
       if (value.alternate >= 0) sink.addTime(value.alternate);
     } else if (value.kind === 'money') {
-      sink.addAmount(value.minor, value.currency, true);
+      sink.addAmount(value.minor, value.currency, true, wordBefore(text, value.start));
     } else if (value.kind === 'percent') {
       sink.addPercent(value.percent);
     } else {
@@ -78,7 +82,7 @@ export function readSourceFacts(source: string, sink: GroundingFactsSink): void 
       const whole = value.fractionDigits === 0;
       if (value.countsSomething && whole && value.minor >= 200 && value.minor <= 99_900) sink.addQuantity(value.minor / 100);
       const operand = !whole || MONEY_WORD_BEFORE.test(before);
-      sink.addAmount(value.minor, currency, operand);
+      sink.addAmount(value.minor, currency, operand, operand ? wordBefore(text, value.start) : undefined);
     }
   }
   for (const time of scanTimeWords(text)) sink.addTime(time.minutes);
@@ -93,6 +97,29 @@ export function readSourceFacts(source: string, sink: GroundingFactsSink): void 
   if (FULL_REFUND.test(text)) sink.addPercent(100);
 }
 
+/** Non-letters skipped back from a value to the word that names it (`"fee": "`, `Fee: $`). */
+const MAX_GAP_BEFORE = 12;
+const MAX_WORD_BEFORE = 24;
+
+/**
+ * The word just before a value in free text, lowercased ("fee" in `late fee: $6.00` and in
+ * `"late_fee":"$6.00"`, whatever the spacing or quoting): with the value, it names the fact.
+ */
+export function wordBefore(text: string, start: number): string {
+  let end = start;
+  const stop = Math.max(0, start - MAX_GAP_BEFORE);
+  while (end > stop && !isWordChar(text.charCodeAt(end - 1))) end--;
+  let begin = end;
+  const first = Math.max(0, end - MAX_WORD_BEFORE);
+  while (begin > first && isWordChar(text.charCodeAt(begin - 1))) begin--;
+  return begin === end ? '' : text.slice(begin, end).toLowerCase();
+}
+
+/** Letters (Latin, with accents) and `_`; digits are other values, not names. */
+function isWordChar(code: number): boolean {
+  return (code >= 97 && code <= 122) || (code >= 65 && code <= 90) || code === 95 || (code >= 0xc0 && code <= 0x24f && code !== 0xd7 && code !== 0xf7);
+}
+
 /** Whether `before` ends with an identifier's name and at most a `:` or `#` ("order ", "Nr. ", "case #"). */
 export function endsWithIdentifierName(before: string): boolean {
   ID_WORD_BEFORE.lastIndex = before.length;
@@ -104,18 +131,18 @@ function readJsonNumber(key: string, number: number, currency: string | null, si
   const meaning = keyMeaning(key);
   if (meaning === 'identifier') return;
   if (meaning === 'minor') {
-    sink.addAmount(Math.round(number), currency, true);
+    sink.addAmount(Math.round(number), currency, true, key);
   } else if (meaning === 'percent') {
     sink.addPercent(number);
   } else if (meaning === 'money') {
-    sink.addAmount(Math.round(number * 100), currency, true);
+    sink.addAmount(Math.round(number * 100), currency, true, key);
   } else {
     const whole = Number.isInteger(number);
     // A small whole number under a key that is neither money nor an identifier counts something
     // ("nights": 2, "permanencia_meses": 12): a quantity a price may be multiplied by.
     if (whole && number >= 2 && number <= 999) sink.addQuantity(number);
     // JSON writes 45.5 for 45.50: any fraction reads as money, as in text.
-    sink.addAmount(Math.round(number * 100), currency, !whole);
+    sink.addAmount(Math.round(number * 100), currency, !whole, whole ? undefined : key);
   }
 }
 

@@ -98,6 +98,26 @@ describe('GroundingIndex: one-step derivations', () => {
     expect(indexOf(tool([{ price: 45 }, { price: 45 }])).supportOf(dollars(90), '$')).toMatchObject({ step: 'sum' });
   });
 
+  it('counts one fact once however many sources or spellings carry it: x + x needs two facts of x', () => {
+    // A tool result on its tool span, and again re-serialized in the chat span's input.
+    const spaced = tool('{"order_id": 55012, "late_fee": 6.0, "currency": "USD"}');
+    const compact = tool({ order_id: 55012, late_fee: 6, currency: 'USD' });
+    expect(indexOf(spaced, compact).supportOf(dollars(12), 'USD')).toBeUndefined();
+    expect(indexOf(spaced, compact, tool(' {"late_fee" : "6.00", "currency":"USD"}')).supportOf(dollars(12), 'USD')).toBeUndefined();
+    // Free text: the same words before the same amount, however spaced or quoted.
+    expect(indexOf(user('Late fee: $6.00'), retrieved('late fee $6.00')).supportOf(dollars(12), 'USD')).toBeUndefined();
+    // Still one step away from a different fact: 6 + 4.
+    expect(indexOf(spaced, compact, tool({ shipping: 4 })).supportOf(dollars(10), 'USD')).toMatchObject({ step: 'sum' });
+  });
+
+  it('two facts of the same amount are two: line items of one source, amounts named differently, the copy of a source with two', () => {
+    const items = { items: [{ name: 'Cable', price: 6 }, { name: 'Adapter', price: 6 }], currency: 'USD' };
+    expect(indexOf(tool(items)).supportOf(dollars(12), 'USD')).toMatchObject({ step: 'sum', from: '6.00 + 6.00' });
+    expect(indexOf(tool(items), tool(JSON.stringify(items, null, 2))).supportOf(dollars(12), 'USD')).toMatchObject({ step: 'sum' });
+    expect(indexOf(user('I was charged $6 for shipping and another $6 for handling.')).supportOf(dollars(12), 'USD')).toMatchObject({ step: 'sum' });
+    expect(indexOf(tool({ late_fee: 6, currency: 'USD' }), tool({ shipping: 6, currency: 'USD' })).supportOf(dollars(12), 'USD')).toMatchObject({ step: 'sum' });
+  });
+
   it('does not derive from identifiers, counts or dates', () => {
     const index = indexOf(user('My order 4512 on 2026-03-14 had 3 items.'), tool({ price: 45 }));
     expect(index.supportOf(dollars(45 + 14), '$')).toBeUndefined();
