@@ -1,4 +1,4 @@
-import { builtinChecks, createPriceCheck, createRefundCheck, createTimeCheck } from '../src/checks/index.ts';
+import { builtinChecks, createPriceCheck, createRefundCheck, createTimeCheck, groundingIndexesWith } from '../src/checks/index.ts';
 import type { Check, CommitmentCheckOptions } from '../src/checks/index.ts';
 import { ConfigError } from '../src/config/index.ts';
 import type { TracejudgeConfig } from '../src/config/index.ts';
@@ -14,7 +14,14 @@ const CONFIGURABLE: Readonly<Record<string, (options: CommitmentCheckOptions) =>
 
 /** The built-in checks (registry order), built with `options`. */
 export function builtinChecksWith(options: CommitmentCheckOptions): readonly Check[] {
-  return builtinChecks.map((check) => CONFIGURABLE[check.name]?.(options) ?? check);
+  // One index cache for the three checks: each conversation's sources are read once, with one vocabulary.
+  const shared = options.groundingIndexFor === undefined && options.sourceKeys !== undefined ? { ...options, groundingIndexFor: groundingIndexesWith(options.sourceKeys) } : options;
+  return builtinChecks.map((check) => CONFIGURABLE[check.name]?.(shared) ?? check);
+}
+
+/** Whether the config adds any key word (an empty `sourceKeys` keeps the built-in vocabulary and its shared cache). */
+function hasSourceKeys(keys: TracejudgeConfig['checks']['sourceKeys']): boolean {
+  return keys !== undefined && Object.values(keys).some((words) => words !== undefined && words.length > 0);
 }
 
 /**
@@ -44,7 +51,7 @@ export function pipelineOptionsFromConfig(config: TracejudgeConfig, available?: 
     spanEvents: events.spans,
     failedSpanStatus: events.failedSpanStatus,
     masking: OutputMasking.forConfig(config),
-    checks: selectChecks(checks.enabled, available ?? builtinChecksWith({ maxScannedChars: checks.maxScannedChars })),
+    checks: selectChecks(checks.enabled, available ?? builtinChecksWith({ maxScannedChars: checks.maxScannedChars, ...(hasSourceKeys(checks.sourceKeys) && { sourceKeys: checks.sourceKeys }) })),
     conversations: {
       maxOpen: conversations.maxOpen,
       idleTimeoutMs: conversations.idleTimeout,

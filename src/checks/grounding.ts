@@ -2,6 +2,8 @@ import type { Conversation, GroundingSource } from '../model/conversation.ts';
 import { currenciesAgree } from './extract/currency.ts';
 import { readSourceFacts } from './source-facts.ts';
 import type { GroundingFactsSink } from './source-facts.ts';
+import { DEFAULT_KEY_VOCABULARY, KeyVocabulary } from './source-keys.ts';
+import type { SourceKeys } from './source-keys.ts';
 
 /** How a value is supported: stated in a source, or one simple step from stated values (DESIGN.md, "Grounding"). */
 export type Support =
@@ -45,6 +47,7 @@ export class GroundingIndex implements GroundingFactsSink {
   #times: Uint32Array | undefined;
   /** Which source is being read, to tell a fact's copies (other sources) from its repetitions (this one). */
   #sourceNumber = 0;
+  readonly #keys: KeyVocabulary;
   #consumed = 0;
   #lastSource: GroundingSource | undefined;
   #skippedSources = 0;
@@ -56,6 +59,11 @@ export class GroundingIndex implements GroundingFactsSink {
    * small), and reading resumes after the last source seen. A list that no longer
    * holds that source was replaced, and is read from scratch.
    */
+  /** `keys`: what the numbers of structured sources mean by their key (source-keys.ts). */
+  constructor(keys: KeyVocabulary = DEFAULT_KEY_VOCABULARY) {
+    this.#keys = keys;
+  }
+
   update(sources: readonly GroundingSource[]): this {
     let from = this.#consumed;
     if (from > 0 && sources[from - 1] !== this.#lastSource) {
@@ -77,7 +85,7 @@ export class GroundingIndex implements GroundingFactsSink {
     }
     const text = textOfSource(source.text);
     if (text === undefined) this.#skippedSources++;
-    else if (text.length > 0) readSourceFacts(text, this);
+    else if (text.length > 0) readSourceFacts(text, this, this.#keys);
   }
 
   /** Sources that could not be read (not an object, unknown kind, text neither string nor JSON-able). */
@@ -168,21 +176,27 @@ export class GroundingIndex implements GroundingFactsSink {
   }
 }
 
-const indexes = new WeakMap<Conversation, GroundingIndex>();
-
 /**
- * The grounding index of a conversation, brought up to date with its sources.
- * Held weakly: it lives as long as the conversation object the owner keeps.
+ * A cache of grounding indexes, one per conversation, reading sources with `sourceKeys` (config
+ * `checks.sourceKeys`): the checks of one configuration share it, so each conversation's sources
+ * are read once. Held weakly: an index lives as long as the conversation object its owner keeps.
  */
-export function groundingIndexFor(conversation: Conversation): GroundingIndex {
-  let index = indexes.get(conversation);
-  if (index === undefined) {
-    index = new GroundingIndex();
-    indexes.set(conversation, index);
-  }
-  const sources = conversation.sources;
-  return index.update(Array.isArray(sources) ? sources : []);
+export function groundingIndexesWith(sourceKeys?: SourceKeys): (conversation: Conversation) => GroundingIndex {
+  const keys = sourceKeys === undefined ? DEFAULT_KEY_VOCABULARY : new KeyVocabulary(sourceKeys);
+  const indexes = new WeakMap<Conversation, GroundingIndex>();
+  return (conversation) => {
+    let index = indexes.get(conversation);
+    if (index === undefined) {
+      index = new GroundingIndex(keys);
+      indexes.set(conversation, index);
+    }
+    const sources = conversation.sources;
+    return index.update(Array.isArray(sources) ? sources : []);
+  };
 }
+
+/** The grounding index of a conversation with the built-in key vocabulary, brought up to date with its sources. */
+export const groundingIndexFor: (conversation: Conversation) => GroundingIndex = groundingIndexesWith();
 
 function remember(map: Map<number, (string | null)[]>, minor: number, currency: string | null, max: number): void {
   const seen = map.get(minor);

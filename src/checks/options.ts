@@ -1,10 +1,17 @@
 import type { Conversation } from '../model/conversation.ts';
 import type { GroundingIndex } from './grounding.ts';
+import type { SourceKeys } from './source-keys.ts';
 
 /** Options shared by the commitment checks (src/config `checks.maxScannedChars` feeds the first). */
 export interface CommitmentCheckOptions {
   /** Characters of a reply to scan; default `DEFAULT_MAX_SCANNED_CHARS` (64 KiB). */
   readonly maxScannedChars?: number;
-  /** Where a conversation's grounding index comes from; default a weak per-conversation cache. */
+  /**
+   * Where a conversation's grounding index comes from; default a weak per-conversation cache,
+   * reading sources with `sourceKeys`. Checks meant to share one index are given the same function
+   * (`groundingIndexesWith(sourceKeys)`; `builtinChecksWith` does this).
+   */
   readonly groundingIndexFor?: (conversation: Conversation) => GroundingIndex;
+  /** Key words a team's tool schemas use for money, percentages, identifiers, counts (docs/checks.md). */
+  readonly sourceKeys?: SourceKeys;
 }

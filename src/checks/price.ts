@@ -3,7 +3,7 @@ import type { EvaluationResult } from '../model/evaluation-result.ts';
 import type { Check } from './check.ts';
 import { commitmentResult } from './commitment-result.ts';
 import type { CheckedValue } from './commitment-result.ts';
-import { groundingIndexFor } from './grounding.ts';
+import { groundingIndexesWith, groundingIndexFor } from './grounding.ts';
 import { DEFAULT_MAX_SCANNED_CHARS, replyFactsOf } from './reply-facts.ts';
 import type { CommitmentCheckOptions } from './options.ts';
 
@@ -13,7 +13,7 @@ import type { CommitmentCheckOptions } from './options.ts';
  */
 export function createPriceCheck(options: CommitmentCheckOptions = {}): Check {
   const maxScannedChars = options.maxScannedChars ?? DEFAULT_MAX_SCANNED_CHARS;
-  const indexFor = options.groundingIndexFor ?? groundingIndexFor;
+  const indexFor = options.groundingIndexFor ?? (options.sourceKeys ? groundingIndexesWith(options.sourceKeys) : groundingIndexFor);
   const name = 'commitment.price';
   return {
     name,

@@ -1,6 +1,8 @@
 import { forEachJsonNumber } from './extract/json-number.ts';
 import { scanSourceValues } from './extract/scan.ts';
 import { scanTimeWords } from './extract/time-words.ts';
+import { DEFAULT_KEY_VOCABULARY } from './source-keys.ts';
+import type { KeyVocabulary } from './source-keys.ts';
 
 /** What a grounding source states, as the grounding index records it. */
 export interface GroundingFactsSink {
@@ -36,14 +38,6 @@ const NUMBER_WORDS: Readonly<Record<string, number>> = {
 export const FULL_REFUND =
   /full refund|refund in full|fully refund|reembolso (?:completo|total|íntegro)|(?:vollständige|volle) (?:Rück)?[Ee]rstattung|vollständig (?:zurück)?erstattet|remboursement (?:intégral|total|complet)|intégralement rembours/i;
 
-const MINOR_KEY = /cents|_minor|minor_?units/i;
-const PERCENT_KEY = /pct|percent|porcentaje|prozent|pourcentage/i;
-const MONEY_KEY =
-  /price|amount|total|cost|fee|charge|balance|subtotal|tax|refund|credit|deposit|fare|paid|due|sum|discount|shipping|rate|value|spen[dt]|precio|importe|monto|coste|tarifa|preis|betrag|summe|geb[üu]hr|kosten|prix|montant|tarif|frais|co[ûu]t/i;
-/** Identifiers are no amounts: `"order": "4599"`, `"transaction_id": 8812`. */
-const ID_KEY =
-  /(?:^|_)(?:id|order|order_?number|ticket|case|ref|reference|phone|telephone|tel|tracking|account|iban|sku|zip|postal_?code|pedido|orden|bestellung|commande|numero|nummer|dossier)$/i;
-const CAMEL_ID_KEY = /[a-z]Id$/;
 /**
  * Nor are numbers written right after an identifier's name ("order 4599", "Nr. 4711", "#4521").
  * Tried at the end of the 32 characters before the number (sticky, at their length) as a
@@ -60,12 +54,12 @@ const MONEY_WORD_BEFORE =
  * counts); then every money amount, clock time (incl. ISO `…T14:30`),
  * percentage and other number in the text. Dates' parts are no amounts.
  */
-export function readSourceFacts(source: string, sink: GroundingFactsSink): void {
+export function readSourceFacts(source: string, sink: GroundingFactsSink, keys: KeyVocabulary = DEFAULT_KEY_VOCABULARY): void {
   const text = source.length > MAX_SOURCE_SCANNED_CHARS ? source.slice(0, MAX_SOURCE_SCANNED_CHARS) : source;
   const currency = soleCurrency(text);
   let keyed: Set<number> | undefined;
   forEachJsonNumber(text, (key, digits, digitsStart) => {
-    readJsonNumber(key, Number(digits), currency, sink);
+    readJsonNumber(keys, key, Number(digits), currency, sink);
     (keyed ??= new Set()).add(digitsStart);
   });
   for (const value of scanSourceValues(text, keyed)) {
@@ -126,9 +120,9 @@ export function endsWithIdentifierName(before: string): boolean {
   return ID_WORD_BEFORE.test(before);
 }
 
-function readJsonNumber(key: string, number: number, currency: string | null, sink: GroundingFactsSink): void {
+function readJsonNumber(keys: KeyVocabulary, key: string, number: number, currency: string | null, sink: GroundingFactsSink): void {
   if (!Number.isFinite(number)) return;
-  const meaning = keyMeaning(key);
+  const meaning = keys.meaningOf(key);
   if (meaning === 'identifier') return;
   if (meaning === 'minor') {
     sink.addAmount(Math.round(number), currency, true, key);
@@ -136,38 +130,20 @@ function readJsonNumber(key: string, number: number, currency: string | null, si
     sink.addPercent(number);
   } else if (meaning === 'money') {
     sink.addAmount(Math.round(number * 100), currency, true, key);
+  } else if (meaning === 'percent-or-money') {
+    sink.addPercent(number);
+    sink.addAmount(Math.round(number * 100), currency, true, key);
   } else {
     const whole = Number.isInteger(number);
     // A small whole number under a key that is neither money nor an identifier counts something
     // ("nights": 2, "permanencia_meses": 12): a quantity a price may be multiplied by.
     if (whole && number >= 2 && number <= 999) sink.addQuantity(number);
-    // JSON writes 45.5 for 45.50: any fraction reads as money, as in text.
-    sink.addAmount(Math.round(number * 100), currency, !whole, whole ? undefined : key);
+    // A count is never money ("floor": 12). A neutral key may still name money in words no list
+    // holds ("copago": 15, "acompte": 15 — docs/checks.md measures requiring a currency instead):
+    // it grounds the amount stated as it is, and is an operand when it has a fraction (JSON writes
+    // 45.5 for 45.50) or its source a currency.
+    if (meaning === 'neutral') sink.addAmount(Math.round(number * 100), currency, !whole || currency !== null, key);
   }
-}
-
-type KeyMeaning = 'identifier' | 'minor' | 'percent' | 'money' | 'other';
-
-/**
- * Tool results repeat their keys (a tool's schema is fixed), so what a key means is
- * remembered rather than matched against five patterns for every number (measured:
- * a third of reading a JSON number). Keys are at most 64 characters; the memo is
- * bounded and starts over when full.
- */
-const KEY_MEANINGS = new Map<string, KeyMeaning>();
-const MAX_KEY_MEANINGS = 1024;
-
-function keyMeaning(key: string): KeyMeaning {
-  let meaning = KEY_MEANINGS.get(key);
-  if (meaning === undefined) {
-    if (ID_KEY.test(key) || CAMEL_ID_KEY.test(key)) meaning = 'identifier';
-    else if (MINOR_KEY.test(key)) meaning = 'minor';
-    else if (PERCENT_KEY.test(key)) meaning = 'percent';
-    else meaning = MONEY_KEY.test(key) ? 'money' : 'other';
-    if (KEY_MEANINGS.size >= MAX_KEY_MEANINGS) KEY_MEANINGS.clear();
-    KEY_MEANINGS.set(key, meaning);
-  }
-  return meaning;
 }
 
 /** The one currency a JSON source declares for its plain numbers (`"currency": "EUR"`), if exactly one. */

@@ -16,6 +16,8 @@ const checkNames = z.union(
   { error: 'expected a list of check names, e.g. [commitment.price, commitment.time]' },
 );
 
+const keyWords = z.array(nonEmptyString(), { error: 'expected a list of key words, e.g. [copago, acompte]' });
+
 /**
  * The deterministic checks run inline on every span. Names are checked
  * against the registry where the config is applied (src/config imports
@@ -31,6 +33,19 @@ export const ChecksConfigSchema = z
      * nothing of ours (test/checks/scan-cap-default.test.ts keeps the two equal).
      */
     maxScannedChars: positiveInt().prefault(65_536),
+    /**
+     * Key words a team's tool schemas use, added to the built-in ones (docs/checks.md, "What a
+     * number means"): each is matched case-insensitively inside a JSON key.
+     */
+    sourceKeys: z
+      .strictObject({
+        money: keyWords.optional(),
+        percent: keyWords.optional(),
+        identifier: keyWords.optional(),
+        count: keyWords.optional(),
+        neutral: keyWords.optional(),
+      })
+      .optional(),
   })
   .prefault({});
 

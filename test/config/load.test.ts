@@ -51,6 +51,12 @@ describe('loadConfig', () => {
     expect(config.checks.maxScannedChars).toBe(65_536);
   });
 
+  it('reads checks.sourceKeys: key words added to the built-in vocabulary', async () => {
+    const path = await file('keys.yaml', ['checks:', '  sourceKeys:', '    money: [copago, acompte]', '    count: [licences]', ''].join('\n'));
+    const config = await loadConfig(path, { env: {} });
+    expect(config.checks.sourceKeys).toEqual({ money: ['copago', 'acompte'], count: ['licences'] });
+  });
+
   it('reads a JSON file', async () => {
     const path = await file('ok.json', JSON.stringify({ conversations: { idleTimeout: 250, maxSourceChars: 4096 } }));
     const config = await loadConfig(path, { env: {} });
@@ -145,6 +151,9 @@ describe('validation', () => {
     ['checks: { maxScannedChars: -1 }', 'checks.maxScannedChars: expected a positive integer, got -1'],
     ['checks: { enabled: [commitment.price, 7] }', 'checks.enabled[1]: expected a non-empty string, got 7'],
     ['checks: { enabled: 7 }', 'checks.enabled: expected a list of check names'],
+    ['checks: { sourceKeys: { money: copago } }', 'checks.sourceKeys.money: expected a list of key words'],
+    ['checks: { sourceKeys: { money: [copago, ""] } }', 'checks.sourceKeys.money[1]: expected a non-empty string'],
+    ['checks: { sourceKeys: { currency: [eur] } }', 'checks.sourceKeys'],
     ['checks: { enabled: [commitment.price, ""] }', 'checks.enabled[1]: expected a non-empty string, got ""'],
     ['conversations: 5', 'conversations: '],
     ['metrics: { cohortAttributes: [app.vertical, "app vertical"] }', 'metrics.cohortAttributes[1]: expected an attribute name like app.vertical'],

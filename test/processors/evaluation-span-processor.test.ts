@@ -206,6 +206,20 @@ describe('bad span content', () => {
     expect(problems).toEqual([expect.stringMatching(/gen_ai\.output\.messages: \d+ characters exceeds the 10000-character parse limit/)]);
   });
 
+  it('checks.sourceKeys: a key word the config adds changes what the tool result grounds, for every check', () => {
+    const quote = { device: 'Laptop', presupuesto: 180, mano_obra: 45.5, torre: 12 };
+    const reply = 'La reparación cuesta 225,50 €, y la torre 12 € más.';
+    const labelsWith = (sourceKeys?: Record<string, string[]>) => {
+      const h = sdkHarness(pipelineOptionsFromConfig(resolveConfig({ checks: sourceKeys ? { sourceKeys } : {} }, { env: {} })));
+      const turn = runTurn(h.tracer, { conversationId: 'conv-keys', user: '¿Cuánto cuesta?', tools: [{ name: 'quote', result: quote }], reply });
+      const price = resultNamed(h.results(turn.chatSpanId), 'commitment.price');
+      return [price['gen_ai.evaluation.score.label'], price['tracejudge.ungrounded_values']];
+    };
+    // Built in, "presupuesto" (a quote) and "torre" mean nothing: 180 is no operand, and 12 is stated.
+    expect(labelsWith()).toEqual(['fail', ['225,50 €']]);
+    expect(labelsWith({ money: ['presupuesto'], count: ['torre'] })).toEqual(['fail', ['12 €']]);
+  });
+
   it('checks only the start of a very long reply (checks.maxScannedChars) and the result says so', () => {
     const h = sdkHarness(pipelineOptionsFromConfig(resolveConfig({ checks: { maxScannedChars: 200 } }, { env: {} })));
     const reply = `Pro is $129.00. ${'Let me add some detail. '.repeat(40)} Also a $5.00 fee.`;

@@ -52,6 +52,10 @@ export function flatVerdicts(rows: readonly LabelledRow[]): Verdicts {
   return verdicts;
 }
 
+async function* linesOf(text: string): AsyncIterable<string> {
+  yield text;
+}
+
 const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 
 /** The rows rendered in `shape`, run through `tracejudge check` as one input; verdicts of each row's chat span. */
@@ -65,7 +69,7 @@ export async function shapeVerdicts(rows: readonly LabelledRow[], shape: Shape):
     lines.push(rendered.traces);
   });
   const text = `${lines.join('\n')}\n`;
-  const input: CheckInput = { name: `${shape}.jsonl`, reopenable: true, open: () => Promise.resolve([text]) };
+  const input: CheckInput = { name: `${shape}.jsonl`, reopenable: true, open: () => Promise.resolve(linesOf(text)) };
   const verdicts: Verdicts = new Map();
   const sink: ResultSink = {
     write(results, target) {
