@@ -150,7 +150,7 @@ describe('tracejudge check over the file exporter\'s two files (content as log r
     // one's records must not expire because the second one's records are later.
     const rows = loadLabelledRows().filter((row) => row.id === 'clinic-en-02' || row.id === 'clinic-en-05');
     const rendered = rows.map((row, i) => renderRow(row, i * 420, 'genai-logs-1.36'));
-    const traces = await file('hour-traces.jsonl', rendered.map((r) => r.traces));
+    const traces = await file('hour-traces.jsonl', rendered.flatMap((r) => r.traces));
     const logs = await file('hour-logs.jsonl', rendered.map((r) => r.logs!));
     const out = join(dir, 'hour-out.jsonl');
     const result = await runCli(['check', '--in', traces, '--in', logs, '--out', out]);

@@ -12,11 +12,12 @@ import type { ResultSink } from '../../src/results/result-sink.ts';
 import { installContextManager } from '../instrumentation/tracing-harness.ts';
 import { startOpenAITestServer } from '../support/openai-test-server.ts';
 import type { LabelledRow } from '../checks/precision-recall.ts';
-import { planOf } from './render.ts';
+import { FOLLOW_UP, INTERIM_REPLY, planOf } from './render.ts';
+import type { Layout } from './render.ts';
 import { verdictsOf } from './verdicts.ts';
 import type { Verdicts } from './verdicts.ts';
 
-export async function ownInstrumentationVerdicts(rows: readonly LabelledRow[]): Promise<Verdicts> {
+export async function ownInstrumentationVerdicts(rows: readonly LabelledRow[], layout: Layout = 'one-turn'): Promise<Verdicts> {
   installContextManager();
   const verdicts: Verdicts = new Map();
   let currentRow = '';
@@ -33,6 +34,7 @@ export async function ownInstrumentationVerdicts(rows: readonly LabelledRow[]): 
       {
         // At start: the evaluation runs as the span ends, before any onEnd.
         onStart(span) {
+          // The last chat span of the row is the one whose reply is the row's.
           if (span.name.startsWith('chat ')) chatSpanIds.set(currentRow, span.spanContext().spanId);
         },
         onEnd: () => undefined,
@@ -61,25 +63,35 @@ export async function ownInstrumentationVerdicts(rows: readonly LabelledRow[]): 
     for (const [index, row] of rows.entries()) {
       const plan = planOf(row, index);
       currentRow = row.id;
-      reply = row.reply;
       const conversation = startConversation({ id: plan.conversationId, agentName: 'support', systemInstructions: plan.system, tracerProvider: provider });
       const firstUser = plan.steps.find((step) => step.kind === 'user');
+      const history: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = plan.system.map((text) => ({ role: 'system', content: text }));
+      reply = layout === 'one-turn' ? row.reply : INTERIM_REPLY;
       await conversation.turn(firstUser?.text ?? '', async () => {
-        const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] = plan.system.map((text) => ({ role: 'system', content: text }));
         for (const step of plan.steps) {
-          if (step.kind === 'user') messages.push({ role: 'user', content: step.text });
+          if (step.kind === 'user' || step.kind === 'assistant') history.push({ role: step.kind, content: step.text });
           else {
             // Retrieved context reaches this instrumentation as what a retrieval tool returned.
             const id = step.kind === 'tool' ? step.id : `retrieve_${index}`;
             const name = step.kind === 'tool' ? step.name : 'search_kb';
             const result = await traceTool(name, { query: 'lookup' }, () => step.text, { tracerProvider: provider, callId: id });
-            messages.push({ role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name, arguments: '{"query":"lookup"}' } }] });
-            messages.push({ role: 'tool', tool_call_id: id, content: result });
+            history.push({ role: 'assistant', content: null, tool_calls: [{ id, type: 'function', function: { name, arguments: '{"query":"lookup"}' } }] });
+            history.push({ role: 'tool', tool_call_id: id, content: result });
           }
         }
-        const completion = await client.chat.completions.create({ model: 'gpt-test', messages });
+        const completion = await client.chat.completions.create({ model: 'gpt-test', messages: history });
         return completion.choices[0]?.message.content ?? '';
       });
+      if (layout !== 'one-turn') {
+        reply = row.reply;
+        await conversation.turn(FOLLOW_UP, async () => {
+          // Chat Completions re-send the history; a stateful API sends only what is new.
+          const messages: OpenAI.Chat.Completions.ChatCompletionMessageParam[] =
+            layout === 'two-turns' ? [...history, { role: 'assistant', content: INTERIM_REPLY }, { role: 'user', content: FOLLOW_UP }] : [{ role: 'user', content: FOLLOW_UP }];
+          const completion = await client.chat.completions.create({ model: 'gpt-test', messages });
+          return completion.choices[0]?.message.content ?? '';
+        });
+      }
       conversation.end();
     }
   } finally {

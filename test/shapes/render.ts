@@ -54,15 +54,21 @@ const attributes = (attrs: Attrs, structured = false) =>
     .filter(([, v]) => v !== undefined)
     .map(([key, v]) => ({ key, value: structured || typeof v !== 'object' ? anyValue(v) : anyValue(JSON.stringify(v)) }));
 
+type Step =
+  | { kind: 'user'; text: string }
+  | { kind: 'assistant'; text: string }
+  | { kind: 'tool'; id: string; name: string; spanId: string; text: string }
+  | { kind: 'retrieval'; spanId: string; text: string };
+
 /** What a row says, in conversation order, with the ids every shape shares. */
-interface Plan {
+export interface Plan {
   readonly conversationId: string;
   readonly traceId: string;
   readonly agentSpanId: string;
   readonly chatSpanId: string;
   readonly system: string[];
   /** Messages before the reply, in source order. */
-  readonly steps: ({ kind: 'user'; text: string } | { kind: 'tool'; id: string; name: string; spanId: string; text: string } | { kind: 'retrieval'; spanId: string; text: string })[];
+  readonly steps: Step[];
   readonly reply: string;
   readonly startNanos: bigint;
 }
@@ -74,7 +80,7 @@ const BASE_MS = 1_767_225_600_000n;
 
 export function planOf(row: LabelledRow, index: number): Plan {
   const system: string[] = [];
-  const steps: Plan['steps'][number][] = [];
+  const steps: Step[] = [];
   let spans = 2;
   row.sources.forEach((source, i) => {
     if (source.kind === 'system_instructions') system.push(source.text);
@@ -110,7 +116,7 @@ const TOOL_ARGUMENTS = '{"query":"lookup"}';
 function genaiInput(plan: Plan, withSystem: boolean): unknown[] {
   const messages: unknown[] = withSystem ? plan.system.map((text) => ({ role: 'system', parts: [{ type: 'text', content: text }] })) : [];
   for (const step of plan.steps) {
-    if (step.kind === 'user') messages.push({ role: 'user', parts: [{ type: 'text', content: step.text }] });
+    if (step.kind === 'user' || step.kind === 'assistant') messages.push({ role: step.kind, parts: [{ type: 'text', content: step.text }] });
     else if (step.kind === 'tool') {
       messages.push({ role: 'assistant', parts: [{ type: 'tool_call', id: step.id, name: step.name, arguments: JSON.parse(TOOL_ARGUMENTS) }] });
       messages.push({ role: 'tool', parts: [{ type: 'tool_call_response', id: step.id, response: parsedOrText(step.text) }] });
@@ -126,7 +132,7 @@ const genaiSystem = (plan: Plan) => plan.system.map((text) => ({ type: 'text', c
 function openAIMessages(plan: Plan): { role: string; content?: string; tool_call_id?: string; tool_calls?: unknown[] }[] {
   const messages: { role: string; content?: string; tool_call_id?: string; tool_calls?: unknown[] }[] = plan.system.map((text) => ({ role: 'system', content: text }));
   for (const step of plan.steps) {
-    if (step.kind === 'user') messages.push({ role: 'user', content: step.text });
+    if (step.kind === 'user' || step.kind === 'assistant') messages.push({ role: step.kind, content: step.text });
     else if (step.kind === 'tool') {
       messages.push({ role: 'assistant', tool_calls: [{ id: step.id, type: 'function', function: { name: step.name, arguments: TOOL_ARGUMENTS } }] });
       messages.push({ role: 'tool', tool_call_id: step.id, content: step.text });
@@ -152,17 +158,68 @@ const INTERNAL = 1;
 const CLIENT = 3;
 
 export interface RenderedRow {
-  readonly traces: string;
+  /** Trace lines, one per turn, in export order. */
+  readonly traces: readonly string[];
+  /** The logs line of the log shapes (every turn's records). */
   readonly logs?: string;
+  /** The chat span whose reply is the row's. */
   readonly chatSpanId: string;
 }
 
+/**
+ * How a row is laid out in time: one turn (its sources, then the reply), or two — turn 1 calls the
+ * tools and answers without a commitment, turn 2 gives the row's reply, its own trace joined to
+ * turn 1 only by the conversation id. `two-turns`: turn 2's chat input re-sends the whole history
+ * (as Chat Completions are called); `two-turns-memory`: it sends only the new user message (a
+ * stateful API, `previous_response_id`), so the reply is grounded by what the pipeline remembers.
+ */
+export type Layout = 'one-turn' | 'two-turns' | 'two-turns-memory';
+export const LAYOUTS: readonly Layout[] = ['one-turn', 'two-turns', 'two-turns-memory'];
+
+/** What turn 1 answers and the user says next in the two-turn layout: no value either check reads. */
+export const INTERIM_REPLY = 'Let me look that up for you.';
+export const FOLLOW_UP = 'Thanks, go on please.';
+
+/** The plan of turn 2 of the two-turn layout: its own trace, history re-sent, no tool spans of its own. */
+export function secondTurnOf(plan: Plan, index: number, resend = true): Plan {
+  return {
+    ...plan,
+    ...(!resend && { system: [] }),
+    traceId: hex(index + 1 + 0x100000, 32),
+    agentSpanId: hex((index + 1) * 16 + 14, 16),
+    chatSpanId: hex((index + 1) * 16 + 15, 16),
+    steps: resend ? [...plan.steps, { kind: 'assistant', text: INTERIM_REPLY }, { kind: 'user', text: FOLLOW_UP }] : [{ kind: 'user', text: FOLLOW_UP }],
+    startNanos: plan.startNanos + 5_000n * NANOS_PER_MS,
+  };
+}
+
 /** One row in one shape: the OTLP/JSON lines an instrumentation of that shape would export. */
-export function renderRow(row: LabelledRow, index: number, shape: Shape): RenderedRow {
+export function renderRow(row: LabelledRow, index: number, shape: Shape, layout: Layout = 'one-turn'): RenderedRow {
   const plan = planOf(row, index);
+  const logs: unknown[] = [];
+  const wrap = (spans: SpanJson[]) =>
+    JSON.stringify({
+      resourceSpans: [{ resource: { attributes: attributes({ 'service.name': 'shape-suite' }) }, scopeSpans: [{ scope: { name: `shape-${shape}` }, spans }] }],
+    });
+  let traces: string[];
+  let chatSpanId = plan.chatSpanId;
+  if (layout === 'one-turn') traces = [wrap(renderTurn(plan, shape, true, logs))];
+  else {
+    const second = secondTurnOf(plan, index, layout === 'two-turns');
+    traces = [wrap(renderTurn({ ...plan, reply: INTERIM_REPLY }, shape, true, logs)), wrap(renderTurn(second, shape, false, logs))];
+    chatSpanId = second.chatSpanId;
+  }
+  if (logs.length === 0) return { traces, chatSpanId };
+  const logsLine = JSON.stringify({
+    resourceLogs: [{ resource: { attributes: attributes({ 'service.name': 'shape-suite' }) }, scopeLogs: [{ scope: { name: `shape-${shape}` }, logRecords: logs }] }],
+  });
+  return { traces, logs: logsLine, chatSpanId };
+}
+
+/** One turn's spans: its tool and retrieval spans (when it ran them), its chat span, its agent span. */
+function renderTurn(plan: Plan, shape: Shape, ranTools: boolean, logs: unknown[]): SpanJson[] {
   const at = (step: number) => String(plan.startNanos + BigInt(step) * 10n * NANOS_PER_MS);
   const spans: SpanJson[] = [];
-  const logs: unknown[] = [];
   const structured = shape === 'genai-structured';
   const session = sessionAttributes(shape, plan.conversationId);
   const span = (spanId: string, name: string, kind: number, step: number, attrs: Attrs, parent = plan.agentSpanId): SpanJson => ({
@@ -179,23 +236,15 @@ export function renderRow(row: LabelledRow, index: number, shape: Shape): Render
 
   let step = 1;
   for (const item of plan.steps) {
+    if (!ranTools) break;
     if (item.kind === 'tool' && shape !== 'genai-logs-1.36') spans.push(toolSpan(shape, item, step, span));
     if (item.kind === 'retrieval') spans.push(retrievalSpan(shape, item, step, span));
     step += 2;
   }
-  const chat = chatSpan(shape, plan, step, span, logs);
-  spans.push(chat);
+  spans.push(chatSpan(shape, plan, step, span, logs));
   spans.push(span(plan.agentSpanId, 'invoke_agent support', INTERNAL, 0, agentAttributes(shape), ''));
   spans[spans.length - 1].endTimeUnixNano = at(step + 2);
-
-  const traces = JSON.stringify({
-    resourceSpans: [{ resource: { attributes: attributes({ 'service.name': 'shape-suite' }) }, scopeSpans: [{ scope: { name: `shape-${shape}` }, spans }] }],
-  });
-  if (logs.length === 0) return { traces, chatSpanId: plan.chatSpanId };
-  const logsLine = JSON.stringify({
-    resourceLogs: [{ resource: { attributes: attributes({ 'service.name': 'shape-suite' }) }, scopeLogs: [{ scope: { name: `shape-${shape}` }, logRecords: logs }] }],
-  });
-  return { traces, logs: logsLine, chatSpanId: plan.chatSpanId };
+  return spans;
 }
 
 function sessionAttributes(shape: Shape, id: string): Attrs {
@@ -290,7 +339,7 @@ function chatSpan(shape: Shape, plan: Plan, step: number, span: SpanMaker, logs:
       openAIMessages(plan).forEach((message, i) => {
         if (message.role === 'system') record('gen_ai.system.message', { content: message.content }, {}, i);
         else if (message.role === 'user') record('gen_ai.user.message', { content: message.content }, {}, i);
-        else if (message.role === 'assistant') record('gen_ai.assistant.message', { tool_calls: message.tool_calls }, {}, i);
+        else if (message.role === 'assistant') record('gen_ai.assistant.message', message.tool_calls ? { tool_calls: message.tool_calls } : { content: message.content }, {}, i);
         else record('gen_ai.tool.message', { id: message.tool_call_id, content: message.content }, {}, i);
       });
       record('gen_ai.choice', { index: 0, finish_reason: 'stop', message: { content: plan.reply } }, {}, 1000);

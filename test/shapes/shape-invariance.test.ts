@@ -1,14 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import { loadLabelledRows } from '../checks/precision-recall.ts';
 import { ownInstrumentationVerdicts } from './own-instrumentation.ts';
-import { SHAPES } from './render.ts';
+import { LAYOUTS, SHAPES } from './render.ts';
 import { differences, flatVerdicts, precisionRecall, shapeVerdicts } from './verdicts.ts';
 import type { Verdicts } from './verdicts.ts';
 
 /**
  * Shape invariance (DESIGN.md, "Grounding"): every labelled conversation, recorded the way each
- * instrumentation tracejudge reads would record it, gets the verdicts and the ungrounded values
- * its flat sources get. A difference is a bug in a reader, not a tolerance.
+ * instrumentation tracejudge reads would record it — in one turn, or in two whose second is
+ * grounded by the first (history re-sent, or remembered) — gets the verdicts and the ungrounded
+ * values its flat sources get. A difference is a bug in a reader, not a tolerance.
  */
 const rows = loadLabelledRows();
 const reference = flatVerdicts(rows);
@@ -28,13 +29,15 @@ describe('the same conversations in every shape get the same verdicts', () => {
     expect(score.recall).toBeGreaterThanOrEqual(0.95);
   });
 
-  for (const shape of SHAPES) {
-    it(`${shape}, through tracejudge check`, async () => {
-      expectSameVerdicts(shape, await shapeVerdicts(rows, shape));
-    });
-  }
+  for (const layout of LAYOUTS) {
+    for (const shape of SHAPES) {
+      it(`${shape}, ${layout}, through tracejudge check`, async () => {
+        expectSameVerdicts(`${shape} ${layout}`, await shapeVerdicts(rows, shape, layout));
+      });
+    }
 
-  it("tracejudge's own instrumentation, in process (real SDK, openai client, EvaluationSpanProcessor)", async () => {
-    expectSameVerdicts('own instrumentation', await ownInstrumentationVerdicts(rows));
-  }, 60_000);
+    it(`tracejudge's own instrumentation, ${layout}, in process (real SDK, openai client, EvaluationSpanProcessor)`, async () => {
+      expectSameVerdicts(`own instrumentation ${layout}`, await ownInstrumentationVerdicts(rows, layout));
+    }, 60_000);
+  }
 });

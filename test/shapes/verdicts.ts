@@ -15,8 +15,8 @@ import type { EvaluationResult } from '../../src/model/evaluation-result.ts';
 import type { ResultSink } from '../../src/results/result-sink.ts';
 import { loadLabelledRows } from '../checks/precision-recall.ts';
 import type { Label, LabelledRow } from '../checks/precision-recall.ts';
-import { renderRow, SHAPES } from './render.ts';
-import type { Shape } from './render.ts';
+import { LAYOUTS, renderRow, SHAPES } from './render.ts';
+import type { Layout, Shape } from './render.ts';
 
 export const CHECK_NAMES = builtinChecks.map((check) => check.name);
 
@@ -59,14 +59,14 @@ async function* linesOf(text: string): AsyncIterable<string> {
 const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 
 /** The rows rendered in `shape`, run through `tracejudge check` as one input; verdicts of each row's chat span. */
-export async function shapeVerdicts(rows: readonly LabelledRow[], shape: Shape): Promise<Verdicts> {
+export async function shapeVerdicts(rows: readonly LabelledRow[], shape: Shape, layout: Layout = 'one-turn'): Promise<Verdicts> {
   const rowOfChatSpan = new Map<string, string>();
   const lines: string[] = [];
   rows.forEach((row, index) => {
-    const rendered = renderRow(row, index, shape);
+    const rendered = renderRow(row, index, shape, layout);
     rowOfChatSpan.set(rendered.chatSpanId, row.id);
     if (rendered.logs !== undefined) lines.push(rendered.logs);
-    lines.push(rendered.traces);
+    lines.push(...rendered.traces);
   });
   const text = `${lines.join('\n')}\n`;
   const input: CheckInput = { name: `${shape}.jsonl`, reopenable: true, open: () => Promise.resolve(linesOf(text)) };
@@ -130,11 +130,14 @@ async function main(): Promise<void> {
     console.log(`${name.padEnd(22)} P ${score.precision.toFixed(3)}  R ${score.recall.toFixed(3)}  (tp ${score.tp}, fp ${score.fp}, fn ${score.fn})`);
   };
   show('flat sources', reference);
-  for (const shape of SHAPES) {
-    const verdicts = await shapeVerdicts(rows, shape);
-    show(shape, verdicts);
-    for (const d of differences(reference, verdicts)) {
-      console.log(`  ${d.id} ${d.check}: expected ${JSON.stringify(d.expected)} got ${JSON.stringify(d.actual)}`);
+  for (const layout of LAYOUTS) {
+    console.log(`\n${layout}`);
+    for (const shape of SHAPES) {
+      const verdicts = await shapeVerdicts(rows, shape, layout);
+      show(shape, verdicts);
+      for (const d of differences(reference, verdicts)) {
+        console.log(`  ${d.id} ${d.check}: expected ${JSON.stringify(d.expected)} got ${JSON.stringify(d.actual)}`);
+      }
     }
   }
 }
