@@ -9,9 +9,10 @@ export interface GroundingFactsSink {
   /**
    * `operand`: clearly money (a currency, cents, a price key or word), so usable in a one-step derivation.
    * `fact`: what the amount is an amount of, as the source names it — its JSON key, or the word before
-   * it in free text — so that one fact read from several sources or spellings counts once.
+   * it in free text, as a hash (`nameHash`) — so that one fact read from several sources or spellings
+   * counts once.
    */
-  addAmount(minor: number, currency: string | null, operand: boolean, fact?: string): void;
+  addAmount(minor: number, currency: string | null, operand: boolean, fact?: number): void;
   addQuantity(quantity: number): void;
   addPercent(percent: number): void;
   addTime(minutes: number): void;
@@ -96,17 +97,34 @@ const MAX_GAP_BEFORE = 12;
 const MAX_WORD_BEFORE = 24;
 
 /**
- * The word just before a value in free text, lowercased ("fee" in `late fee: $6.00` and in
- * `"late_fee":"$6.00"`, whatever the spacing or quoting): with the value, it names the fact.
+ * The word just before a value in free text ("fee" in `late fee: $6.00` and in `"late_fee":"$6.00"`,
+ * whatever the spacing, quoting or case), as `nameHash` would hash it lowercased: with the value, it
+ * names the fact. 0 when there is none.
  */
-export function wordBefore(text: string, start: number): string {
+export function wordBefore(text: string, start: number): number {
   let end = start;
   const stop = Math.max(0, start - MAX_GAP_BEFORE);
   while (end > stop && !isWordChar(text.charCodeAt(end - 1))) end--;
   let begin = end;
   const first = Math.max(0, end - MAX_WORD_BEFORE);
   while (begin > first && isWordChar(text.charCodeAt(begin - 1))) begin--;
-  return begin === end ? '' : text.slice(begin, end).toLowerCase();
+  return nameHash(text, begin, end, true);
+}
+
+/**
+ * A fact's name as a small integer (FNV-1a, kept within V8's small-integer range): held per amount
+ * where a string per fact cost ~20 bytes of heap per open conversation more. Two names that collide
+ * on the same amount and currency count as one fact: a missed sum, never an invented one.
+ */
+export function nameHash(text: string, begin = 0, end = text.length, lowercase = false): number {
+  if (begin >= end) return 0;
+  let hash = 0x811c9dc5;
+  for (let i = begin; i < end; i++) {
+    let code = text.charCodeAt(i);
+    if (lowercase && code >= 65 && code <= 90) code += 32;
+    hash = Math.imul(hash ^ code, 0x01000193);
+  }
+  return (hash & 0x3fffffff) | 1;
 }
 
 /** Letters (Latin, with accents) and `_`; digits are other values, not names. */
@@ -125,14 +143,14 @@ function readJsonNumber(keys: KeyVocabulary, key: string, number: number, curren
   const meaning = keys.meaningOf(key);
   if (meaning === 'identifier') return;
   if (meaning === 'minor') {
-    sink.addAmount(Math.round(number), currency, true, key);
+    sink.addAmount(Math.round(number), currency, true, nameHash(key));
   } else if (meaning === 'percent') {
     sink.addPercent(number);
   } else if (meaning === 'money') {
-    sink.addAmount(Math.round(number * 100), currency, true, key);
+    sink.addAmount(Math.round(number * 100), currency, true, nameHash(key));
   } else if (meaning === 'percent-or-money') {
     sink.addPercent(number);
-    sink.addAmount(Math.round(number * 100), currency, true, key);
+    sink.addAmount(Math.round(number * 100), currency, true, nameHash(key));
   } else {
     const whole = Number.isInteger(number);
     // A small whole number under a key that is neither money nor an identifier counts something
@@ -142,7 +160,7 @@ function readJsonNumber(keys: KeyVocabulary, key: string, number: number, curren
     // holds ("copago": 15, "acompte": 15 — docs/checks.md measures requiring a currency instead):
     // it grounds the amount stated as it is, and is an operand when it has a fraction (JSON writes
     // 45.5 for 45.50) or its source a currency.
-    if (meaning === 'neutral') sink.addAmount(Math.round(number * 100), currency, !whole || currency !== null, key);
+    if (meaning === 'neutral') sink.addAmount(Math.round(number * 100), currency, !whole || currency !== null, nameHash(key));
   }
 }
 
