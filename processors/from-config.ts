@@ -51,7 +51,7 @@ export function pipelineOptionsFromConfig(config: TracejudgeConfig, available?: 
     spanEvents: events.spans,
     failedSpanStatus: events.failedSpanStatus,
     masking: OutputMasking.forConfig(config),
-    checks: selectChecks(checks.enabled, available ?? builtinChecksWith({ maxScannedChars: checks.maxScannedChars, ...(hasSourceKeys(checks.sourceKeys) && { sourceKeys: checks.sourceKeys }) })),
+    checks: selectChecks(checks.enabled, available ?? builtinChecksWith({ maxScannedChars: checks.maxScannedChars, maxLineItems: checks.maxLineItems, ...(hasSourceKeys(checks.sourceKeys) && { sourceKeys: checks.sourceKeys }) })),
     conversations: {
       maxOpen: conversations.maxOpen,
       idleTimeoutMs: conversations.idleTimeout,

@@ -33,6 +33,7 @@ export function commitmentResult(
   let explanation = '';
   let derived = '';
   let derivedCount = 0;
+  const derivations: string[] = [];
   for (const value of checked) {
     if (value.support === undefined) {
       if (ungrounded.includes(value.text)) continue;
@@ -44,6 +45,8 @@ export function commitmentResult(
       explanation += `${explanation ? '; ' : ''}ungrounded ${noun} "${value.text}" in "${quote(facts.text, value.start, value.end)}"`;
     } else if (value.support.step !== 'stated' && derivedCount++ < MAX_LISTED_DERIVED) {
       derived += `${derived ? ', ' : ''}"${value.text}" = ${value.support.from}`;
+      // Which step grounded the value, for a reviewer: "€340 = 170.00 × 2 (a count the reply states) [product]".
+      derivations.push(`${value.text} = ${value.support.from} [${value.support.step}]`);
     }
   }
   const passed = ungrounded.length === 0;
@@ -57,6 +60,7 @@ export function commitmentResult(
     explanation += `; reply truncated: only its first ${facts.maxScannedChars} characters were checked`;
   }
   let details: EvaluationDetails = { values_checked: checked.length, ungrounded_values: ungrounded };
+  if (derivations.length > 0) details = { ...details, derived_values: derivations };
   if (unlisted > 0) details = { ...details, ungrounded_unlisted: unlisted };
   if (facts.truncated) details = { ...details, truncated: true };
   return { name, score: passed ? 1 : 0, label: passed ? 'pass' : 'fail', explanation, source: 'deterministic', details };

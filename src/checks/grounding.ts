@@ -8,7 +8,25 @@ import type { SourceKeys } from './source-keys.ts';
 /** How a value is supported: stated in a source, or one simple step from stated values (DESIGN.md, "Grounding"). */
 export type Support =
   | { readonly step: 'stated' }
-  | { readonly step: 'sum' | 'difference' | 'product' | 'percentage'; readonly from: string };
+  | { readonly step: 'sum' | 'difference' | 'product' | 'percentage' | 'total'; readonly from: string };
+
+/** What the reply adds to a value's support (DESIGN.md, "Grounding"). */
+export interface SupportContext {
+  /** Counts the reply itself states ("for two nights … €340"): a grounded price may be multiplied by them. */
+  readonly replyQuantities?: readonly number[];
+  /**
+   * The reply writes the value in whole units ("about $4"): a computed value (a percentage, a
+   * product) may be rounded to whole units as well as to the minor unit — never looser.
+   */
+  readonly wholeUnits?: boolean;
+  /** A total may add up to this many line items of one source; default `DEFAULT_MAX_LINE_ITEMS`. */
+  readonly maxLineItems?: number;
+}
+
+/** Line items a total may add up by default (config `checks.maxLineItems`). */
+export const DEFAULT_MAX_LINE_ITEMS = 4;
+/** Line items of one source searched for a total: its most recent ones (a receipt, a cart). */
+const MAX_ITEMS_PER_SOURCE = 24;
 
 const STATED: Support = { step: 'stated' };
 
@@ -48,6 +66,8 @@ export class GroundingIndex implements GroundingFactsSink {
   /** Which source is being read, to tell a fact's copies (other sources) from its repetitions (this one). */
   #sourceNumber = 0;
   readonly #keys: KeyVocabulary;
+  /** #operands by source, for totals; dropped whenever an operand is added. */
+  #lineItems: Map<number, { minor: number; currency: string | null }[]> | undefined;
   #consumed = 0;
   #lastSource: GroundingSource | undefined;
   #skippedSources = 0;
@@ -96,6 +116,7 @@ export class GroundingIndex implements GroundingFactsSink {
   addAmount(minor: number, currency: string | null, operand: boolean, fact = 0): void {
     remember(this.#amounts, minor, currency, MAX_AMOUNTS);
     if (!(operand && minor > 0)) return;
+    this.#lineItems = undefined;
     const facts = this.#operands.get(minor);
     if (facts === undefined) {
       if (this.#operands.size >= MAX_OPERANDS) this.#operands.delete(this.#operands.keys().next().value as number);
@@ -137,14 +158,18 @@ export class GroundingIndex implements GroundingFactsSink {
   }
 
   /** How an amount is supported, or undefined when it is not. */
-  supportOf(minor: number, currency: string | null): Support | undefined {
+  supportOf(minor: number, currency: string | null, context?: SupportContext): Support | undefined {
     if (agrees(this.#amounts.get(minor), currency)) return STATED;
-    return this.#derive(minor, currency);
+    return this.#derive(minor, currency, context) ?? this.#total(minor, currency, context?.maxLineItems ?? DEFAULT_MAX_LINE_ITEMS);
   }
 
   // One step only: two operands, or an operand and a quantity or a percentage.
-  #derive(target: number, currency: string | null): Support | undefined {
+  #derive(target: number, currency: string | null, context: SupportContext | undefined): Support | undefined {
     if (target <= 0) return undefined; // "$0" is stated or not at all, never a - a
+    const whole = context?.wholeUnits === true && target % 100 === 0;
+    // A computed value is rounded to the minor unit, and to whole units when the reply writes whole units.
+    const equals = (exact: number) => Math.round(exact) === target || (whole && Math.round(exact / 100) * 100 === target);
+    const replyQuantities = context?.replyQuantities;
     for (const [a, facts] of this.#operands) {
       if (!agreesFact(facts, currency)) continue;
       const b = target - a;
@@ -158,19 +183,70 @@ export class GroundingIndex implements GroundingFactsSink {
       for (const quantity of this.#quantities) {
         if (a * quantity === target) return { step: 'product', from: `${money(a)} × ${quantity}` };
       }
+      if (replyQuantities !== undefined) {
+        for (const quantity of replyQuantities) {
+          if (a * quantity === target) return { step: 'product', from: `${money(a)} × ${quantity} (a count the reply states)` };
+        }
+      }
       for (const percent of this.#percents) {
-        const share = Math.round((a * percent) / 100);
-        if (share === target) return { step: 'percentage', from: `${percent}% of ${money(a)}` };
-        if (a - share === target) return { step: 'percentage', from: `${money(a)} - ${percent}%` };
-        if (a + share === target) return { step: 'percentage', from: `${money(a)} + ${percent}%` };
+        const exact = (a * percent) / 100;
+        const share = Math.round(exact);
+        if (equals(exact)) return { step: 'percentage', from: `${percent}% of ${money(a)}` };
+        if (a - share === target || (whole && equals(a - exact))) return { step: 'percentage', from: `${money(a)} - ${percent}%` };
+        if (a + share === target || (whole && equals(a + exact))) return { step: 'percentage', from: `${money(a)} + ${percent}%` };
       }
     }
     return undefined;
   }
 
+  /**
+   * A total of three to `maxItems` line items of one source (a cart, a receipt: two items are a
+   * sum, above). Searched only for a value nothing else supports, over at most
+   * MAX_ITEMS_PER_SOURCE items of each source, ascending with pruning: at most C(24, 4) sums.
+   */
+  #total(target: number, currency: string | null, maxItems: number): Support | undefined {
+    if (target <= 0 || maxItems < 3) return undefined;
+    for (const items of this.#itemsBySource().values()) {
+      const amounts = items.filter((item) => currenciesAgree(item.currency, currency)).map((item) => item.minor);
+      if (amounts.length < 3) continue;
+      amounts.sort((x, y) => x - y);
+      const chosen: number[] = [];
+      const search = (from: number, left: number): boolean => {
+        if (chosen.length >= 3 && left === 0) return true;
+        if (chosen.length === maxItems) return false;
+        for (let i = from; i < amounts.length && amounts[i] <= left; i++) {
+          if (i > from && amounts[i] === amounts[i - 1]) continue; // the same choice again
+          chosen.push(amounts[i]);
+          if (search(i + 1, left - amounts[i])) return true;
+          chosen.pop();
+        }
+        return false;
+      };
+      if (search(0, target)) return { step: 'total', from: chosen.map(money).join(' + ') };
+    }
+    return undefined;
+  }
+
+  /** Operand facts grouped by the source that stated them, built when a total is first looked for. */
+  #itemsBySource(): Map<number, { minor: number; currency: string | null }[]> {
+    if (this.#lineItems !== undefined) return this.#lineItems;
+    const bySource = new Map<number, { minor: number; currency: string | null }[]>();
+    for (const [minor, facts] of this.#operands) {
+      for (const fact of Array.isArray(facts) ? facts : [facts]) {
+        let items = bySource.get(fact.source);
+        if (items === undefined) bySource.set(fact.source, (items = []));
+        items.push({ minor, currency: fact.currency });
+        if (items.length > MAX_ITEMS_PER_SOURCE) items.shift();
+      }
+    }
+    this.#lineItems = bySource;
+    return bySource;
+  }
+
   #reset(): void {
     this.#amounts.clear();
     this.#operands.clear();
+    this.#lineItems = undefined;
     this.#quantities.clear();
     this.#percents.clear();
     this.#times = undefined;

@@ -12,6 +12,8 @@ export interface CommitmentCheckOptions {
    * (`groundingIndexesWith(sourceKeys)`; `builtinChecksWith` does this).
    */
   readonly groundingIndexFor?: (conversation: Conversation) => GroundingIndex;
+  /** A total may add up to this many line items of one source (default 4; 2 turns totals off: a sum of two is always taken). */
+  readonly maxLineItems?: number;
   /** Key words a team's tool schemas use for money, percentages, identifiers, counts (docs/checks.md). */
   readonly sourceKeys?: SourceKeys;
 }

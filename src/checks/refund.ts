@@ -6,7 +6,7 @@ import type { CheckedValue } from './commitment-result.ts';
 import { groundingIndexesWith, groundingIndexFor } from './grounding.ts';
 import type { Support } from './grounding.ts';
 import type { CommitmentCheckOptions } from './options.ts';
-import { DEFAULT_MAX_SCANNED_CHARS, replyFactsOf } from './reply-facts.ts';
+import { DEFAULT_MAX_SCANNED_CHARS, lineItemsContext, replyFactsOf, supportContextOf } from './reply-facts.ts';
 
 const STATED: Support = { step: 'stated' };
 
@@ -17,6 +17,7 @@ const STATED: Support = { step: 'stated' };
  */
 export function createRefundCheck(options: CommitmentCheckOptions = {}): Check {
   const maxScannedChars = options.maxScannedChars ?? DEFAULT_MAX_SCANNED_CHARS;
+  const lineItems = lineItemsContext(options.maxLineItems);
   const indexFor = options.groundingIndexFor ?? (options.sourceKeys ? groundingIndexesWith(options.sourceKeys) : groundingIndexFor);
   const name = 'commitment.refund';
   return {
@@ -28,7 +29,11 @@ export function createRefundCheck(options: CommitmentCheckOptions = {}): Check {
       const checked: CheckedValue[] = [];
       for (const refund of facts.refunds) {
         const support =
-          refund.kind === 'money' ? index.supportOf(refund.minor, refund.currency) : index.hasPercent(refund.percent) ? STATED : undefined;
+          refund.kind === 'money'
+            ? (index.supportOf(refund.minor, refund.currency, lineItems) ?? index.supportOf(refund.minor, refund.currency, supportContextOf(facts, refund, lineItems)))
+            : index.hasPercent(refund.percent)
+              ? STATED
+              : undefined;
         checked.push({ start: refund.start, end: refund.end, text: refund.text, support });
       }
       return [commitmentResult(name, 'refund', facts, checked)];

@@ -8,6 +8,9 @@ import type { RefundMention } from './extract/refund.ts';
 import { scanValues } from './extract/scan.ts';
 import { scanTimeWords } from './extract/time-words.ts';
 import { scanRefundWords } from './extract/words.ts';
+import { DEFAULT_MAX_LINE_ITEMS } from './grounding.ts';
+import type { SupportContext } from './grounding.ts';
+import { COUNT_WORDS, NUMBER_WORDS } from './source-facts.ts';
 
 /** Characters of a reply the checks read; the rest is not scanned and the result says so. */
 export const DEFAULT_MAX_SCANNED_CHARS = 64 * 1024;
@@ -64,4 +67,56 @@ export function replyFactsOf(turn: Turn, maxScannedChars: number): ReplyFacts {
   lastTurn = turn;
   lastFacts = facts;
   return facts;
+}
+
+/**
+ * What the reply itself adds to a value's support (grounding.ts `SupportContext`): the counts it
+ * states ("for two nights", "3 tickets") and whether the value is written in whole units. Read only
+ * for a value nothing in the sources supports as it is: the slow path.
+ */
+export function supportContextOf(facts: ReplyFacts, value: { readonly minor: number; readonly text: string }, lineItems: SupportContext): SupportContext {
+  return { replyQuantities: replyQuantitiesOf(facts), wholeUnits: value.minor % 100 === 0 && !CENTS.test(value.text), maxLineItems: lineItems.maxLineItems };
+}
+
+/** The context every value of a check gets (one object per check, not per value). */
+export function lineItemsContext(maxLineItems: number | undefined): SupportContext {
+  return { maxLineItems: maxLineItems ?? DEFAULT_MAX_LINE_ITEMS };
+}
+
+const COUNTED_DIGITS =
+  /(?<![A-Za-zÀ-ɏ\d])(?:for|por|für|pour|per|para|voor|x|×)\s?(\d{1,2})(?=\s+[A-Za-zÀ-ɏ]{3,})|(?<![\d.,])(\d{1,2})\s?[x×](?![A-Za-zÀ-ɏ\d])/gi;
+const ITALIAN_TWO = /(?<![A-Za-zÀ-ɏ])[dD]ue (?!(?:to|date|dates|on|in|at|by|for|upon|diligence|process)(?![a-z]))[a-zà-ù]+[ie](?![A-Za-zÀ-ɏ])/g;
+
+/** A decimal part of one or two digits ("4.50", "4,5"), not a thousands group ("1.250"). */
+const CENTS = /[.,]\d{1,2}(?!\d)/;
+
+let quantitiesFor: ReplyFacts | undefined;
+let quantities: readonly number[] = [];
+
+/** Count words and counted numbers of the reply (2 to 999), read once per reply. */
+function replyQuantitiesOf(facts: ReplyFacts): readonly number[] {
+  if (facts === quantitiesFor) return quantities;
+  const found: number[] = [];
+  const text = facts.text;
+  COUNT_WORDS.lastIndex = 0;
+  for (let m = COUNT_WORDS.exec(text); m !== null; m = COUNT_WORDS.exec(text)) {
+    const before = m.index > 0 ? text.charCodeAt(m.index - 1) : 32;
+    if (!isLetterCode(before)) found.push(NUMBER_WORDS[m[1].toLowerCase()]);
+  }
+  // it "due" (two) only before an Italian plural ("due notti"), never in English "due to", "due date".
+  ITALIAN_TWO.lastIndex = 0;
+  for (let m = ITALIAN_TWO.exec(text); m !== null; m = ITALIAN_TWO.exec(text)) found.push(2);
+  // Digits count only where they say how many ("for 2 nights", "3×"), not where they name ("item 12 is").
+  COUNTED_DIGITS.lastIndex = 0;
+  for (let m = COUNTED_DIGITS.exec(text); m !== null; m = COUNTED_DIGITS.exec(text)) {
+    const count = Number(m[1] ?? m[2]);
+    if (count >= 2) found.push(count);
+  }
+  quantitiesFor = facts;
+  quantities = found;
+  return found;
+}
+
+function isLetterCode(code: number): boolean {
+  return (code >= 65 && code <= 90) || (code >= 97 && code <= 122) || (code >= 0xc0 && code <= 0x24f);
 }

@@ -28,13 +28,17 @@ const CURRENCY_FIELD = /"(?:currency|currency_code|currencyCode|moneda|divisa|wa
  * engine test every position (measured: half this regex's time on tool results).
  */
 export const COUNT_WORDS =
-  /(two|three|four|five|six|seven|eight|nine|ten|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|deux|trois|quatre|cinq|sept|huit|neuf|dix) (?=[A-Za-z\u00C0-\u024F])/gi;
+  /(two|three|four|five|six|seven|eight|nine|ten|dos|tres|cuatro|cinco|seis|siete|ocho|nueve|diez|zwei|drei|vier|fünf|sechs|sieben|acht|neun|zehn|deux|trois|quatre|cinq|sept|huit|neuf|dix|tre|quattro|cinque|sette|otto|dieci|dois|duas|três|quatro|sete|oito|dez|twee|drie|vijf|zes|zeven|negen|tien) (?=[A-Za-z\u00C0-\u024F])/gi;
 const WORD_CHAR = /[A-Za-z\u00C0-\u024F]/i;
-const NUMBER_WORDS: Readonly<Record<string, number>> = {
+export const NUMBER_WORDS: Readonly<Record<string, number>> = {
   two: 2, three: 3, four: 4, five: 5, six: 6, seven: 7, eight: 8, nine: 9, ten: 10,
   dos: 2, tres: 3, cuatro: 4, cinco: 5, seis: 6, siete: 7, ocho: 8, nueve: 9, diez: 10,
   zwei: 2, drei: 3, vier: 4, fünf: 5, sechs: 6, sieben: 7, acht: 8, neun: 9, zehn: 10,
   deux: 2, trois: 3, quatre: 4, cinq: 5, sept: 7, huit: 8, neuf: 9, dix: 10,
+  // it (not "due", English "due to", nor "sei", German "sei es"), pt, nl
+  tre: 3, quattro: 4, cinque: 5, sette: 7, otto: 8, dieci: 10,
+  dois: 2, duas: 2, três: 3, quatro: 4, sete: 7, oito: 8, dez: 10,
+  twee: 2, drie: 3, vijf: 5, zes: 6, zeven: 7, negen: 9, tien: 10,
 };
 export const FULL_REFUND =
   /full refund|refund in full|fully refund|reembolso (?:completo|total|íntegro)|(?:vollständige|volle) (?:Rück)?[Ee]rstattung|vollständig (?:zurück)?erstattet|remboursement (?:intégral|total|complet)|intégralement rembours/i;

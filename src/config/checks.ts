@@ -33,6 +33,8 @@ export const ChecksConfigSchema = z
      * nothing of ours (test/checks/scan-cap-default.test.ts keeps the two equal).
      */
     maxScannedChars: positiveInt().prefault(65_536),
+    /** A total in a reply may add up to this many line items of one tool result (docs/checks.md); 2 turns totals off. */
+    maxLineItems: positiveInt().prefault(4),
     /**
      * Key words a team's tool schemas use, added to the built-in ones (docs/checks.md, "What a
      * number means"): each is matched case-insensitively inside a JSON key.
@@ -54,4 +56,5 @@ export type ChecksConfig = z.output<typeof ChecksConfigSchema>;
 export const checksSection = defineSection(ChecksConfigSchema, {
   TRACEJUDGE_CHECKS_ENABLED: 'enabled',
   TRACEJUDGE_CHECKS_MAX_SCANNED_CHARS: 'maxScannedChars',
+  TRACEJUDGE_CHECKS_MAX_LINE_ITEMS: 'maxLineItems',
 });

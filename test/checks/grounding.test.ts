@@ -86,11 +86,14 @@ describe('GroundingIndex: one-step derivations', () => {
     expect(index.supportOf(dollars(60), '$')).toMatchObject({ step: 'percentage' });
   });
 
-  it('takes only one step', () => {
-    // 10 + 20 + 30 needs two additions.
-    const index = indexOf(tool([{ price: 10 }, { price: 20 }, { price: 31 }]));
-    expect(index.supportOf(dollars(61), '$')).toBeUndefined();
-    expect(index.supportOf(dollars(30), '$')).toMatchObject({ step: 'sum' });
+  it('takes only one step, but for a total of the line items of one source', () => {
+    // 10 + 20 + 31 from three sources needs two additions; from one source it is that source's total.
+    const apart = indexOf(tool({ price: 10 }), tool({ price: 20 }), tool({ price: 31 }));
+    expect(apart.supportOf(dollars(61), '$')).toBeUndefined();
+    expect(apart.supportOf(dollars(30), '$')).toMatchObject({ step: 'sum' });
+    const receipt = indexOf(tool([{ price: 10 }, { price: 20 }, { price: 31 }]));
+    expect(receipt.supportOf(dollars(61), '$')).toEqual({ step: 'total', from: '10.00 + 20.00 + 31.00' });
+    expect(receipt.supportOf(dollars(61), '$', { maxLineItems: 2 })).toBeUndefined();
   });
 
   it('does not add an amount to itself unless it was stated twice', () => {

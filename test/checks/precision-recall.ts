@@ -3,12 +3,13 @@
  * the hand-labelled replies (test/checks/fixtures/labelled-replies.jsonl, see
  * LABELLING.md there). Used by precision-recall.test.ts; run it to print the table:
  *
- *   node test/checks/precision-recall.ts [--rows] [--only=<id prefix>]
+ *   node test/checks/precision-recall.ts [--rows] [--only=<id prefix>] [--by-language]
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Conversation, GroundingSource, Turn } from '../../src/model/conversation.ts';
 import { builtinChecks, runChecks } from '../../src/checks/index.ts';
+import { wilson } from '../../src/offline/compare/stats.ts';
 
 export type Label = 'pass' | 'fail' | null;
 
@@ -89,12 +90,21 @@ export function scoreChecks(rows: readonly LabelledRow[]): { scores: CheckScore[
   return { scores, disagreements };
 }
 
-function printTable(scores: readonly CheckScore[], rows: number): void {
-  console.log(`fail-label precision / recall on ${rows} labelled replies`);
-  console.log('| check | TP | FP | FN | precision | recall | label agreement |');
+/** `0.974 [0.865, 0.995]`: the rate with its 95% Wilson interval, or `—` when nothing was counted. */
+export function withInterval(successes: number, n: number): string {
+  if (n === 0) return '—';
+  const { low, high } = wilson(successes, n);
+  return `${(successes / n).toFixed(3)} [${low.toFixed(3)}, ${high.toFixed(3)}]`;
+}
+
+function printTable(scores: readonly CheckScore[], rows: number, title = `fail-label precision / recall on ${rows} labelled replies`): void {
+  console.log(title);
+  console.log('| check | TP | FP | FN | precision [95% CI] | recall [95% CI] | label agreement |');
   console.log('|---|---:|---:|---:|---:|---:|---:|');
   for (const s of scores) {
-    console.log(`| ${s.check} | ${s.truePositives} | ${s.falsePositives} | ${s.falseNegatives} | ${s.precision.toFixed(3)} | ${s.recall.toFixed(3)} | ${s.agreement}/${s.rows} |`);
+    const precision = withInterval(s.truePositives, s.truePositives + s.falsePositives);
+    const recall = withInterval(s.truePositives, s.truePositives + s.falseNegatives);
+    console.log(`| ${s.check} | ${s.truePositives} | ${s.falsePositives} | ${s.falseNegatives} | ${precision} | ${recall} | ${s.agreement}/${s.rows} |`);
   }
 }
 
@@ -103,6 +113,13 @@ if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
   const rows = loadLabelledRows().filter((row) => prefix === undefined || row.id.startsWith(prefix));
   const { scores, disagreements } = scoreChecks(rows);
   printTable(scores, rows.length);
+  if (process.argv.includes('--by-language')) {
+    for (const lang of [...new Set(rows.map((row) => row.lang))]) {
+      const ofLang = rows.filter((row) => row.lang === lang);
+      console.log('');
+      printTable(scoreChecks(ofLang).scores, ofLang.length, `${lang}: ${ofLang.length} replies`);
+    }
+  }
   if (process.argv.includes('--rows')) {
     for (const d of disagreements) console.log(`${d.id} ${d.check}: expected ${d.expected}, got ${d.actual}${d.explanation ? ` — ${d.explanation}` : ''}`);
   }

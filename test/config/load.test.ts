@@ -55,6 +55,8 @@ describe('loadConfig', () => {
     const path = await file('keys.yaml', ['checks:', '  sourceKeys:', '    money: [copago, acompte]', '    count: [licences]', ''].join('\n'));
     const config = await loadConfig(path, { env: {} });
     expect(config.checks.sourceKeys).toEqual({ money: ['copago', 'acompte'], count: ['licences'] });
+    expect(config.checks.maxLineItems).toBe(4);
+    expect((await loadConfig(path, { env: { TRACEJUDGE_CHECKS_MAX_LINE_ITEMS: '6' } })).checks.maxLineItems).toBe(6);
   });
 
   it('reads a JSON file', async () => {
@@ -151,6 +153,7 @@ describe('validation', () => {
     ['checks: { maxScannedChars: -1 }', 'checks.maxScannedChars: expected a positive integer, got -1'],
     ['checks: { enabled: [commitment.price, 7] }', 'checks.enabled[1]: expected a non-empty string, got 7'],
     ['checks: { enabled: 7 }', 'checks.enabled: expected a list of check names'],
+    ['checks: { maxLineItems: 0 }', 'checks.maxLineItems: expected a positive integer, got 0'],
     ['checks: { sourceKeys: { money: copago } }', 'checks.sourceKeys.money: expected a list of key words'],
     ['checks: { sourceKeys: { money: [copago, ""] } }', 'checks.sourceKeys.money[1]: expected a non-empty string'],
     ['checks: { sourceKeys: { currency: [eur] } }', 'checks.sourceKeys'],

@@ -10,7 +10,7 @@ export const AFTER = { K: 1, MARKER: 2, PERCENT: 3, H_MINUTES: 4, MERIDIEM: 5, U
 /**
  * What follows a number decides what it is: a currency (`45 €`, `3K EUR`,
  * `45,- €`), a percent sign or word, or a time marker (`14h30`, `2 PM`,
- * `9 Uhr`, `9h`, the dash of a range whose end carries the marker, "9–17 Uhr").
+ * `9 Uhr`, `om 9 uur`, `9h`, the dash of a range whose end carries the marker, "9–17 Uhr").
  * `:30` is read by hand (read-time.ts): it is the most common and the cheapest.
  */
 export const AFTER_NUMBER = new RegExp(
@@ -19,9 +19,9 @@ export const AFTER_NUMBER = new RegExp(
     `${SPACE}?(%|(?:percent|per cent|por ciento|Prozent|pour ?cent)(?![${L}]))`,
     `${SPACE}?h${SPACE}?(\\d{2})(?!\\d)`,
     `${SPACE}?${MERIDIEM}`,
-    `${SPACE}?(Uhr)(?![${L}])`,
+    `${SPACE}?(Uhr|uur)(?![${L}])`,
     `${SPACE}?(h)(?![${L}\\d])`,
-    `${SPACE}?([-–])${SPACE}?(?=\\d{1,2}(?::\\d{2})?${SPACE}?(?:Uhr|[aApP]\\.?${SPACE}?[mM](?![${L}])))`,
+    `${SPACE}?([-–])${SPACE}?(?=\\d{1,2}(?::\\d{2})?${SPACE}?(?:Uhr|uur|[aApP]\\.?${SPACE}?[mM](?![${L}])))`,
   ].join('|'),
   'y',
 );
@@ -84,7 +84,7 @@ function mayQualify(text: string, at: number): boolean {
 /** The first two letters of every word qualifier (am/pm, Uhr, currency words and codes, percent words). */
 const QUALIFIER_PAIRS: ReadonlySet<number> = new Set(
   [
-    'am', 'a.', 'AM', 'A.', 'pm', 'p.', 'PM', 'P.', 'Uh', 'do', 'Do', 'dó', 'bu', 'eu', 'Eu', 'po', 'Po', 'Pf', 'li', 'fr', 'Fr',
+    'am', 'a.', 'AM', 'A.', 'pm', 'p.', 'PM', 'P.', 'Uh', 'uu', 'do', 'Do', 'dó', 'bu', 'eu', 'Eu', 'po', 'Po', 'Pf', 'li', 'fr', 'Fr',
     'pe', 'ce', 'Ce', 'cé', 'Pr', 'US', 'EU', 'GB', 'CH', 'CA', 'AU', 'NZ', 'JP', 'CN', 'IN', 'MX', 'BR', 'AR', 'CL', 'CO', 'PE',
     'SE', 'NO', 'DK', 'PL', 'CZ', 'HU', 'TR', 'ZA', 'SG', 'HK', 'TW', 'KR',
   ].map((pair) => pair.charCodeAt(0) * 0x10000 + pair.charCodeAt(1)),

@@ -37,6 +37,8 @@ export const DURATION_BEFORE: ReadonlySet<string> = new Set([
 export const TIME_BEFORE: ReadonlySet<string> = new Set([
   'à', 'a', 'vers', 'dès', "jusqu'à", 'avant', 'après', 'entre', 'et', 'ou', 'pour', 'at', 'by', 'from', 'until',
   'um', 'ab', 'bis', 'gegen', 'las', 'la',
+  // pt "às 16h", "até às 18h", "pelas 9h"; it "alle 9h"; nl "om 9h"
+  'às', 'as', 'até', 'pelas', 'das', 'alle', 'dalle', 'om', 'tot', 'vanaf',
 ]);
 
 export const SPANISH_LEAD: ReadonlySet<string> = new Set(['a', 'hasta', 'desde', 'entre', 'para', 'sobre', 'y']);

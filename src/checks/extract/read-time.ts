@@ -10,6 +10,8 @@ import type { NumberToken } from './number.ts';
 import { wordBefore } from './words.ts';
 
 const MERIDIEM_AT = new RegExp(`${SPACE}?${MERIDIEM}`, 'y');
+/** nl words that make "3 uur" a time of day: "om 3 uur", "vanaf 9 uur", "tot 17 uur". */
+const DUTCH_TIME_BEFORE: ReadonlySet<string> = new Set(['om', 'tot', 'vanaf', 'tussen', 'rond', 'omstreeks', 'voor', 'na', 'van']);
 
 /**
  * The clock time `number` starts, judged by what follows it (`after`, a match
@@ -47,6 +49,8 @@ export function readTime(text: string, number: NumberToken, after: Qualifier | n
       end = afterEnd;
       isTime = true;
     } else if (after[AFTER.MERIDIEM] !== undefined || after[AFTER.UHR] !== undefined) {
+      // nl "uur" is the hour of the clock and the hour of duration: "om 3 uur" is a time, "duurt 3 uur" not.
+      if (after[AFTER.UHR] === 'uur' && !dotted && !liberal && !DUTCH_TIME_BEFORE.has(wordBefore(text, at))) return undefined;
       half = meridiem(after[AFTER.MERIDIEM]);
       end = afterEnd;
       isTime = true;
@@ -106,10 +110,10 @@ function meridiemAt(text: string, at: number): Half {
   return match === null ? null : meridiem(match[1]);
 }
 
-/** Past a trailing "Uhr" / "h" ("14:30 Uhr", "14:30 h"), so the quoted time reads as written. */
+/** Past a trailing "Uhr" / "uur" / "h" ("14:30 Uhr", "14:30 h"), so the quoted time reads as written. */
 function hourWordEnd(text: string, at: number): number {
   const i = isSpaceCode(text.charCodeAt(at)) ? at + 1 : at;
-  if (text.startsWith('Uhr', i) && !isLetter(text.charCodeAt(i + 3))) return i + 3;
+  if ((text.startsWith('Uhr', i) || text.startsWith('uur', i)) && !isLetter(text.charCodeAt(i + 3))) return i + 3;
   if (text.charCodeAt(i) === 104 && !isLetter(text.charCodeAt(i + 1))) return i + 1;
   return at;
 }

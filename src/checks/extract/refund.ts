@@ -10,7 +10,14 @@ const CONJUNCTION =
   /(?<![a-zà-ÿ])(?:and|but|or|while|whereas|however|y|o|pero|sin embargo|und|oder|aber|jedoch|et|ou|mais|cependant)(?![a-zà-ÿ])/i;
 
 /** "…4,95 € del envío no se reembolsan", "the $15 fee is not refunded": the value is named as not refunded. */
-const NEGATION = /(?<![a-zà-ÿ])(?:not|no|never|nicht|kein|keine|non|ne|pas|nunca)(?![a-zà-ÿ])/i;
+const NEGATION = /(?<![a-zà-ÿ])(?:not|no|never|nicht|kein|keine|non|ne|pas|nunca|não|nunca|niet|geen|nooit|mai)(?![a-zà-ÿ])/i;
+
+/**
+ * Between a credit and a value, what is still to pay: "after the credit you owe $85", "tras el
+ * crédito le quedan 85 € por pagar". The value is the balance, a price, not the credit.
+ */
+const BALANCE =
+  /(?<![a-zà-ÿ])(?:owe|you pay|to pay|remaining|left|balance|quedan?|pendiente|paga|zahlen sie|restbetrag|offen|payez|reste|restant|resta|restano|faltam|betaalt u|resteert|openstaand)(?![a-zà-ÿ])/i;
 
 /** A refund value restated in other terms right after another: "a 50% refund, that is $22.50", "50 %, soit 15 €". */
 const RESTATING = /that is|that's|i\.e\.|which is|which comes to|es decir|o sea|d\. ?h\.|das sind|das heißt|also|soit|c'est-à-dire|[—–(=]/i;
@@ -66,7 +73,7 @@ function governs(text: string, from: number, to: number, maxGap: number, sameCla
     if (sameClause && code === 44) return false;
   }
   const gap = text.slice(from, to);
-  return !CONJUNCTION.test(gap) && !NEGATION.test(gap);
+  return !CONJUNCTION.test(gap) && !NEGATION.test(gap) && (sameClause || !BALANCE.test(gap));
 }
 
 function restates(text: string, from: number, to: number): boolean {

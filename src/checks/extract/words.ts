@@ -6,13 +6,20 @@ export interface WordSpan {
   readonly end: number;
 }
 
-/** Refund vocabulary of en, es, de, fr; exceptions are decided in `isRefundWord`. */
+/**
+ * Refund vocabulary of en, es, de, fr, it, pt, nl — refunds, and refunds phrased as credits (store
+ * credit, vouchers, gift cards, goodwill; Gutschein, Kulanz; vale; bon d'achat, geste commercial;
+ * buono; estorno; tegoed) — exceptions are decided in `isRefundWord`.
+ */
 const REFUND_WORDS = new RegExp(
-  '[mM]oney.back|[rR]e(?:fund|imburs|embols|mbours|vers|nd)|[cC]r[ée]dit|[dD]ev(?:ol[uv]|uel)|[aA](?:bon|voir)|[eE]rstatt|[gG](?:ut(?:schr|geschr|zuschr)|eld zurück)' +
+  '[mM]oney.back|[rR]e(?:fund|imburs|embols|mbours|vers|nd)|[cC]r[ée]dit|[dD]ev(?:ol[uv]|uel)|[aA](?:bon|voir)|[eE]rstatt|[gG](?:ut(?:schr|geschr|zuschr|schein)|eld zurück)' +
+    '|[vV]oucher|[gG]ift.card|[gG]oodwill|[kK]ulanz|[vV]ale|[bB]ons? d.achat|[gG]este commercial' +
+    '|[rR]imbors|[rR]iaccredit|[bB]uon[oi]|[eE]storn|[tT]erug(?:betaal|betal|stort|geboekt)|[vV]ergoed|[tT]egoed' +
     // "send you $45 back", "bekommen Sie 64 € zurück": money coming back
     '|back|zurück' +
-    // de separable verbs: "wir schreiben Ihnen 4,80 € gut", "wir zahlen Ihnen 20 € zurück"
-    '|[sS]chreib(?:en|e|t)(?=[^.!?\\n]{1,60} gut\\b)|(?:[zZ]ahl|[üÜ]berweis)(?:en|e|t)(?=[^.!?\\n]{1,60} zurück)',
+    // de separable verbs: "wir schreiben Ihnen 4,80 € gut", "wir zahlen Ihnen 20 € zurück"; nl "we betalen € 25 terug"
+    '|[sS]chreib(?:en|e|t)(?=[^.!?\\n]{1,60} gut\\b)|(?:[zZ]ahl|[üÜ]berweis)(?:en|e|t)(?=[^.!?\\n]{1,60} zurück)' +
+    '|(?:[bB]etal|[sS]tort|[mM]aak|[bB]oek)(?:en|t)(?=[^.!?\\n]{1,60} terug\\b)',
   'g',
 );
 
@@ -20,7 +27,11 @@ const REFUND_WORDS = new RegExp(
 const NOT_A_CREDIT = /^[ -](?:card|score|limit|check|report|union|line|history|rating)/i;
 /** es/fr "tarjeta de crédito", "carte de crédit": the card again. */
 const CARD_BEFORE = /(?:tarjetas?|cartes?) de $/i;
-const CREDIT_FORMS = new Set(['credit', 'credits', 'credited', 'crediting']);
+const CREDIT_FORMS = new Set([
+  'credit', 'credits', 'credited', 'crediting',
+  // pt, it: "creditámos 10 €", "le abbiamo creditato 10 €", "un credito di 10 €"
+  'creditámos', 'creditamos', 'creditado', 'creditada', 'creditados', 'creditar', 'creditaremos', 'creditaremos', 'credito', 'crediti', 'creditato', 'creditata', 'creditiamo', 'crediteremo',
+]);
 const CREDITO_FORMS = new Set(['crédito', 'créditos', 'crédit', 'créditer', 'crédité', 'créditée', 'crédités', 'créditons', 'créditerons', 'créditera']);
 /** A reversed fee or charge is money given back (en banking usage). */
 const REVERSAL_FORMS = new Set(['reverse', 'reversed', 'reverses', 'reversing', 'reversal', 'reversals']);
@@ -31,7 +42,19 @@ const ABONO_FORMS = new Set(['abono', 'abonos', 'abonar', 'abonamos', 'abonaremo
 const AVOIR_ARTICLES = new Set(['un', "l'", 'votre', 'cet', "d'un"]);
 const NOT_REFUNDABLE_DE = 'erstattungsf';
 /** German refund words live inside compounds: Rückerstattung, zurückerstatten, Kontogutschrift. */
-const COMPOUND_STEMS = new Set(['erstatt', 'gutschr', 'gutgeschr', 'gutzuschr']);
+const COMPOUND_STEMS = new Set(['erstatt', 'gutschr', 'gutgeschr', 'gutzuschr', 'gutschein', 'kulanz', 'tegoed']);
+/** es/pt "vale" is a voucher after an article ("un vale de 15 €"), else the verb ("¿cuánto vale?", "vale, perfecto"). */
+const VALE_ARTICLES = new Set(['un', 'um', 'el', 'o', 'su', 'seu', 'este', 'esse', 'del', 'do']);
+/** it "buono" is a voucher when it names one ("un buono di 20 €", "buono sconto"), else "good". */
+const BUONO_NEXT = /^ (?:di|da|sconto|regalo|acquisto)\b/i;
+/** A voucher or gift card that is priced is sold, not given: "the gift card is $45", "der Gutschein kostet 20 €". */
+const PRICED_AFTER = /^[ \u00a0]+(?:is|costs?|sells? for|cuesta|kostet|coûte|costa|custa|kost|vale)\b/i;
+/** Voucher and gift-card words (refunds phrased as credits unless priced). */
+const VOUCHER_STEMS = new Set(['voucher', 'gift card', 'gift-card', 'giftcard', 'gutschein', 'vale', 'buono', 'buoni', "bon d'achat", 'bon d’achat', "bons d'achat", 'tegoed']);
+
+/** Words that, just before, say "not": "non rimborsabile", "não são reembolsáveis", "niet vergoed". */
+const NOT_WORDS = new Set(['no', 'non', 'não', 'niet', 'nicht', 'not']);
+const COPULAS = new Set(['è', 'sono', 'é', 'são', 'es', 'son', 'is', 'are', 'worden', 'wordt']);
 
 /**
  * Refund words in `text`, looked for only near `values` (a refund word governs
@@ -75,6 +98,7 @@ function wordEnd(text: string, at: number): number {
 // The word and the word before it are read only for the stems that need them: most
 // matches are decided by the stem alone (measured, bench/checks-throughput.ts).
 function isRefundWord(text: string, stem: string, start: number, at: number, end: number): boolean {
+  if (VOUCHER_STEMS.has(stem) && PRICED_AFTER.test(text.slice(end, end + 16))) return false;
   if (COMPOUND_STEMS.has(stem)) {
     // "nicht erstattungsfähig": not refundable. A word shorter than that suffix cannot hold it.
     return end - start < NOT_REFUNDABLE_DE.length || !(lowerWord(text, start, end).includes(NOT_REFUNDABLE_DE) && wordBefore(text, start) === 'nicht');
@@ -108,11 +132,30 @@ function isRefundWord(text: string, stem: string, start: number, at: number, end
       const before = wordBefore(text, start);
       return !(before === 'non' || text.slice(start - 4, start).toLowerCase() === 'non-');
     }
-    case 'reembols':
-      return !(lowerWord(text, start, end).startsWith('reembolsable') && wordBefore(text, start) === 'no');
+    case 'reembols': {
+      const word = lowerWord(text, start, end);
+      return !((word.startsWith('reembolsable') || word.startsWith('reembolsáv')) && negated(text, start));
+    }
+    case 'rimbors':
+      return !(lowerWord(text, start, end).startsWith('rimborsabil') && negated(text, start));
+    case 'vergoed':
+      return !negated(text, start);
+    case 'vale':
+      return end - start === 4 && VALE_ARTICLES.has(wordBefore(text, start));
+    case 'buono':
+    case 'buoni':
+      return end - start === 5 && BUONO_NEXT.test(text.slice(end, end + 12));
     default:
       return true;
   }
+}
+
+/** "no reembolsable", "non è rimborsabile", "não são reembolsáveis", "worden niet vergoed". */
+function negated(text: string, start: number): boolean {
+  const before = wordBefore(text, start);
+  if (NOT_WORDS.has(before)) return true;
+  if (!COPULAS.has(before)) return false;
+  return NOT_WORDS.has(wordBefore(text, text.lastIndexOf(before, start)));
 }
 
 function lowerWord(text: string, start: number, end: number): string {
