@@ -10,15 +10,13 @@ export type Support =
   | { readonly step: 'stated' }
   | { readonly step: 'sum' | 'difference' | 'product' | 'percentage' | 'total'; readonly from: string };
 
-/** What the reply adds to a value's support (DESIGN.md, "Grounding"). */
+/** What the reply adds to a value's support (DESIGN.md, "Grounding"): one per reply and check. */
 export interface SupportContext {
-  /** Counts the reply itself states ("for two nights … €340"): a grounded price may be multiplied by them. */
-  readonly replyQuantities?: readonly number[];
   /**
-   * The reply writes the value in whole units ("about $4"): a computed value (a percentage, a
-   * product) may be rounded to whole units as well as to the minor unit — never looser.
+   * Counts the reply itself states ("for two nights … €340"): a grounded price may be multiplied by
+   * them. Asked for only when nothing simpler supports a value (reading them costs a pass over the reply).
    */
-  readonly wholeUnits?: boolean;
+  readonly replyQuantities?: () => readonly number[];
   /** A total may add up to this many line items of one source; default `DEFAULT_MAX_LINE_ITEMS`. */
   readonly maxLineItems?: number;
 }
@@ -66,8 +64,8 @@ export class GroundingIndex implements GroundingFactsSink {
   /** Which source is being read, to tell a fact's copies (other sources) from its repetitions (this one). */
   #sourceNumber = 0;
   readonly #keys: KeyVocabulary;
-  /** #operands by source, for totals; dropped whenever an operand is added. */
-  #lineItems: Map<number, { minor: number; currency: string | null }[]> | undefined;
+  /** #operands by source (three or more), for totals; dropped whenever an operand is added. */
+  #lineItems: (readonly LineItem[])[] | undefined;
   #consumed = 0;
   #lastSource: GroundingSource | undefined;
   #skippedSources = 0;
@@ -157,19 +155,23 @@ export class GroundingIndex implements GroundingFactsSink {
     return this.#percents.has(percent);
   }
 
-  /** How an amount is supported, or undefined when it is not. */
-  supportOf(minor: number, currency: string | null, context?: SupportContext): Support | undefined {
+  /**
+   * How an amount is supported, or undefined when it is not. `wholeUnits`: the reply writes the value
+   * in whole units ("about $4"), so a computed value (a percentage) may be rounded to whole units
+   * as well as to the minor unit — never looser.
+   */
+  supportOf(minor: number, currency: string | null, context?: SupportContext, wholeUnits = false): Support | undefined {
     if (agrees(this.#amounts.get(minor), currency)) return STATED;
-    return this.#derive(minor, currency, context) ?? this.#total(minor, currency, context?.maxLineItems ?? DEFAULT_MAX_LINE_ITEMS);
+    if (minor <= 0) return undefined; // "$0" is stated or not at all, never a - a
+    return (
+      this.#derive(minor, currency, wholeUnits && minor % 100 === 0) ??
+      (context?.replyQuantities === undefined || !this.#hasMultiple(minor, currency) ? undefined : this.#replyProduct(minor, currency, context.replyQuantities())) ??
+      this.#total(minor, currency, context?.maxLineItems ?? DEFAULT_MAX_LINE_ITEMS)
+    );
   }
 
   // One step only: two operands, or an operand and a quantity or a percentage.
-  #derive(target: number, currency: string | null, context: SupportContext | undefined): Support | undefined {
-    if (target <= 0) return undefined; // "$0" is stated or not at all, never a - a
-    const whole = context?.wholeUnits === true && target % 100 === 0;
-    // A computed value is rounded to the minor unit, and to whole units when the reply writes whole units.
-    const equals = (exact: number) => Math.round(exact) === target || (whole && Math.round(exact / 100) * 100 === target);
-    const replyQuantities = context?.replyQuantities;
+  #derive(target: number, currency: string | null, whole: boolean): Support | undefined {
     for (const [a, facts] of this.#operands) {
       if (!agreesFact(facts, currency)) continue;
       const b = target - a;
@@ -183,18 +185,37 @@ export class GroundingIndex implements GroundingFactsSink {
       for (const quantity of this.#quantities) {
         if (a * quantity === target) return { step: 'product', from: `${money(a)} × ${quantity}` };
       }
-      if (replyQuantities !== undefined) {
-        for (const quantity of replyQuantities) {
-          if (a * quantity === target) return { step: 'product', from: `${money(a)} × ${quantity} (a count the reply states)` };
-        }
-      }
       for (const percent of this.#percents) {
+        // Rounded to the minor unit, and to whole units when the reply writes whole units.
         const exact = (a * percent) / 100;
         const share = Math.round(exact);
-        if (equals(exact)) return { step: 'percentage', from: `${percent}% of ${money(a)}` };
-        if (a - share === target || (whole && equals(a - exact))) return { step: 'percentage', from: `${money(a)} - ${percent}%` };
-        if (a + share === target || (whole && equals(a + exact))) return { step: 'percentage', from: `${money(a)} + ${percent}%` };
+        if (share === target || (whole && roundsToWhole(exact, target))) return { step: 'percentage', from: `${percent}% of ${money(a)}` };
+        if (a - share === target || (whole && roundsToWhole(a - exact, target))) return { step: 'percentage', from: `${money(a)} - ${percent}%` };
+        if (a + share === target || (whole && roundsToWhole(a + exact, target))) return { step: 'percentage', from: `${money(a)} + ${percent}%` };
       }
+    }
+    return undefined;
+  }
+
+  /**
+   * Whether some operand is a whole fraction of the target (2 to 999 times it): only then can a count
+   * of the reply ground it, so the reply is read for counts only then (measured: reading them for
+   * every unsupported value cost a tenth of the checks' time on number-dense replies).
+   */
+  #hasMultiple(target: number, currency: string | null): boolean {
+    for (const [a, facts] of this.#operands) {
+      if (target % a === 0 && target >= 2 * a && target <= 999 * a && agreesFact(facts, currency)) return true;
+    }
+    return false;
+  }
+
+  /** A grounded amount × a count the reply itself states. */
+  #replyProduct(target: number, currency: string | null, quantities: readonly number[]): Support | undefined {
+    if (quantities.length === 0) return undefined;
+    for (const quantity of quantities) {
+      if (target % quantity !== 0) continue;
+      const a = target / quantity;
+      if (agreesFact(this.#operands.get(a), currency)) return { step: 'product', from: `${money(a)} × ${quantity} (a count the reply states)` };
     }
     return undefined;
   }
@@ -205,19 +226,22 @@ export class GroundingIndex implements GroundingFactsSink {
    * MAX_ITEMS_PER_SOURCE items of each source, ascending with pruning: at most C(24, 4) sums.
    */
   #total(target: number, currency: string | null, maxItems: number): Support | undefined {
-    if (target <= 0 || maxItems < 3) return undefined;
-    for (const items of this.#itemsBySource().values()) {
-      const amounts = items.filter((item) => currenciesAgree(item.currency, currency)).map((item) => item.minor);
-      if (amounts.length < 3) continue;
-      amounts.sort((x, y) => x - y);
+    if (maxItems < 3) return undefined;
+    for (const items of this.#itemsBySource()) {
+      // Bounds first: most sources cannot reach the target, or overshoot it with their three smallest items.
+      if (items.length < 3 || items[0].minor + items[1].minor + items[2].minor > target) continue;
+      let largest = 0;
+      for (let i = items.length - 1, n = 0; i >= 0 && n < maxItems; i--, n++) largest += items[i].minor;
+      if (largest < target) continue;
       const chosen: number[] = [];
       const search = (from: number, left: number): boolean => {
         if (chosen.length >= 3 && left === 0) return true;
         if (chosen.length === maxItems) return false;
-        for (let i = from; i < amounts.length && amounts[i] <= left; i++) {
-          if (i > from && amounts[i] === amounts[i - 1]) continue; // the same choice again
-          chosen.push(amounts[i]);
-          if (search(i + 1, left - amounts[i])) return true;
+        for (let i = from; i < items.length && items[i].minor <= left; i++) {
+          if (i > from && items[i].minor === items[i - 1].minor && items[i].currency === items[i - 1].currency) continue; // the same choice again
+          if (!currenciesAgree(items[i].currency, currency)) continue;
+          chosen.push(items[i].minor);
+          if (search(i + 1, left - items[i].minor)) return true;
           chosen.pop();
         }
         return false;
@@ -227,20 +251,21 @@ export class GroundingIndex implements GroundingFactsSink {
     return undefined;
   }
 
-  /** Operand facts grouped by the source that stated them, built when a total is first looked for. */
-  #itemsBySource(): Map<number, { minor: number; currency: string | null }[]> {
+  /** Operand facts of each source, smallest first, built when a total is first looked for. */
+  #itemsBySource(): readonly (readonly LineItem[])[] {
     if (this.#lineItems !== undefined) return this.#lineItems;
-    const bySource = new Map<number, { minor: number; currency: string | null }[]>();
+    const bySource = new Map<number, LineItem[]>();
     for (const [minor, facts] of this.#operands) {
       for (const fact of Array.isArray(facts) ? facts : [facts]) {
         let items = bySource.get(fact.source);
         if (items === undefined) bySource.set(fact.source, (items = []));
-        items.push({ minor, currency: fact.currency });
-        if (items.length > MAX_ITEMS_PER_SOURCE) items.shift();
+        if (items.length < MAX_ITEMS_PER_SOURCE) items.push({ minor, currency: fact.currency });
       }
     }
-    this.#lineItems = bySource;
-    return bySource;
+    const lists = [...bySource.values()].filter((items) => items.length >= 3);
+    for (const items of lists) items.sort((x, y) => x.minor - y.minor);
+    this.#lineItems = lists;
+    return lists;
   }
 
   #reset(): void {
@@ -286,6 +311,16 @@ function remember(map: Map<number, (string | null)[]>, minor: number, currency: 
   } else if (seen.length < MAX_OCCURRENCES) {
     seen.push(currency);
   }
+}
+
+interface LineItem {
+  readonly minor: number;
+  readonly currency: string | null;
+}
+
+/** `exact` (minor units, unrounded) rounded to whole units is `target`. */
+function roundsToWhole(exact: number, target: number): boolean {
+  return Math.round(exact / 100) * 100 === target;
 }
 
 /** An operand amount as one fact states it: its currency, what the source calls it, and which source. */

@@ -4,7 +4,7 @@ import type { Check } from './check.ts';
 import { commitmentResult } from './commitment-result.ts';
 import type { CheckedValue } from './commitment-result.ts';
 import { groundingIndexesWith, groundingIndexFor } from './grounding.ts';
-import { DEFAULT_MAX_SCANNED_CHARS, lineItemsContext, replyFactsOf, supportContextOf } from './reply-facts.ts';
+import { DEFAULT_MAX_SCANNED_CHARS, inWholeUnits, replyContextOf, replyFactsOf } from './reply-facts.ts';
 import type { CommitmentCheckOptions } from './options.ts';
 
 /**
@@ -13,7 +13,6 @@ import type { CommitmentCheckOptions } from './options.ts';
  */
 export function createPriceCheck(options: CommitmentCheckOptions = {}): Check {
   const maxScannedChars = options.maxScannedChars ?? DEFAULT_MAX_SCANNED_CHARS;
-  const lineItems = lineItemsContext(options.maxLineItems);
   const indexFor = options.groundingIndexFor ?? (options.sourceKeys ? groundingIndexesWith(options.sourceKeys) : groundingIndexFor);
   const name = 'commitment.price';
   return {
@@ -22,10 +21,10 @@ export function createPriceCheck(options: CommitmentCheckOptions = {}): Check {
       const facts = replyFactsOf(turn, maxScannedChars);
       if (facts.prices.length === 0) return [];
       const index = indexFor(conversation);
+      const context = replyContextOf(facts, options.maxLineItems);
       const checked: CheckedValue[] = [];
       for (const price of facts.prices) {
-        // What the reply itself states (its counts, whole units) is read only for a value the sources do not state.
-        const support = index.supportOf(price.minor, price.currency, lineItems) ?? index.supportOf(price.minor, price.currency, supportContextOf(facts, price, lineItems));
+        const support = index.supportOf(price.minor, price.currency, context, inWholeUnits(price));
         checked.push({ start: price.start, end: price.end, text: price.text, support });
       }
       return [commitmentResult(name, 'price', facts, checked)];

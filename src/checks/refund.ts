@@ -6,7 +6,7 @@ import type { CheckedValue } from './commitment-result.ts';
 import { groundingIndexesWith, groundingIndexFor } from './grounding.ts';
 import type { Support } from './grounding.ts';
 import type { CommitmentCheckOptions } from './options.ts';
-import { DEFAULT_MAX_SCANNED_CHARS, lineItemsContext, replyFactsOf, supportContextOf } from './reply-facts.ts';
+import { DEFAULT_MAX_SCANNED_CHARS, inWholeUnits, replyContextOf, replyFactsOf } from './reply-facts.ts';
 
 const STATED: Support = { step: 'stated' };
 
@@ -17,7 +17,6 @@ const STATED: Support = { step: 'stated' };
  */
 export function createRefundCheck(options: CommitmentCheckOptions = {}): Check {
   const maxScannedChars = options.maxScannedChars ?? DEFAULT_MAX_SCANNED_CHARS;
-  const lineItems = lineItemsContext(options.maxLineItems);
   const indexFor = options.groundingIndexFor ?? (options.sourceKeys ? groundingIndexesWith(options.sourceKeys) : groundingIndexFor);
   const name = 'commitment.refund';
   return {
@@ -26,11 +25,12 @@ export function createRefundCheck(options: CommitmentCheckOptions = {}): Check {
       const facts = replyFactsOf(turn, maxScannedChars);
       if (facts.refunds.length === 0) return [];
       const index = indexFor(conversation);
+      const context = replyContextOf(facts, options.maxLineItems);
       const checked: CheckedValue[] = [];
       for (const refund of facts.refunds) {
         const support =
           refund.kind === 'money'
-            ? (index.supportOf(refund.minor, refund.currency, lineItems) ?? index.supportOf(refund.minor, refund.currency, supportContextOf(facts, refund, lineItems)))
+            ? index.supportOf(refund.minor, refund.currency, context, inWholeUnits(refund))
             : index.hasPercent(refund.percent)
               ? STATED
               : undefined;

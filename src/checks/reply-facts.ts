@@ -71,16 +71,15 @@ export function replyFactsOf(turn: Turn, maxScannedChars: number): ReplyFacts {
 
 /**
  * What the reply itself adds to a value's support (grounding.ts `SupportContext`): the counts it
- * states ("for two nights", "3 tickets") and whether the value is written in whole units. Read only
- * for a value nothing in the sources supports as it is: the slow path.
+ * states ("for two nights", "3×"), read only for a value nothing simpler supports.
  */
-export function supportContextOf(facts: ReplyFacts, value: { readonly minor: number; readonly text: string }, lineItems: SupportContext): SupportContext {
-  return { replyQuantities: replyQuantitiesOf(facts), wholeUnits: value.minor % 100 === 0 && !CENTS.test(value.text), maxLineItems: lineItems.maxLineItems };
+export function replyContextOf(facts: ReplyFacts, maxLineItems: number | undefined): SupportContext {
+  return { replyQuantities: () => replyQuantitiesOf(facts), maxLineItems: maxLineItems ?? DEFAULT_MAX_LINE_ITEMS };
 }
 
-/** The context every value of a check gets (one object per check, not per value). */
-export function lineItemsContext(maxLineItems: number | undefined): SupportContext {
-  return { maxLineItems: maxLineItems ?? DEFAULT_MAX_LINE_ITEMS };
+/** Whether a money value is written in whole units ("$4", "45,- €", "1.250 €"), not with cents. */
+export function inWholeUnits(value: { readonly minor: number; readonly text: string }): boolean {
+  return value.minor % 100 === 0 && !CENTS.test(value.text);
 }
 
 const COUNTED_DIGITS =
