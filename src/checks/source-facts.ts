@@ -21,7 +21,7 @@ export interface GroundingFactsSink {
 /** Sources are read liberally (stating more only grounds more) but not unboundedly. */
 export const MAX_SOURCE_SCANNED_CHARS = 1 << 20;
 
-const CURRENCY_FIELD = /"(?:currency|currency_code|currencyCode|moneda|divisa|waehrung|währung|devise)"\s*:\s*"([A-Za-z]{3})"/g;
+const CURRENCY_FIELD = /"(?:currency|currency_code|currencyCode|moneda|divisa|waehrung|währung|devise|valuta|moeda|moneta|munt)"\s*:\s*"([A-Za-z]{3})"/g;
 /**
  * A count word before a word ("two nights"). Not inside a word: that is checked on each
  * match (WORD_CHAR on the character before), not by a leading lookbehind, which made the

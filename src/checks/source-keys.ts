@@ -25,7 +25,7 @@ const PERCENT_KEY = /pct|percent|porcentaje|prozent|pourcentage/i;
 const PERCENT_OR_MONEY_KEY = /rate|discount|descuento|rabatt|remise/i;
 /** Counts, sizes and ranks: what a price may be multiplied by, never a price ("floor": 12, "nights": 2). */
 const COUNT_KEY =
-  /floor|beds?$|nights?$|rooms?$|guests?$|people|persons|adults|children|items?_?count|qty|quantity|count$|^num_|number_of|seats?$|pieces|units?$|stock|rating|stars|score|level|age$|noches|personas|huéspedes|cantidad|planta|piso|nächte|personen|anzahl$|menge|etage|stockwerk|nuits|personnes|quantité|étage/i;
+  /floor|beds?$|nights?$|rooms?$|guests?$|people|persons|adults|children|items?_?count|qty|quantity|count$|^num_|number_of|seats?$|pieces|units?$|stock|rating|stars|score|level|(?:^|_)age$|noches|personas|huéspedes|cantidad|planta|piso|nächte|personen|anzahl$|menge|etage|stockwerk|nuits|personnes|quantité|étage/i;
 const MONEY_KEY =
   /price|amount|total|cost|fee|[a-z]_?value|charge|balance|subtotal|tax|refund|credit|deposit|fare|paid|due|sum|shipping|spen[dt]|precio|importe|monto|coste|tarifa|preis|betrag|summe|geb[üu]hr|kosten|prix|montant|tarif|frais|co[ûu]t/i;
 /** Identifiers are no amounts: `"order": "4599"`, `"transaction_id": 8812`. */

@@ -55,7 +55,7 @@ export function readTime(text: string, number: NumberToken, after: Qualifier | n
       end = afterEnd;
       isTime = true;
     } else if (after[AFTER.BARE_H] !== undefined) {
-      if (!liberal && !dotted && !timeWordBefore(text, at)) return undefined;
+      if (!liberal && !dotted && !timeWordBefore(text, at) && !timeAlternativeAfter(text, number.end + after[0].length)) return undefined;
       end = afterEnd;
       isTime = true;
     } else if (after[AFTER.RANGE] !== undefined && !dotted) {
@@ -84,6 +84,14 @@ function timeWordBefore(text: string, at: number): boolean {
   if (TIME_BEFORE.has(word)) return true;
   // fr/es "à partir de 15h", "a partir de 9h"; a plain "de 2 h" is as often a duration ("un délai de 2 h").
   return word === 'de' && wordBefore(text, text.lastIndexOf('de', at)) === 'partir';
+}
+
+/** "10h ou 14h30", "9h et 11h": a bare hour offered as one of two times is a time too. */
+const TIME_ALTERNATIVE = /[ \u00a0](?:ou|et|or|and|o|y|oder|und|e|of|en)[ \u00a0]\d{1,2}(?:[:h.]\d{2}|[ \u00a0]?h(?![A-Za-z\u00C0-\u024F]))/y;
+
+function timeAlternativeAfter(text: string, at: number): boolean {
+  TIME_ALTERNATIVE.lastIndex = at;
+  return TIME_ALTERNATIVE.test(text);
 }
 
 /** End of `:30` or `:30:00` (`:30:00.000`) at `at`, or -1. */

@@ -56,7 +56,7 @@ export function splitRefunds(
     const governed =
       (before !== undefined && before.end >= previousEnd && governs(text, before.end, value.start, MAX_WORD_BEFORE_GAP, false)) ||
       (after !== undefined && after.start <= nextStart && governs(text, value.end, after.start, MAX_WORD_AFTER_GAP, true)) ||
-      (previousRefund !== undefined && previousRefund.end === previousEnd && restates(text, previousEnd, value.start));
+      (previousRefund !== undefined && previousRefund.end === previousEnd && restates(text, previousEnd, value.start, previousRefund.kind === 'percent' && value.kind === 'money'));
     if (governed) refunds.push(value);
     else if (value.kind === 'money') others.push(value);
   }
@@ -76,6 +76,14 @@ function governs(text: string, from: number, to: number, maxGap: number, sameCla
   return !CONJUNCTION.test(gap) && !NEGATION.test(gap) && (sameClause || !BALANCE.test(gap));
 }
 
-function restates(text: string, from: number, to: number): boolean {
-  return to - from <= MAX_RESTATING_GAP && governs(text, from, to, MAX_RESTATING_GAP, false) && RESTATING.test(text.slice(from, to));
+/**
+ * A refund percentage followed in its sentence by an amount names what the percentage comes to
+ * ("we refunded 50% of the fee, $17.50") without needing "that is".
+ */
+function restates(text: string, from: number, to: number, amountOfPercent: boolean): boolean {
+  if (to - from > MAX_RESTATING_GAP || !governs(text, from, to, MAX_RESTATING_GAP, false)) return false;
+  return amountOfPercent ? AMOUNT_OF_PERCENT.test(text.slice(from, to)) || RESTATING.test(text.slice(from, to)) : RESTATING.test(text.slice(from, to));
 }
+
+/** "50% of the overdraft fee, $17.50", "50 % de la comisión, 15 €": the amount, after a comma. */
+const AMOUNT_OF_PERCENT = /^ (?:of|de|des|du|der|des|di|del|della|dos|das|van|von)\b[^,;]{0,24}, ?$/i;
