@@ -54,3 +54,15 @@ describe.each([
     expect(labels(noTime, source)).toEqual({});
   });
 });
+
+describe('a credit card is a means of payment, not a credit, in every language', () => {
+  it.each([
+    'Pagato con carta di credito: 45 €.',
+    'Pago con tarjeta de crédito: 45 €.',
+    'Pago com cartão de crédito: 45 €.',
+    'Payé par carte de crédit : 45 €.',
+    'Paid by credit card: €45.',
+  ])('%s', (reply) => {
+    expect(labels(reply, tool({ price: 45, currency: 'EUR' }))).toEqual({ 'commitment.price': 'pass' });
+  });
+});

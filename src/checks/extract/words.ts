@@ -26,8 +26,8 @@ const REFUND_WORDS = new RegExp(
 
 /** "credit card" is a means of payment, not a credit. */
 const NOT_A_CREDIT = /^[ -](?:card|score|limit|check|report|union|line|history|rating)/i;
-/** es/fr "tarjeta de crédito", "carte de crédit": the card again. */
-const CARD_BEFORE = /(?:tarjetas?|cartes?) de $/i;
+/** es/fr/it/pt "tarjeta de crédito", "carte de crédit", "carta di credito", "cartão de crédito": the card again. */
+const CARD_BEFORE = /(?:tarjetas?|cartes?|carta|carte|cart[aã]o|cart[õo]es) d[ei] $/i;
 const CREDIT_FORMS = new Set([
   'credit', 'credits', 'credited', 'crediting',
   // pt, it: "creditámos 10 €", "le abbiamo creditato 10 €", "un credito di 10 €"
@@ -107,7 +107,7 @@ function isRefundWord(text: string, stem: string, start: number, at: number, end
   if (start !== at) return false; // inside another word: "nonrefundable", "accredited"
   switch (stem) {
     case 'credit':
-      return CREDIT_FORMS.has(lowerWord(text, start, end)) && !NOT_A_CREDIT.test(text.slice(end, end + 9));
+      return CREDIT_FORMS.has(lowerWord(text, start, end)) && !NOT_A_CREDIT.test(text.slice(end, end + 9)) && !CARD_BEFORE.test(text.slice(Math.max(0, start - 12), start));
     case 'crédit':
       return CREDITO_FORMS.has(lowerWord(text, start, end)) && !CARD_BEFORE.test(text.slice(Math.max(0, start - 12), start));
     case 'abon':
