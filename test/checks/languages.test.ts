@@ -66,3 +66,14 @@ describe('a credit card is a means of payment, not a credit, in every language',
     expect(labels(reply, tool({ price: 45, currency: 'EUR' }))).toEqual({ 'commitment.price': 'pass' });
   });
 });
+
+describe('a discount code or a balance is no refund', () => {
+  it.each([
+    ['Use voucher code SAVE10 for 10% off: the jacket is then €80.', { 'commitment.price': 'pass' }],
+    ['Mit dem Gutscheincode SAVE10 kostet die Jacke 80 €.', { 'commitment.price': 'pass' }],
+    ['Uw beltegoed is € 80.', { 'commitment.price': 'pass' }],
+    ['We zetten € 80 als tegoed op uw account.', { 'commitment.refund': 'pass' }],
+  ])('%s', (reply, expected) => {
+    expect(labels(reply, tool({ price: 80, currency: 'EUR' }))).toEqual(expected);
+  });
+});

@@ -53,6 +53,14 @@ const PRICED_AFTER = /^[ \u00a0]+(?:is|costs?|sells? for|cuesta|kostet|coûte|co
 /** Voucher and gift-card words (refunds phrased as credits unless priced). */
 const VOUCHER_STEMS = new Set(['voucher', 'gift card', 'gift-card', 'giftcard', 'gutschein', 'vale', 'buono', 'buoni', "bon d'achat", 'bon d’achat', "bons d'achat", 'tegoed']);
 
+/** "voucher code SAVE10", "Gutscheincode": a discount code to type in, not money given back. */
+const CODE_AFTER = /^[ \u00a0-]?(?:code|codes|kode|código|codice)\b/i;
+function isDiscountCode(text: string, start: number, end: number): boolean {
+  return lowerWord(text, start, end).includes('code') || CODE_AFTER.test(text.slice(end, end + 8));
+}
+/** nl "tegoed" is also a balance ("uw beltegoed is € 5"): a credit only as a voucher or given ("als tegoed"). */
+const TEGOED_GIVEN_BEFORE = new Set(['als', 'een', 'extra', 'uw']);
+
 /** Words that, just before, say "not": "non rimborsabile", "não são reembolsáveis", "niet vergoed". */
 const NOT_WORDS = new Set(['no', 'non', 'não', 'niet', 'nicht', 'not']);
 const COPULAS = new Set(['è', 'sono', 'é', 'são', 'es', 'son', 'is', 'are', 'worden', 'wordt']);
@@ -99,7 +107,11 @@ function wordEnd(text: string, at: number): number {
 // The word and the word before it are read only for the stems that need them: most
 // matches are decided by the stem alone (measured, bench/checks-throughput.ts).
 function isRefundWord(text: string, stem: string, start: number, at: number, end: number): boolean {
-  if (VOUCHER_STEMS.has(stem) && PRICED_AFTER.test(text.slice(end, end + 16))) return false;
+  if (VOUCHER_STEMS.has(stem) && (PRICED_AFTER.test(text.slice(end, end + 16)) || isDiscountCode(text, start, end))) return false;
+  if (stem === 'tegoed') {
+    const word = lowerWord(text, start, end);
+    if (!word.startsWith('tegoedbon') && !(word === 'tegoed' && TEGOED_GIVEN_BEFORE.has(wordBefore(text, start)))) return false;
+  }
   if (COMPOUND_STEMS.has(stem)) {
     // "nicht erstattungsfähig": not refundable. A word shorter than that suffix cannot hold it.
     return end - start < NOT_REFUNDABLE_DE.length || !(lowerWord(text, start, end).includes(NOT_REFUNDABLE_DE) && wordBefore(text, start) === 'nicht');
