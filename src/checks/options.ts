@@ -1,6 +1,8 @@
 import type { Conversation } from '../model/conversation.ts';
 import type { GroundingIndex } from './grounding.ts';
 import type { SourceKeys } from './source-keys.ts';
+import { CheckInputError } from './check-input-error.ts';
+import { DEFAULT_MAX_LINE_ITEMS } from './grounding.ts';
 
 /** Options shared by the commitment checks (src/config `checks.maxScannedChars` feeds the first). */
 export interface CommitmentCheckOptions {
@@ -16,4 +18,12 @@ export interface CommitmentCheckOptions {
   readonly maxLineItems?: number;
   /** Key words a team's tool schemas use for money, percentages, identifiers, counts (docs/checks.md). */
   readonly sourceKeys?: SourceKeys;
+}
+
+/** `maxLineItems`, checked: a total searched over an unbounded count of items would be exponential. */
+export function maxLineItemsOf(options: CommitmentCheckOptions): number {
+  const value: unknown = options.maxLineItems;
+  if (value === undefined) return DEFAULT_MAX_LINE_ITEMS;
+  if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 12) throw new CheckInputError('maxLineItems', value, 'an integer from 1 to 12');
+  return value;
 }

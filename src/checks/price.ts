@@ -5,6 +5,7 @@ import { commitmentResult } from './commitment-result.ts';
 import type { CheckedValue } from './commitment-result.ts';
 import { groundingIndexesWith, groundingIndexFor } from './grounding.ts';
 import { DEFAULT_MAX_SCANNED_CHARS, inWholeUnits, replyContextOf, replyFactsOf } from './reply-facts.ts';
+import { maxLineItemsOf } from './options.ts';
 import type { CommitmentCheckOptions } from './options.ts';
 
 /**
@@ -13,6 +14,7 @@ import type { CommitmentCheckOptions } from './options.ts';
  */
 export function createPriceCheck(options: CommitmentCheckOptions = {}): Check {
   const maxScannedChars = options.maxScannedChars ?? DEFAULT_MAX_SCANNED_CHARS;
+  const maxLineItems = maxLineItemsOf(options);
   const indexFor = options.groundingIndexFor ?? (options.sourceKeys ? groundingIndexesWith(options.sourceKeys) : groundingIndexFor);
   const name = 'commitment.price';
   return {
@@ -21,7 +23,7 @@ export function createPriceCheck(options: CommitmentCheckOptions = {}): Check {
       const facts = replyFactsOf(turn, maxScannedChars);
       if (facts.prices.length === 0) return [];
       const index = indexFor(conversation);
-      const context = replyContextOf(facts, options.maxLineItems);
+      const context = replyContextOf(facts, maxLineItems);
       const checked: CheckedValue[] = [];
       for (const price of facts.prices) {
         const support = index.supportOf(price.minor, price.currency, context, inWholeUnits(price));

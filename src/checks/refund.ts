@@ -5,6 +5,7 @@ import { commitmentResult } from './commitment-result.ts';
 import type { CheckedValue } from './commitment-result.ts';
 import { groundingIndexesWith, groundingIndexFor } from './grounding.ts';
 import type { Support } from './grounding.ts';
+import { maxLineItemsOf } from './options.ts';
 import type { CommitmentCheckOptions } from './options.ts';
 import { DEFAULT_MAX_SCANNED_CHARS, inWholeUnits, replyContextOf, replyFactsOf } from './reply-facts.ts';
 
@@ -17,6 +18,7 @@ const STATED: Support = { step: 'stated' };
  */
 export function createRefundCheck(options: CommitmentCheckOptions = {}): Check {
   const maxScannedChars = options.maxScannedChars ?? DEFAULT_MAX_SCANNED_CHARS;
+  const maxLineItems = maxLineItemsOf(options);
   const indexFor = options.groundingIndexFor ?? (options.sourceKeys ? groundingIndexesWith(options.sourceKeys) : groundingIndexFor);
   const name = 'commitment.refund';
   return {
@@ -25,7 +27,7 @@ export function createRefundCheck(options: CommitmentCheckOptions = {}): Check {
       const facts = replyFactsOf(turn, maxScannedChars);
       if (facts.refunds.length === 0) return [];
       const index = indexFor(conversation);
-      const context = replyContextOf(facts, options.maxLineItems);
+      const context = replyContextOf(facts, maxLineItems);
       const checked: CheckedValue[] = [];
       for (const refund of facts.refunds) {
         const support =

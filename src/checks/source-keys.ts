@@ -5,6 +5,8 @@
  * neutral (an amount that grounds a value stated as it is, not an operand of a derivation unless
  * it has a fraction or its source a currency).
  */
+import { CheckInputError } from './check-input-error.ts';
+
 export type KeyMeaning = 'identifier' | 'minor' | 'percent' | 'money' | 'percent-or-money' | 'count' | 'neutral';
 
 /** Key words a team adds to the built-in ones (config `checks.sourceKeys`); each is matched case-insensitively inside a key. */
@@ -39,8 +41,18 @@ function escape(word: string): string {
   return word.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-function anyOf(words: readonly string[] | undefined): RegExp | undefined {
-  const usable = (words ?? []).map((word) => word.trim()).filter((word) => word.length > 0);
+/** A list of key words, checked: the API is also called from JavaScript, without the config's validation. */
+function wordsOf(field: keyof SourceKeys, words: unknown): string[] {
+  if (words === undefined) return [];
+  if (!Array.isArray(words)) throw new CheckInputError(`sourceKeys.${field}`, words, 'a list of key words');
+  return words.map((word, index) => {
+    if (typeof word !== 'string') throw new CheckInputError(`sourceKeys.${field}[${index}]`, word, 'a string');
+    return word.trim();
+  }).filter((word) => word.length > 0);
+}
+
+function anyOf(field: keyof SourceKeys, words: unknown): RegExp | undefined {
+  const usable = wordsOf(field, words);
   return usable.length === 0 ? undefined : new RegExp(usable.map(escape).join('|'), 'i');
 }
 
@@ -57,13 +69,15 @@ export class KeyVocabulary {
   readonly #count: RegExp | undefined;
   readonly #meanings = new Map<string, KeyMeaning>();
 
+  /** @throws CheckInputError naming the field when `extra` is not key-word lists. */
   constructor(extra: SourceKeys = {}) {
-    this.#neutral = anyOf(extra.neutral);
-    const identifiers = (extra.identifier ?? []).map((word) => word.trim()).filter((word) => word.length > 0);
+    if (typeof extra !== 'object' || extra === null || Array.isArray(extra)) throw new CheckInputError('sourceKeys', extra, 'an object of key-word lists');
+    this.#neutral = anyOf('neutral', extra.neutral);
+    const identifiers = wordsOf('identifier', extra.identifier);
     this.#identifier = identifiers.length === 0 ? undefined : new RegExp(`(?:^|_)(?:${identifiers.map(escape).join('|')})$`, 'i');
-    this.#percent = anyOf(extra.percent);
-    this.#money = anyOf(extra.money);
-    this.#count = anyOf(extra.count);
+    this.#percent = anyOf('percent', extra.percent);
+    this.#money = anyOf('money', extra.money);
+    this.#count = anyOf('count', extra.count);
   }
 
   meaningOf(key: string): KeyMeaning {

@@ -34,7 +34,7 @@ export const ChecksConfigSchema = z
      */
     maxScannedChars: positiveInt().prefault(65_536),
     /** A total in a reply may add up to this many line items of one tool result (docs/checks.md); 2 turns totals off. */
-    maxLineItems: positiveInt().prefault(4),
+    maxLineItems: positiveInt().pipe(z.number().max(12, { error: 'expected at most 12 (a total of more line items is searched for too long)' })).prefault(4),
     /**
      * Key words a team's tool schemas use, added to the built-in ones (docs/checks.md, "What a
      * number means"): each is matched case-insensitively inside a JSON key.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtinChecks, createPriceCheck, runChecks } from '../../src/checks/index.ts';
+import { builtinChecks, CheckInputError, createPriceCheck, runChecks } from '../../src/checks/index.ts';
 import type { Conversation, GroundingSource, Turn } from '../../src/model/conversation.ts';
 import { tool, user } from './builders.ts';
 
@@ -61,6 +61,12 @@ describe('line-item totals are bounded', () => {
     expect(createPriceCheck().evaluate(turn('That is €16.50.'), { ...conversation })[0]?.label).toBe('fail');
     expect(createPriceCheck({ maxLineItems: 5 }).evaluate(turn('That is €16.50.'), { ...conversation })[0]?.label).toBe('pass');
     expect(createPriceCheck({ maxLineItems: 2 }).evaluate(turn('That is €11.00.'), { ...conversation })[0]?.label).toBe('fail');
+  });
+
+  it('maxLineItems must be an integer from 1 to 12: the search is exponential in it', () => {
+    expect(() => createPriceCheck({ maxLineItems: Number.NaN })).toThrow('maxLineItems must be an integer from 1 to 12, got number NaN');
+    expect(() => createPriceCheck({ maxLineItems: 40 })).toThrow(CheckInputError);
+    expect(() => createPriceCheck({ maxLineItems: '4' as never })).toThrow(CheckInputError);
   });
 
   it('items of different sources are not a total (each source is its own receipt)', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { createPriceCheck, GroundingIndex, groundingIndexesWith, KeyVocabulary } from '../../src/checks/index.ts';
+import { CheckInputError, createPriceCheck, GroundingIndex, groundingIndexesWith, KeyVocabulary } from '../../src/checks/index.ts';
 import type { GroundingSource } from '../../src/model/conversation.ts';
 import { tool } from './builders.ts';
 
@@ -62,6 +62,13 @@ describe('what a number in a structured source means, by its key', () => {
     expect(index.supportOf(dollars(20), 'EUR')).toMatchObject({ step: 'sum' });
     expect(index.hasPercent(21)).toBe(true);
     expect(index.supportOf(dollars(4711), 'EUR')).toBeUndefined();
+  });
+
+  it('malformed key words are refused with the field named (the API is called from JavaScript too)', () => {
+    expect(() => new KeyVocabulary({ money: 'copago' } as never)).toThrow('sourceKeys.money must be a list of key words, got string "copago"');
+    expect(() => new KeyVocabulary({ count: ['seats', 7] } as never)).toThrow('sourceKeys.count[1] must be a string, got number 7');
+    expect(() => new KeyVocabulary(null as never)).toThrow('sourceKeys must be an object of key-word lists, got null');
+    expect(() => createPriceCheck({ sourceKeys: { percent: {} } as never })).toThrow(CheckInputError);
   });
 
   it('blank words are ignored, and words are matched literally (no regular expressions)', () => {

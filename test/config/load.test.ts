@@ -154,6 +154,7 @@ describe('validation', () => {
     ['checks: { enabled: [commitment.price, 7] }', 'checks.enabled[1]: expected a non-empty string, got 7'],
     ['checks: { enabled: 7 }', 'checks.enabled: expected a list of check names'],
     ['checks: { maxLineItems: 0 }', 'checks.maxLineItems: expected a positive integer, got 0'],
+    ['checks: { maxLineItems: 20 }', 'checks.maxLineItems: expected at most 12'],
     ['checks: { sourceKeys: { money: copago } }', 'checks.sourceKeys.money: expected a list of key words'],
     ['checks: { sourceKeys: { money: [copago, ""] } }', 'checks.sourceKeys.money[1]: expected a non-empty string'],
     ['checks: { sourceKeys: { currency: [eur] } }', 'checks.sourceKeys'],
