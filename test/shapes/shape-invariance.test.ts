@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { loadLabelledRows } from '../checks/precision-recall.ts';
+import { collectorVerdicts } from './collector-verdicts.ts';
 import { ownInstrumentationVerdicts } from './own-instrumentation.ts';
 import { LAYOUTS, SHAPES } from './render.ts';
 import { differences, flatVerdicts, precisionRecall, shapeVerdicts } from './verdicts.ts';
@@ -35,6 +36,14 @@ describe('the same conversations in every shape get the same verdicts', () => {
         expectSameVerdicts(`${shape} ${layout}`, await shapeVerdicts(rows, shape, layout));
       });
     }
+
+    it(`every shape, ${layout}, through the collector (OTLP/HTTP protobuf; content before and after its spans)`, async () => {
+      for (const shape of SHAPES) {
+        const logsFirst = await collectorVerdicts(rows, shape, layout, true);
+        expectSameVerdicts(`${shape} ${layout} collector`, logsFirst);
+        if (shape.startsWith('genai-logs')) expectSameVerdicts(`${shape} ${layout} collector, logs last`, await collectorVerdicts(rows, shape, layout, false));
+      }
+    }, 120_000);
 
     it(`tracejudge's own instrumentation, ${layout}, in process (real SDK, openai client, EvaluationSpanProcessor)`, async () => {
       expectSameVerdicts(`own instrumentation ${layout}`, await ownInstrumentationVerdicts(rows, layout));
