@@ -1,6 +1,6 @@
-import { APIConnectionError, APIConnectionTimeoutError, APIError, APIUserAbortError } from 'openai';
-import { ContentFilterFinishReasonError, LengthFinishReasonError } from 'openai/core/error';
+import type { APIError } from 'openai';
 import { z } from 'zod';
+import { openAIRuntime } from './openai-runtime.ts';
 import { describeIssues } from './answer.ts';
 
 /** `error.type` values of judge results; HTTP failures not listed are `judge_http_<status>`. */
@@ -50,6 +50,27 @@ export function classifyFailure(error: unknown, context: FailureContext): JudgeF
     return { type: JudgeErrorType.TIMEOUT, message: `no answer within the overall deadline of ${context.deadlineMs}ms`, breaker: 'failure' };
   }
   const attempts = `${context.maxRetries + 1} attempt(s)`;
+  const openai = openAIRuntime();
+  if (openai !== undefined) {
+    const failure = clientFailure(error, openai, context, attempts);
+    if (failure !== undefined) return failure;
+  }
+  if (error instanceof z.ZodError) {
+    return { type: JudgeErrorType.INVALID_OUTPUT, message: `the judge's answer does not fit the rubric: ${describeIssues(error)}`, breaker: 'success' };
+  }
+  if (error instanceof SyntaxError) {
+    return { type: JudgeErrorType.INVALID_OUTPUT, message: `the judge's answer is not JSON: ${error.message}`, breaker: 'success' };
+  }
+  return { type: JudgeErrorType.FAILED, message: error instanceof Error ? error.message : String(error), breaker: 'neutral' };
+}
+
+/** The openai client's own errors (after its retries); undefined for anything else. */
+function clientFailure(
+  error: unknown,
+  { APIConnectionTimeoutError, APIUserAbortError, APIConnectionError, APIError, LengthFinishReasonError, ContentFilterFinishReasonError }: NonNullable<ReturnType<typeof openAIRuntime>>,
+  context: FailureContext,
+  attempts: string,
+): JudgeFailure | undefined {
   if (error instanceof APIConnectionTimeoutError) {
     return { type: JudgeErrorType.TIMEOUT, message: `no answer within ${context.timeoutMs}ms, ${attempts}`, breaker: 'failure' };
   }
@@ -66,13 +87,7 @@ export function classifyFailure(error: unknown, context: FailureContext): JudgeF
   if (error instanceof ContentFilterFinishReasonError) {
     return { type: JudgeErrorType.REFUSAL, message: 'the judge stopped on a content filter', breaker: 'success' };
   }
-  if (error instanceof z.ZodError) {
-    return { type: JudgeErrorType.INVALID_OUTPUT, message: `the judge's answer does not fit the rubric: ${describeIssues(error)}`, breaker: 'success' };
-  }
-  if (error instanceof SyntaxError) {
-    return { type: JudgeErrorType.INVALID_OUTPUT, message: `the judge's answer is not JSON: ${error.message}`, breaker: 'success' };
-  }
-  return { type: JudgeErrorType.FAILED, message: error instanceof Error ? error.message : String(error), breaker: 'neutral' };
+  return undefined;
 }
 
 function httpFailure(error: APIError, status: number, attempts: string): JudgeFailure {

@@ -1,6 +1,4 @@
-import { APIError, type OpenAI } from 'openai';
-import { ContentFilterFinishReasonError, LengthFinishReasonError } from 'openai/core/error';
-import { zodResponseFormat } from 'openai/helpers/zod';
+import type { OpenAI } from 'openai';
 import type { AutoParseableResponseFormat } from 'openai/lib/parser';
 import type { ChatCompletion, ChatCompletionCreateParamsNonStreaming } from 'openai/resources/chat/completions';
 import { z } from 'zod';
@@ -8,6 +6,8 @@ import { parseAnswerText, type JudgeAnswer } from './answer.ts';
 import { estimateTokens, TYPICAL_JUDGMENT_OUTPUT_TOKENS, type TokenCounts } from './cost.ts';
 import { classifyFailure, JudgeErrorType, type FailureContext, type JudgeFailure } from './failure.ts';
 import type { JudgeMessages } from './prompt.ts';
+import { openAIRuntime } from './openai-runtime.ts';
+import type { OpenAIRuntime } from './openai-runtime.ts';
 
 /** How the answer's shape is asked for, best first. */
 export type ResponseFormatMode = 'json_schema' | 'json_object' | 'text';
@@ -67,8 +67,8 @@ export interface AnswerFormat {
   readonly responseFormat: AutoParseableResponseFormat<JudgeAnswer>;
 }
 
-export function answerFormat(schema: z.ZodType<JudgeAnswer>): AnswerFormat {
-  return { schema, responseFormat: zodResponseFormat(schema, 'judgment') };
+export function answerFormat(schema: z.ZodType<JudgeAnswer>, openai: OpenAIRuntime): AnswerFormat {
+  return { schema, responseFormat: openai.zodResponseFormat(schema, 'judgment') };
 }
 
 export interface JudgeCallRequest {
@@ -176,12 +176,15 @@ function send(request: JudgeCallRequest, mode: ResponseFormatMode) {
 
 /** The model answered (tokens were spent) but the client's parser threw, so the completion and its usage are gone. */
 function answeredButUnread(error: unknown): boolean {
-  return error instanceof z.ZodError || error instanceof SyntaxError || error instanceof LengthFinishReasonError || error instanceof ContentFilterFinishReasonError;
+  if (error instanceof z.ZodError || error instanceof SyntaxError) return true;
+  const openai = openAIRuntime();
+  return openai !== undefined && (error instanceof openai.LengthFinishReasonError || error instanceof openai.ContentFilterFinishReasonError);
 }
 
 /** A 400/422 about the response format (OpenAI names `response_format`; vLLM and others say json_schema / guided). */
 function rejectsResponseFormat(error: unknown): boolean {
-  if (!(error instanceof APIError) || (error.status !== 400 && error.status !== 422)) return false;
+  const openai = openAIRuntime();
+  if (openai === undefined || !(error instanceof openai.APIError) || (error.status !== 400 && error.status !== 422)) return false;
   const text = `${error.param ?? ''} ${error.message} ${JSON.stringify(error.error ?? '')}`;
   return /response_format|json_schema|json_object|structured output|guided/i.test(text);
 }

@@ -1,4 +1,5 @@
-import { OpenAI } from 'openai';
+import type { OpenAI } from 'openai';
+import { loadOpenAI } from './openai-runtime.ts';
 import { JudgeConfigError } from './config-error.ts';
 import type { PriceTable } from './cost.ts';
 import type { JudgeScope } from './prompt.ts';
@@ -41,8 +42,8 @@ export interface LlmJudgeOptions {
   readonly maxTranscriptChars?: number;
   /** Masks personal data in every transcript string before it leaves for the judge. */
   readonly redact?: (text: string) => string;
-  /** An existing client (its own timeout / retries apply). */
-  readonly client?: OpenAI;
+  /** An existing client (its own timeout / retries apply), or one shared with another evaluator (offline-judge.ts). */
+  readonly client?: OpenAI | JudgeClient;
   /** Where `apiKeyEnv` and `OPENAI_BASE_URL` are read. Default `process.env`. */
   readonly env?: Readonly<Record<string, string | undefined>>;
   /** Monotonic ms clock for the circuit breaker. Default `performance.now`. */
@@ -51,8 +52,37 @@ export interface LlmJudgeOptions {
 
 export const DEFAULT_RUBRICS: readonly string[] = ['faithfulness', 'correctness', 'completeness', 'tone'];
 
+/**
+ * The judge's client: the caller's, or one made from the settings on the first call (the `openai`
+ * package loads then, not when tracejudge starts: openai-runtime.ts). Either way the package is
+ * loaded before a call, so its error classes can be told apart.
+ */
+export class JudgeClient {
+  readonly #settings: { readonly apiKey: string; readonly baseURL?: string; readonly timeout: number; readonly maxRetries: number } | undefined;
+  #client: Promise<OpenAI> | undefined;
+
+  /** The timeout and retries of the client it makes or holds (for failure messages). */
+  readonly timeout: number;
+  readonly maxRetries: number;
+
+  constructor(client: OpenAI | undefined, settings?: { readonly apiKey: string; readonly baseURL?: string; readonly timeout: number; readonly maxRetries: number }) {
+    this.#settings = settings;
+    this.timeout = client?.timeout ?? settings?.timeout ?? 0;
+    this.maxRetries = client?.maxRetries ?? settings?.maxRetries ?? 0;
+    if (client !== undefined) this.#client = loadOpenAI().then(() => client);
+  }
+
+  get(): Promise<OpenAI> {
+    return (this.#client ??= loadOpenAI().then(({ OpenAI }) => {
+      const settings = this.#settings!;
+      // Set explicitly: the client's defaults are a 10-minute timeout and 2 retries (REFERENCE.md).
+      return new OpenAI({ apiKey: settings.apiKey, ...(settings.baseURL !== undefined ? { baseURL: settings.baseURL } : {}), timeout: settings.timeout, maxRetries: settings.maxRetries });
+    }));
+  }
+}
+
 export interface ResolvedJudgeOptions {
-  readonly client: OpenAI;
+  readonly client: JudgeClient;
   readonly model: string;
   readonly timeout: number;
   readonly maxRetries: number;
@@ -94,7 +124,8 @@ export function resolveJudgeOptions(options: LlmJudgeOptions): ResolvedJudgeOpti
     replace: rule.replace ?? false,
     rubrics: registry.resolve(rule.rubrics, `judge.select[${index}].rubrics`, problems),
   }));
-  const client = options.client ?? makeClient(options, timeout, maxRetries, problems);
+  const client =
+    options.client instanceof JudgeClient ? options.client : options.client !== undefined ? new JudgeClient(options.client) : makeClient(options, timeout, maxRetries, problems);
   const resolved = {
     model: options.model,
     timeout,
@@ -118,7 +149,7 @@ export function resolveJudgeOptions(options: LlmJudgeOptions): ResolvedJudgeOpti
   return { ...resolved, client };
 }
 
-function makeClient(options: LlmJudgeOptions, timeout: number, maxRetries: number, problems: string[]): OpenAI | undefined {
+function makeClient(options: LlmJudgeOptions, timeout: number, maxRetries: number, problems: string[]): JudgeClient | undefined {
   const env = options.env ?? process.env;
   const keyVariable = options.apiKeyEnv ?? 'OPENAI_API_KEY';
   const apiKey = options.apiKey ?? env[keyVariable];
@@ -131,6 +162,5 @@ function makeClient(options: LlmJudgeOptions, timeout: number, maxRetries: numbe
     problems.push(`judge.baseURL: expected a URL like http://127.0.0.1:8000/v1, got ${JSON.stringify(baseURL)}`);
     return undefined;
   }
-  // Set explicitly: the client's defaults are a 10-minute timeout and 2 retries (REFERENCE.md).
-  return new OpenAI({ apiKey, ...(baseURL !== undefined ? { baseURL } : {}), timeout, maxRetries });
+  return new JudgeClient(undefined, { apiKey, ...(baseURL !== undefined ? { baseURL } : {}), timeout, maxRetries });
 }

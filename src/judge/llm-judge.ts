@@ -6,6 +6,7 @@ import type { EvaluationTarget, Evaluator } from './evaluator.ts';
 import { classifyFailure, JudgeErrorType, type FailureContext } from './failure.ts';
 import { answerFormat, callJudge, FormatLadder, type AnswerFormat, type JudgeCallResult, type ResponseFormatMode } from './judge-call.ts';
 import { resolveJudgeOptions, type LlmJudgeOptions, type ResolvedJudgeOptions } from './judge-options.ts';
+import { loadOpenAI } from './openai-runtime.ts';
 import { failedResult, judgmentResult, type JudgmentAttempt, type Provenance } from './judgment.ts';
 import { judgeMessages, newNonce } from './prompt.ts';
 import { JudgeQueue, type JudgeQueueStats } from './queue.ts';
@@ -162,10 +163,11 @@ export class LlmJudge implements Evaluator {
     const options = this.#options;
     let result: JudgeCallResult;
     try {
+      const client = await options.client.get();
       let format = this.#formats.get(rubric);
-      if (!format) this.#formats.set(rubric, (format = answerFormat(answerSchema(rubric))));
+      if (!format) this.#formats.set(rubric, (format = answerFormat(answerSchema(rubric), (await loadOpenAI()))));
       result = await callJudge({
-        client: options.client,
+        client,
         model: options.model,
         messages: judgeMessages(rubric, render(), options.scope, newNonce()),
         format,

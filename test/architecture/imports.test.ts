@@ -48,6 +48,12 @@ function circles(graph: Map<string, string[]>): string[][] {
 describe('the import graph', () => {
   const graph = importGraph();
 
+  it('loads the openai package only when a judge calls (src/judge/openai-runtime.ts), never at start', () => {
+    const valueImport = /^\s*import\s+(?!type\b)[^'"]*?from\s+'openai(?:\/[^']*)?'/m;
+    const offending = [...graph.keys()].filter((file) => !file.startsWith('instrumentation/') && valueImport.test(readFileSync(join(ROOT, file), 'utf8')));
+    expect(offending).toEqual([]);
+  });
+
   it('has no circles (type imports included)', () => {
     expect(graph.size).toBeGreaterThan(200);
     expect(circles(graph)).toEqual([]);

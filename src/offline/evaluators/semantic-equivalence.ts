@@ -4,6 +4,7 @@ import type { EvaluationResult } from '../../model/evaluation-result.ts';
 import { extractJsonObject, JudgeErrorType, newNonce } from '../../judge/index.ts';
 import type { CostMeter } from '../../judge/index.ts';
 import { classifyFailure } from '../../judge/failure.ts';
+import { JudgeClient } from '../../judge/judge-options.ts';
 import type { ReferenceEvaluator } from './reference-evaluator.ts';
 
 const NAME = 'reference.semantic_equivalence';
@@ -11,7 +12,8 @@ const NAME = 'reference.semantic_equivalence';
 const answerSchema = z.object({ equivalent: z.boolean(), explanation: z.string().default('') });
 
 export interface SemanticEquivalenceOptions {
-  readonly client: OpenAI;
+  /** An openai client, or the rubric judge's (made on the first call). */
+  readonly client: OpenAI | JudgeClient;
   readonly model: string;
   readonly temperature?: number;
   /** Prices the usage each answer reports; the result carries it as `judge.cost_usd`, as rubric judgments do. */
@@ -35,6 +37,8 @@ function failed(type: string, message: string, details?: EvaluationResult['detai
  * never a throw.
  */
 export function semanticEquivalence({ client, model, temperature = 0, meter }: SemanticEquivalenceOptions): ReferenceEvaluator {
+  // Through a JudgeClient either way: the openai package is then loaded before a call, so its errors are told apart.
+  const judgeClient = client instanceof JudgeClient ? client : new JudgeClient(client);
   return {
     name: NAME,
     async evaluate({ row, output }, signal): Promise<EvaluationResult[]> {
@@ -54,14 +58,14 @@ export function semanticEquivalence({ client, model, temperature = 0, meter }: S
       let text: string;
       let spent: EvaluationResult['details'];
       try {
-        const completion = await client.chat.completions.create(
+        const completion = await (await judgeClient.get()).chat.completions.create(
           { model, temperature, response_format: { type: 'json_object' }, messages: [{ role: 'system', content: system }, { role: 'user', content: user }] },
           { signal },
         );
         text = completion.choices?.[0]?.message?.content ?? '';
         spent = spentOn(completion.usage, model, meter);
       } catch (error) {
-        const failure = classifyFailure(error, { callerSignal: signal, deadlineSignal: new AbortController().signal, deadlineMs: 0, timeoutMs: client.timeout, maxRetries: client.maxRetries });
+        const failure = classifyFailure(error, { callerSignal: signal, deadlineSignal: new AbortController().signal, deadlineMs: 0, timeoutMs: judgeClient.timeout, maxRetries: judgeClient.maxRetries });
         return failed(failure.type, failure.message);
       }
       const parsed = answerSchema.safeParse(extractJsonObject(text));

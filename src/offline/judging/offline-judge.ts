@@ -1,5 +1,5 @@
-import { OpenAI } from 'openai';
 import type { JudgeConfig } from '../../config/judge.ts';
+import { JudgeClient } from '../../judge/judge-options.ts';
 import { CostMeter, JudgeConfigError, LlmJudge } from '../../judge/index.ts';
 import type { Evaluator } from '../../judge/index.ts';
 import { semanticEquivalence } from '../evaluators/semantic-equivalence.ts';
@@ -28,7 +28,8 @@ export function offlineJudging(judge: JudgeConfig, env: Readonly<Record<string, 
     throw new JudgeConfigError([`judge.apiKeyEnv: environment variable ${judge.apiKeyEnv} is not set (it holds the judge's API key; local servers accept any value)`]);
   }
   const baseURL = judge.baseURL ?? env.OPENAI_BASE_URL;
-  const client = new OpenAI({ apiKey, ...(baseURL ? { baseURL } : {}), timeout: judge.timeout, maxRetries: judge.maxRetries });
+  // Made on the first judgment: the openai package loads then (judge/openai-runtime.ts).
+  const client = new JudgeClient(undefined, { apiKey, ...(baseURL ? { baseURL } : {}), timeout: judge.timeout, maxRetries: judge.maxRetries });
   const rubricJudge = new LlmJudge({ ...judge, client, env });
   const equivalenceMeter = new CostMeter(judge.prices);
   return {
