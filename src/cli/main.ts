@@ -2,7 +2,8 @@ import { Command, CommanderError } from 'commander';
 import { readFileSync } from 'node:fs';
 import type { CliIo, CliRun } from './cli-command.ts';
 import { CliUsageError, ExitCode } from './cli-command.ts';
-import { commands } from './commands/index.ts';
+import type { CliCommand } from './cli-command.ts';
+import { commandsFor } from './commands/loaders.ts';
 import { installStderrDiag, parseLogLevel } from './diag-stderr.ts';
 import { diag, DiagLogLevel } from '@opentelemetry/api';
 
@@ -19,7 +20,7 @@ function packageVersion(): string {
   return 'unknown';
 }
 
-export function buildProgram(io: CliIo, run: CliRun): Command {
+export function buildProgram(io: CliIo, run: CliRun, commands: readonly CliCommand[]): Command {
   const program = new Command('tracejudge')
     .description('Vendor-neutral evaluation of LLM agents on OpenTelemetry')
     .version(packageVersion())
@@ -49,7 +50,7 @@ export function buildProgram(io: CliIo, run: CliRun): Command {
 export async function main(argv: readonly string[], io: CliIo = process): Promise<number> {
   const run: CliRun = { exitCode: ExitCode.OK };
   try {
-    await buildProgram(io, run).parseAsync([...argv]);
+    await buildProgram(io, run, await commandsFor(argv.slice(2))).parseAsync([...argv]);
     return run.exitCode;
   } catch (error) {
     return failed(error, io);
