@@ -148,9 +148,13 @@ export class DecodedSpan implements SpanRecord {
   #received: Uint8Array | undefined;
   #receivedEvents = 0;
   #addedAttributes: string[] | undefined;
+  /** Events as decoded, and whether the span was changed since in a way appending cannot say. */
+  #decodedEvents: number;
+  #rewritten = false;
 
   constructor(init: DecodedSpanInit) {
     Object.assign(this, init);
+    this.#decodedEvents = init.events.length;
   }
 
   get resourceAttributes(): Attributes {
@@ -213,18 +217,24 @@ export class DecodedSpan implements SpanRecord {
     };
   }
 
-  /** Its events or attributes were rewritten: the received bytes no longer say what it is. */
+  /** Its events or attributes were rewritten: the received bytes (or text) no longer say what it is. */
   forgetReceived(): void {
     this.#received = undefined;
+    this.#rewritten = true;
   }
 
   /** Before an attribute is set: a new key can be appended; a received one cannot be overwritten so. */
   noteAttributeSet(key: string): void {
-    if (this.#received === undefined) return;
+    if (this.#rewritten) return;
     const added = (this.#addedAttributes ??= []);
     if (added.includes(key)) return;
     if (Object.hasOwn(this.attributes, key)) this.forgetReceived();
     else added.push(key);
+  }
+
+  /** Whether anything was added or changed since the span was decoded (json-splice.ts writes unchanged spans as they came). */
+  changedSinceDecode(): boolean {
+    return this.#rewritten || this.events.length !== this.#decodedEvents || (this.#addedAttributes?.length ?? 0) > 0;
   }
 
   /** The SDK view, built once; its `events` is this span's array, so added events are exported. */

@@ -95,7 +95,7 @@ function linkJson(link: DecodedLink): Json {
 }
 
 /** Field order as declared in trace.proto (protojson writes declaration order). */
-function spanJson(span: DecodedSpan): Json {
+export function spanJson(span: DecodedSpan): Json {
   return compact({
     traceId: span.traceId,
     spanId: span.spanId,

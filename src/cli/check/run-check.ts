@@ -5,6 +5,7 @@ import type { EvaluationPipelineOptions } from '../../../processors/index.ts';
 import { decodeLogsRequestJson, decodeTraceRequestJson, encodeTraceRequestJson, genAIContentOf, OtlpDecodeError } from '../../otlp/index.ts';
 import type { DecodedSpan } from '../../otlp/index.ts';
 import { dropEarlierInlineResults } from '../../otlp/earlier-results.ts';
+import { spanRangesOf, spliceSpans } from '../../otlp/json-splice.ts';
 import { endOrder, startOrder } from '../../otlp/replay-order.ts';
 import { CheckSummary } from './check-summary.ts';
 import type { CheckSummaryJson } from './check-summary.ts';
@@ -86,7 +87,13 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckSummaryJs
   const writeLine = (text: string) => write(options.output, text);
   const logsOutput = options.logsOutput ?? options.output;
   const writeLogsLine = (text: string) => write(logsOutput, text);
-  const encode = (spans: readonly DecodedSpan[]) => `${encodeTraceRequestJson(spans)}\n`;
+  // A line is written back as it came, with what the pipeline appended spliced in (json-splice.ts);
+  // lines whose layout the splice cannot follow, and spans made here (judge child spans), are encoded.
+  const sourceOfLine = new WeakMap<readonly DecodedSpan[], { readonly text: string; readonly ranges: [number, number][] }>();
+  const encode = (spans: readonly DecodedSpan[]) => {
+    const source = sourceOfLine.get(spans);
+    return `${source === undefined ? encodeTraceRequestJson(spans) : spliceSpans(source.text, source.ranges, spans)}\n`;
+  };
   const summary = new CheckSummary();
   const maxLineBytes = options.maxLineBytes ?? DEFAULT_MAX_LINE_BYTES;
   let reported = 0;
@@ -166,6 +173,10 @@ export async function runCheck(options: CheckRunOptions): Promise<CheckSummaryJs
         continue;
       }
       const decoded = decodedLine;
+      if (decoded.rejected.length === 0 && decoded.spans.length > 0) {
+        const ranges = spanRangesOf(line.text);
+        if (ranges !== undefined && ranges.length === decoded.spans.length) sourceOfLine.set(decoded.spans, { text: line.text, ranges });
+      }
       summary.spansAccepted += decoded.spans.length;
       summary.spansRejected += decoded.rejected.length;
 
