@@ -23,6 +23,8 @@ export interface SupportContext {
 
 /** Line items a total may add up by default (config `checks.maxLineItems`). */
 export const DEFAULT_MAX_LINE_ITEMS = 4;
+/** Partial sums tried per value and source when looking for a total (~1 ms at most). */
+const MAX_TOTAL_STEPS = 20_000;
 /** Line items of one source searched for a total: its most recent ones (a receipt, a cart). */
 const MAX_ITEMS_PER_SOURCE = 24;
 
@@ -234,9 +236,11 @@ export class GroundingIndex implements GroundingFactsSink {
       for (let i = items.length - 1, n = 0; i >= 0 && n < maxItems; i--, n++) largest += items[i].minor;
       if (largest < target) continue;
       const chosen: number[] = [];
+      let steps = 0;
       const search = (from: number, left: number): boolean => {
         if (chosen.length >= 3 && left === 0) return true;
-        if (chosen.length === maxItems) return false;
+        // Bounded whatever a source holds (24 small amounts and 12 items would be millions of sums): the span path never stalls.
+        if (chosen.length === maxItems || ++steps > MAX_TOTAL_STEPS) return false;
         for (let i = from; i < items.length && items[i].minor <= left; i++) {
           if (i > from && items[i].minor === items[i - 1].minor && items[i].currency === items[i - 1].currency) continue; // the same choice again
           if (!currenciesAgree(items[i].currency, currency)) continue;
