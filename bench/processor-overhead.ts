@@ -2,7 +2,7 @@
  * Per-span overhead of EvaluationSpanProcessor (inline normalization, grounding
  * memory, the three commitment checks, result events) on top of a plain
  * BatchSpanProcessor export pipeline, and the memory of 50,000 open conversations.
- * Target (issue): ≤ 1.10× the plain pipeline's time per span.
+ * Target (issue 18): ≤ 1.6× the floor row (the same result events added without evaluating).
  *
  *   node bench/processor-overhead.ts
  *
@@ -135,7 +135,9 @@ async function measureOverhead(runs: number, turns: number, encoding: Encoding):
   return [
     { name: `plain BatchSpanProcessor + OTLP ${encoding} serialization`, value: round(base), unit: 'µs/span' },
     ratioRow(`floor: same pipeline, the ${events.length} result events per turn added without evaluating (${encoding})`, floor, base),
-    ratioRow(`EvaluationSpanProcessor → same pipeline (${encoding})`, value, base, '≤ 1.10×'),
+    ratioRow(`EvaluationSpanProcessor → same pipeline (${encoding})`, value, base),
+    // The evaluation's own price is what it costs over the floor: the events it writes cost the same without it.
+    ratioRow(`EvaluationSpanProcessor against its floor row (${encoding})`, value, floor, '≤ 1.6×'),
   ];
 }
 
