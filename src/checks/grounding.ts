@@ -1,6 +1,7 @@
 import type { Conversation, GroundingSource } from '../model/conversation.ts';
 import { currenciesAgree } from './extract/currency.ts';
-import { readSourceFacts } from './source-facts.ts';
+import { decodeBestEffort, DEFAULT_MAX_ITEMS, textOf } from '../model/decode.ts';
+import { MAX_SOURCE_SCANNED_CHARS, readSourceFacts } from './source-facts.ts';
 import type { GroundingFactsSink } from './source-facts.ts';
 import { DEFAULT_KEY_VOCABULARY, KeyVocabulary } from './source-keys.ts';
 import type { SourceKeys } from './source-keys.ts';
@@ -383,11 +384,26 @@ function money(minor: number): string {
 
 /** Source text as given, or compact JSON when a caller passed the structured value. */
 function textOfSource(text: unknown): string | undefined {
-  if (typeof text === 'string') return text;
+  if (typeof text === 'string') return isJsonStringLiteral(text) ? unwrappedJson(text) : text;
   if (text === null || text === undefined) return undefined;
   try {
     return JSON.stringify(text) ?? undefined;
   } catch {
     return undefined;
   }
+}
+
+/** A source that is a JSON string literal (`"{\\"fee\\": 12}"`): how some instrumentations record a tool's JSON output. */
+function isJsonStringLiteral(text: string): boolean {
+  return text.length >= 2 && text.charCodeAt(0) === 0x22 && text.charCodeAt(text.length - 1) === 0x22;
+}
+
+/**
+ * Its content, decoded as tool results are (model/decode.ts: JSON in a JSON string, bounded), so
+ * its facts keep their keys whichever reader handed it over — escaped, `"pct": 12` read as a bare
+ * 12 and the currency field went unseen. Text that only looks like a quoted string stays as it is.
+ */
+function unwrappedJson(text: string): string {
+  const decoded = decodeBestEffort('source', text, { problems: [], maxChars: MAX_SOURCE_SCANNED_CHARS, maxItems: DEFAULT_MAX_ITEMS });
+  return typeof decoded === 'string' ? decoded : textOf(decoded);
 }

@@ -113,6 +113,14 @@ describe('GroundingIndex: one-step derivations', () => {
     expect(indexOf(spaced, compact, tool({ shipping: 4 })).supportOf(dollars(10), 'USD')).toMatchObject({ step: 'sum' });
   });
 
+  it('a source that is a JSON string holding JSON grounds what its JSON grounds (its keys and currency kept)', () => {
+    const inner = { service_fee_pct: 12, subtotal: 19.0, discount: 4.0, currency: 'USD' };
+    const plain = indexOf(tool(inner));
+    const wrapped = indexOf(tool(JSON.stringify(JSON.stringify(inner))));
+    for (const minor of [800, 1500, 228, 1900, 1200, 1600]) expect([minor, wrapped.supportOf(minor, 'USD')]).toEqual([minor, plain.supportOf(minor, 'USD')]);
+    expect(indexOf(user(JSON.stringify('A quoted "text" stays text: $7.00'))).supportOf(dollars(7), 'USD')).toEqual({ step: 'stated' });
+  });
+
   it('two facts of the same amount are two: line items of one source, amounts named differently, the copy of a source with two', () => {
     const items = { items: [{ name: 'Cable', price: 6 }, { name: 'Adapter', price: 6 }], currency: 'USD' };
     expect(indexOf(tool(items)).supportOf(dollars(12), 'USD')).toMatchObject({ step: 'sum', from: '6.00 + 6.00' });
