@@ -1,8 +1,8 @@
 import type { Conversation } from '../model/conversation.ts';
-import type { GroundingIndex } from './grounding.ts';
 import type { SourceKeys } from './source-keys.ts';
 import { CheckInputError } from './check-input-error.ts';
-import { DEFAULT_MAX_LINE_ITEMS } from './grounding.ts';
+import { DEFAULT_MAX_LINE_ITEMS, groundingIndexesWith, groundingIndexFor } from './grounding.ts';
+import type { GroundingIndex } from './grounding.ts';
 
 /** Options shared by the commitment checks (src/config `checks.maxScannedChars` feeds the first). */
 export interface CommitmentCheckOptions {
@@ -26,4 +26,9 @@ export function maxLineItemsOf(options: CommitmentCheckOptions): number {
   if (value === undefined) return DEFAULT_MAX_LINE_ITEMS;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < 1 || value > 12) throw new CheckInputError('maxLineItems', value, 'an integer from 1 to 12');
   return value;
+}
+
+/** Where a check's grounding indexes come from: the caller's cache, one reading with its `sourceKeys`, or the shared built-in one. */
+export function indexSourceOf(options: CommitmentCheckOptions): (conversation: Conversation) => GroundingIndex {
+  return options.groundingIndexFor ?? (options.sourceKeys ? groundingIndexesWith(options.sourceKeys) : groundingIndexFor);
 }

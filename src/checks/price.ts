@@ -3,9 +3,8 @@ import type { EvaluationResult } from '../model/evaluation-result.ts';
 import type { Check } from './check.ts';
 import { commitmentResult } from './commitment-result.ts';
 import type { CheckedValue } from './commitment-result.ts';
-import { groundingIndexesWith, groundingIndexFor } from './grounding.ts';
 import { DEFAULT_MAX_SCANNED_CHARS, inWholeUnits, replyContextOf, replyFactsOf } from './reply-facts.ts';
-import { maxLineItemsOf } from './options.ts';
+import { indexSourceOf, maxLineItemsOf } from './options.ts';
 import type { CommitmentCheckOptions } from './options.ts';
 
 /**
@@ -15,7 +14,7 @@ import type { CommitmentCheckOptions } from './options.ts';
 export function createPriceCheck(options: CommitmentCheckOptions = {}): Check {
   const maxScannedChars = options.maxScannedChars ?? DEFAULT_MAX_SCANNED_CHARS;
   const maxLineItems = maxLineItemsOf(options);
-  const indexFor = options.groundingIndexFor ?? (options.sourceKeys ? groundingIndexesWith(options.sourceKeys) : groundingIndexFor);
+  const indexFor = indexSourceOf(options);
   const name = 'commitment.price';
   return {
     name,

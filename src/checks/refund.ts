@@ -3,9 +3,8 @@ import type { EvaluationResult } from '../model/evaluation-result.ts';
 import type { Check } from './check.ts';
 import { commitmentResult } from './commitment-result.ts';
 import type { CheckedValue } from './commitment-result.ts';
-import { groundingIndexesWith, groundingIndexFor } from './grounding.ts';
 import type { Support } from './grounding.ts';
-import { maxLineItemsOf } from './options.ts';
+import { indexSourceOf, maxLineItemsOf } from './options.ts';
 import type { CommitmentCheckOptions } from './options.ts';
 import { DEFAULT_MAX_SCANNED_CHARS, inWholeUnits, replyContextOf, replyFactsOf } from './reply-facts.ts';
 
@@ -19,7 +18,7 @@ const STATED: Support = { step: 'stated' };
 export function createRefundCheck(options: CommitmentCheckOptions = {}): Check {
   const maxScannedChars = options.maxScannedChars ?? DEFAULT_MAX_SCANNED_CHARS;
   const maxLineItems = maxLineItemsOf(options);
-  const indexFor = options.groundingIndexFor ?? (options.sourceKeys ? groundingIndexesWith(options.sourceKeys) : groundingIndexFor);
+  const indexFor = indexSourceOf(options);
   const name = 'commitment.refund';
   return {
     name,

@@ -8,7 +8,6 @@ import type { RefundMention } from './extract/refund.ts';
 import { scanValues } from './extract/scan.ts';
 import { scanTimeWords } from './extract/time-words.ts';
 import { scanRefundWords } from './extract/words.ts';
-import { DEFAULT_MAX_LINE_ITEMS } from './grounding.ts';
 import type { SupportContext } from './grounding.ts';
 import { COUNT_WORDS, NUMBER_WORDS } from './source-facts.ts';
 
@@ -73,8 +72,8 @@ export function replyFactsOf(turn: Turn, maxScannedChars: number): ReplyFacts {
  * What the reply itself adds to a value's support (grounding.ts `SupportContext`): the counts it
  * states ("for two nights", "3×"), read only for a value nothing simpler supports.
  */
-export function replyContextOf(facts: ReplyFacts, maxLineItems: number | undefined): SupportContext {
-  return { replyQuantities: () => replyQuantitiesOf(facts), maxLineItems: maxLineItems ?? DEFAULT_MAX_LINE_ITEMS };
+export function replyContextOf(facts: ReplyFacts, maxLineItems: number): SupportContext {
+  return { replyQuantities: () => replyQuantitiesOf(facts), maxLineItems };
 }
 
 /** Whether a money value is written in whole units ("$4", "45,- €", "1.250 €"), not with cents. */

@@ -72,7 +72,7 @@ export function readSourceFacts(source: string, sink: GroundingFactsSink, keys: 
       sink.addTime(value.minutes);
       if (value.alternate >= 0) sink.addTime(value.alternate);
     } else if (value.kind === 'money') {
-      sink.addAmount(value.minor, value.currency, true, wordBefore(text, value.start));
+      sink.addAmount(value.minor, value.currency, true, nameBefore(text, value.start));
     } else if (value.kind === 'percent') {
       sink.addPercent(value.percent);
     } else {
@@ -81,7 +81,7 @@ export function readSourceFacts(source: string, sink: GroundingFactsSink, keys: 
       const whole = value.fractionDigits === 0;
       if (value.countsSomething && whole && value.minor >= 200 && value.minor <= 99_900) sink.addQuantity(value.minor / 100);
       const operand = !whole || MONEY_WORD_BEFORE.test(before);
-      sink.addAmount(value.minor, currency, operand, operand ? wordBefore(text, value.start) : undefined);
+      sink.addAmount(value.minor, currency, operand, operand ? nameBefore(text, value.start) : undefined);
     }
   }
   for (const time of scanTimeWords(text)) sink.addTime(time.minutes);
@@ -105,7 +105,7 @@ const MAX_WORD_BEFORE = 24;
  * whatever the spacing, quoting or case), as `nameHash` would hash it lowercased: with the value, it
  * names the fact. 0 when there is none.
  */
-export function wordBefore(text: string, start: number): number {
+export function nameBefore(text: string, start: number): number {
   let end = start;
   const stop = Math.max(0, start - MAX_GAP_BEFORE);
   while (end > stop && !isWordChar(text.charCodeAt(end - 1))) end--;

@@ -3,8 +3,8 @@ import type { EvaluationResult } from '../model/evaluation-result.ts';
 import type { Check } from './check.ts';
 import { commitmentResult } from './commitment-result.ts';
 import type { CheckedValue } from './commitment-result.ts';
-import { groundingIndexesWith, groundingIndexFor } from './grounding.ts';
 import type { Support } from './grounding.ts';
+import { indexSourceOf } from './options.ts';
 import type { CommitmentCheckOptions } from './options.ts';
 import { DEFAULT_MAX_SCANNED_CHARS, replyFactsOf } from './reply-facts.ts';
 
@@ -17,7 +17,7 @@ const STATED: Support = { step: 'stated' };
  */
 export function createTimeCheck(options: CommitmentCheckOptions = {}): Check {
   const maxScannedChars = options.maxScannedChars ?? DEFAULT_MAX_SCANNED_CHARS;
-  const indexFor = options.groundingIndexFor ?? (options.sourceKeys ? groundingIndexesWith(options.sourceKeys) : groundingIndexFor);
+  const indexFor = indexSourceOf(options);
   const name = 'commitment.time';
   return {
     name,

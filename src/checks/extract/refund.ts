@@ -10,7 +10,7 @@ const CONJUNCTION =
   /(?<![a-zà-ÿ])(?:and|but|or|while|whereas|however|y|o|pero|sin embargo|und|oder|aber|jedoch|et|ou|mais|cependant)(?![a-zà-ÿ])/i;
 
 /** "…4,95 € del envío no se reembolsan", "the $15 fee is not refunded": the value is named as not refunded. */
-const NEGATION = /(?<![a-zà-ÿ])(?:not|no|never|nicht|kein|keine|non|ne|pas|nunca|não|nunca|niet|geen|nooit|mai)(?![a-zà-ÿ])/i;
+const NEGATION = /(?<![a-zà-ÿ])(?:not|no|never|nicht|kein|keine|non|ne|pas|nunca|não|niet|geen|nooit)(?![a-zà-ÿ])/i;
 
 /**
  * Between a credit and a value, what is still to pay: "after the credit you owe $85", "tras el
