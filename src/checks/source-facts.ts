@@ -155,6 +155,9 @@ function readJsonNumber(keys: KeyVocabulary, key: string, number: number, curren
   } else if (meaning === 'percent-or-money') {
     sink.addPercent(number);
     sink.addAmount(Math.round(number * 100), currency, true, nameHash(key));
+  } else if (meaning === 'hour') {
+    // A whole hour of the day is a clock time, not an amount ("opens_hour": 9 grounds "9:00 AM").
+    if (Number.isInteger(number) && number >= 0 && number <= 24) sink.addTime((number % 24) * 60);
   } else {
     const whole = Number.isInteger(number);
     // A small whole number under a key that is neither money nor an identifier counts something

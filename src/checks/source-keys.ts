@@ -1,13 +1,13 @@
 /**
  * What a number in a structured source means, by its key (DESIGN.md, "Grounding"): an identifier
  * (never an amount), minor units, a percentage, money, a rate or discount (a percentage or an
- * amount: the key does not say which), a count (a quantity, never an amount: `"floor": 12`), or
+ * amount: the key does not say which), an hour of the day (`"start_hour": 14` is 14:00), a count (a quantity, never an amount: `"floor": 12`), or
  * neutral (an amount that grounds a value stated as it is, not an operand of a derivation unless
  * it has a fraction or its source a currency).
  */
 import { CheckInputError } from './check-input-error.ts';
 
-export type KeyMeaning = 'identifier' | 'minor' | 'percent' | 'money' | 'percent-or-money' | 'count' | 'neutral';
+export type KeyMeaning = 'identifier' | 'minor' | 'percent' | 'money' | 'percent-or-money' | 'hour' | 'count' | 'neutral';
 
 /** Key words a team adds to the built-in ones (config `checks.sourceKeys`); each is matched case-insensitively inside a key. */
 export interface SourceKeys {
@@ -25,6 +25,8 @@ const MINOR_KEY = /cents|_minor|minor_?units/i;
 const PERCENT_KEY = /pct|percent|porcentaje|prozent|pourcentage/i;
 /** A rate or a discount is a percentage (`"discount": 10`) as often as an amount (`"nightly_rate": 170`). */
 const PERCENT_OR_MONEY_KEY = /rate|discount|descuento|rabatt|remise/i;
+/** An hour of the day as a number: `"hour": 14`, `"start_hour": 9`, `"horaInicio": 10`, `"stunde": 8`. */
+const HOUR_KEY = /(?:^|_)(?:hour|hora|heure|ora|uur|stunde|uhrzeit)$|(?:^|_)(?:start|end|open|close|opens|closes)_?hour$|[a-z]Hour$|^hora[A-Z]/;
 /** Counts, sizes and ranks: what a price may be multiplied by, never a price ("floor": 12, "nights": 2). */
 const COUNT_KEY =
   /floor|beds?$|nights?$|rooms?$|guests?$|people|persons|adults|children|items?_?count|qty|quantity|count$|^num_|number_of|seats?$|pieces|units?$|stock|rating|stars|score|level|(?:^|_)age$|noches|personas|huéspedes|cantidad|planta|piso|nächte|personen|anzahl$|menge|etage|stockwerk|nuits|personnes|quantité|étage/i;
@@ -101,6 +103,7 @@ export class KeyVocabulary {
     if (MINOR_KEY.test(key)) return 'minor';
     if (PERCENT_KEY.test(key)) return 'percent';
     if (PERCENT_OR_MONEY_KEY.test(key)) return 'percent-or-money';
+    if (HOUR_KEY.test(key)) return 'hour';
     if (MONEY_KEY.test(key)) return 'money';
     return COUNT_KEY.test(key) ? 'count' : 'neutral';
   }

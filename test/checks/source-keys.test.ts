@@ -23,6 +23,10 @@ describe('what a number in a structured source means, by its key', () => {
     ['nights', 'count'],
     ['anzahl', 'count'],
     ['value', 'neutral'],
+    ['start_hour', 'hour'],
+    ['hora', 'hour'],
+    ['closingHour', 'hour'],
+    ['hours_billed', 'neutral'],
     ['result', 'neutral'],
   ] as const)('%s → %s', (key, meaning) => {
     expect(builtin.meaningOf(key)).toBe(meaning);
@@ -32,6 +36,13 @@ describe('what a number in a structured source means, by its key', () => {
     const index = indexOf(builtin, tool({ room: 'Deluxe', floor: 12, beds: 2, nightly_rate: 170, currency: 'USD' }));
     expect(index.supportOf(dollars(12), 'USD')).toBeUndefined();
     expect(index.supportOf(dollars(340), 'USD')).toMatchObject({ step: 'product' });
+  });
+
+  it('an hour of the day under an hour key is a clock time, not money: "start_hour": 14 grounds 2:00 PM, not $14', () => {
+    const index = indexOf(builtin, tool({ service: 'clinic', start_hour: 14, closingHour: 18, currency: 'USD' }));
+    expect(index.hasTime(14 * 60)).toBe(true);
+    expect(index.hasTime(18 * 60)).toBe(true);
+    expect(index.supportOf(dollars(14), 'USD')).toBeUndefined();
   });
 
   it('a rate or a discount grounds both readings: 10 % and 10.00', () => {
